@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import seedrandom from 'seedrandom';
+import { AtomicFileStream, writeJsonAtomic } from '../../services/core/src/atomicWrite.ts';
+import { formatCsvLine } from '../../services/core/src/csvFormat.ts';
+import { transactionCsvLine } from './transactionCsvLine.ts';
+import { FRAUD_COLUMNS, type Transaction } from '../../services/core/src/fraudDataset.ts';
+import { canonicalJson, sha256Hex } from '../../services/core/src/fileHash.ts';
+import type { ScenarioConfig } from './scenarioConfig.ts';
+import { createTransactionSampler } from './transactionSampler.ts';
+
+export const GENERATOR_VERSION = 1;
+
+export interface DatasetMeta {
+  generator_version: number;
+  scenario: string;
+  description: string;
+  seed: number;
+  rows: number;
+  columns: string[];
+  fraud_rate: number;
+  sha256: string;
+  config_sha256: string;
+  config: ScenarioConfig;
+}
+
+export function metaPathFor(csvPath: string): string {
+  return csvPath.replace(/\.csv$/i, '') + '.meta.json';
+}
+
+const ROWS_PER_CHUNK = 5000;
+
+/**
+ * Stream `rows` transactions to `outPath` (through a temporary file, renamed at the
+ * end) and write its .meta.json beside it. Memory stays bounded by one chunk.
+ */
+export async function generateDataset(config: ScenarioConfig, options: { rows: number; seed: number; outPath: string }): Promise<DatasetMeta> {
+  // alea: seedable like the default ARC4 but ~5x faster per draw (DEPENDENCY-NOTES).
+  const rng = seedrandom.alea(String(options.seed));
+  const nextTransaction = createTransactionSampler(config, rng);
+  const out = new AtomicFileStream(options.outPath);
+  const hash = createHash('sha256');
+  let fraudCount = 0;
+  try {
+    const header = formatCsvLine(FRAUD_COLUMNS);
+    hash.update(header);
+    await out.write(header);
+    for (let written = 0; written < options.rows; written += ROWS_PER_CHUNK) {
+      const lines: string[] = [];
+      const chunkRows = Math.min(ROWS_PER_CHUNK, options.rows - written);
+      for (let index = 0; index < chunkRows; index += 1) {
+        const transaction: Transaction = nextTransaction();
+        fraudCount += transaction.is_fraud;
+        lines.push(transactionCsvLine(transaction));
+      }
+      // Encode once for both the hash and the file.
+      const chunk = Buffer.from(lines.join(''));
+      hash.update(chunk);
+      await out.write(chunk);
+    }
+    await out.commit();
+  } catch (error) {
+    await out.abort();
+    throw error;
+  }
+  const meta: DatasetMeta = {
+    generator_version: GENERATOR_VERSION,
+    scenario: config.name,
+    description: config.description,
+    seed: options.seed,
+    rows: options.rows,
+    columns: [...FRAUD_COLUMNS],
+    fraud_rate: fraudCount / options.rows,
+    sha256: hash.digest('hex'),
+    config_sha256: sha256Hex(canonicalJson(config)),
+    config,
+  };
+  writeJsonAtomic(metaPathFor(options.outPath), meta);
+  return meta;
+}

@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { UserError, errorMessage } from './errors.ts';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  description: string;
+  default?: string | boolean;
+  short?: string;
+}
+
+export interface CommandSpec {
+  usage: string;
+  summary: string;
+  options: Record<string, OptionSpec>;
+  allowPositionals?: boolean;
+}
+
+export interface ParsedCommand {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  helpRequested: boolean;
+}
+
+export function formatHelp(spec: CommandSpec): string {
+  const rows = Object.entries(spec.options).map(([name, option]) => {
+    const flag = option.type === 'string' ? `--${name} VALUE` : `--${name}`;
+    const defaultText = option.default !== undefined ? ` (default: ${String(option.default)})` : '';
+    return `  ${flag.padEnd(28)} ${option.description}${defaultText}`;
+  });
+  return [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:', ...rows, `  ${'--help'.padEnd(28)} show this help`, ''].join('\n');
+}
+
+/** node:util parseArgs, with unknown flags and missing values turned into user errors. */
+export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean' } };
+  for (const [name, option] of Object.entries(spec.options)) {
+    options[name] = option.short ? { type: option.type, short: option.short } : { type: option.type };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: spec.allowPositionals ?? false, strict: true });
+  } catch (error) {
+    throw new UserError(`${errorMessage(error).split('\n')[0]} (see --help)`);
+  }
+  const values: Record<string, string | boolean | undefined> = {};
+  for (const [name, option] of Object.entries(spec.options)) {
+    const given = (parsed.values as Record<string, string | boolean | undefined>)[name];
+    values[name] = given ?? option.default;
+  }
+  return { values, positionals: parsed.positionals, helpRequested: parsed.values.help === true };
+}
+
+export function requireString(values: ParsedCommand['values'], name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.length === 0) throw new UserError(`missing required flag --${name}`);
+  return value;
+}
+
+export function optionalString(values: ParsedCommand['values'], name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+export function parseIntegerFlag(name: string, raw: string, options: { min?: number } = {}): number {
+  if (!/^-?\d+$/.test(raw.trim())) throw new UserError(`--${name} must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value)) throw new UserError(`--${name} is out of range: ${raw}`);
+  if (options.min !== undefined && value < options.min) throw new UserError(`--${name} must be >= ${options.min}, got ${raw}`);
+  return value;
+}
+
+export function parseListFlag(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { categoricalValues, parseCsvText, type CsvTable } from './csvTable.ts';
+
+/** Every cell as text, as csv-parse (a maintained library) reads it. */
+function libraryCells(text: string): string[][] {
+  return parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+}
+
+function ourCells(table: CsvTable): string[][] {
+  const columns = table.header.map((name) => categoricalValues(table.categorical(name)));
+  return [table.header, ...Array.from({ length: table.rowCount }, (_, row) => columns.map((values) => values[row] ?? ''))];
+}
+
+describe('CSV reader agrees with csv-parse', () => {
+  const samples: Record<string, string> = {
+    'quoted fields with embedded commas': 'name,note\n"Smith, J","said ""hi"""\nplain,"x,y,z"\n',
+    'CRLF line endings': 'a,b\r\n1,2\r\n3,4\r\n',
+    'a byte-order mark': '\uFEFFa,b\n1,2\n',
+    'empty fields': 'a,b,c\n,,\n1,,3\n',
+    'a quoted line break': 'a,b\n"line one\nline two",2\n',
+    'no final newline': 'a,b\n1,2',
+    'blank lines between records': 'a,b\n1,2\n\n3,4\n',
+  };
+  for (const [name, text] of Object.entries(samples)) {
+    it(name, () => expect(ourCells(parseCsvText(text, 'sample.csv'))).toEqual(libraryCells(text)));
+  }
+});
+
+describe('CSV reader typing', () => {
+  it('reads a column as numbers when every non-missing value is numeric, with missing values as NaN', () => {
+    const table = parseCsvText('x,y\n1.5,a\n,b\nNaN,c\n-2e3,d\ninf,e\n', 'typed.csv');
+    expect(table.column('x').kind).toBe('numerical');
+    expect(Array.from(table.numerical('x').values)).toEqual([1.5, Number.NaN, Number.NaN, -2000, Infinity]);
+    expect(table.column('y').kind).toBe('categorical');
+  });
+
+  it('turns a column categorical at its first non-number and keeps the earlier values as written', () => {
+    const table = parseCsvText('code\n007\n12\nA1\n', 'mixed.csv');
+    expect(categoricalValues(table.categorical('code'))).toEqual(['007', '12', 'A1']);
+  });
+
+  it('does not read hexadecimal as a number', () => {
+    expect(parseCsvText('h\n0x1A\n', 'hex.csv').column('h').kind).toBe('categorical');
+  });
+
+  it('keeps only the columns asked for', () => {
+    const table = parseCsvText('a,b,c\n1,2,3\n', 'some.csv', { columns: ['c'] });
+    expect(table.hasColumn('a')).toBe(false);
+    expect(Array.from(table.numerical('c').values)).toEqual([3]);
+    expect(() => parseCsvText('a,b\n1,2\n', 'some.csv', { columns: ['z'] })).toThrow('some.csv: missing column "z"');
+  });
+
+  it('passes a record through as written', () => {
+    const table = parseCsvText('a,b\r\n1,"x,y"\r\n2,z\r\n', 'raw.csv');
+    expect(table.recordText(0)).toBe('1,"x,y"');
+    expect(table.recordText(1)).toBe('2,z');
+  });
+});
+
+describe('CSV reader errors name the file and line', () => {
+  const cases: [string, string, string][] = [
+    ['empty file', '', 'bad.csv: empty file (no header row)'],
+    ['header only', 'a,b\n', 'bad.csv: header only, no data rows'],
+    ['a short row', 'a,b\n1,2\n3\n', 'bad.csv: line 3: expected 2 fields, found 1'],
+    ['a long row', 'a,b\n1,2,3\n', 'bad.csv: line 2: expected 2 fields, found 3'],
+    ['an unterminated quote', 'a,b\n1,"open\n', 'bad.csv: line 2: unterminated quoted field'],
+    ['a duplicate column', 'a,a\n1,2\n', 'bad.csv: line 1: duplicate column name "a"'],
+  ];
+  for (const [name, text, message] of cases) {
+    it(name, () => expect(() => parseCsvText(text, 'bad.csv')).toThrow(message));
+  }
+
+  it('a numeric column with text in it is refused by name', () => {
+    expect(() => parseCsvText('label\n0\nyes\n', 'labels.csv').numerical('label')).toThrow('labels.csv: column "label" must be numeric');
+  });
+});

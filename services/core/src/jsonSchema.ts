@@ -1,0 +1,59 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { UserError } from './errors.ts';
+
+const ajv = new Ajv({ allErrors: false, strict: true, useDefaults: false });
+
+export interface SchemaProblem {
+  /** JSON-pointer-like path split into keys, e.g. ['quality_gates', 'min_auc']. */
+  pathKeys: (string | number)[];
+  message: string;
+}
+
+/** A human path: quality_gates.min_auc, rows[3].amount. */
+export function formatPath(pathKeys: (string | number)[]): string {
+  if (pathKeys.length === 0) return '(root)';
+  return pathKeys.map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`)).join('');
+}
+
+function decodePointer(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((part) => {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(key) ? Number(key) : key;
+  });
+}
+
+function describe(error: ErrorObject): SchemaProblem {
+  const pathKeys = decodePointer(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { pathKeys: [...pathKeys, String(params.additionalProperty)], message: 'unknown key' };
+    case 'required':
+      return { pathKeys: [...pathKeys, String(params.missingProperty)], message: 'is required' };
+    case 'enum':
+      return { pathKeys, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    default:
+      return { pathKeys, message: error.message ?? error.keyword };
+  }
+}
+
+export interface SchemaValidator<T> {
+  (data: unknown): data is T;
+  problems(data: unknown): SchemaProblem[];
+}
+
+export function compileSchema<T>(schema: object): SchemaValidator<T> {
+  const validate: ValidateFunction = ajv.compile(schema);
+  const check = ((data: unknown) => validate(data)) as SchemaValidator<T>;
+  check.problems = (data: unknown) => (validate(data) ? [] : (validate.errors ?? []).map(describe));
+  return check;
+}
+
+/** Validate data that came from outside (disk, HTTP); throws one line naming the source and field. */
+export function assertValid<T>(validator: SchemaValidator<T>, data: unknown, source: string): T {
+  const problems = validator.problems(data);
+  const first = problems[0];
+  if (first) throw new UserError(`${source}: ${formatPath(first.pathKeys)}: ${first.message}`);
+  return data as T;
+}

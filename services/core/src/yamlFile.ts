@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { UserError, errorMessage } from './errors.ts';
+import { formatPath, type SchemaValidator } from './jsonSchema.ts';
+
+/**
+ * Load a YAML file and validate it; any error names the file, the YAML path and the
+ * line, because a user edits these files by hand.
+ */
+export function parseYamlWithSchema<T>(text: string, source: string, validator: SchemaValidator<T>): T {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    throw new UserError(`${source}${line ? `:${line}` : ''}: invalid YAML: ${syntaxError.message.split('\n')[0]}`);
+  }
+  const data: unknown = document.toJS();
+  const problem = validator.problems(data)[0];
+  if (problem) {
+    let keys = problem.pathKeys;
+    let node = document.getIn(keys, true);
+    // A missing or unknown key has no node of its own: point at its parent.
+    while (!isNode(node) && keys.length > 0) {
+      keys = keys.slice(0, -1);
+      node = keys.length === 0 ? document.contents : document.getIn(keys, true);
+    }
+    const offset = isNode(node) ? node.range?.[0] : undefined;
+    const line = offset !== undefined ? lineCounter.linePos(offset).line : undefined;
+    throw new UserError(`${source}${line ? `:${line}` : ''}: ${formatPath(problem.pathKeys)}: ${problem.message}`);
+  }
+  return data as T;
+}
+
+export function loadYamlWithSchema<T>(path: string, validator: SchemaValidator<T>): T {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
+  }
+  return parseYamlWithSchema(text, path, validator);
+}
+
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${path}: invalid JSON: ${errorMessage(error)}`);
+  }
+}
