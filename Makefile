@@ -45,6 +45,17 @@ gen-concept: node_modules/.install-stamp ## current data with concept drift -> s
 gen-blackfriday: node_modules/.install-stamp ## current data, black-friday shock -> shared/data/current.csv
 	$(NPM_RUN) generate -- --scenario shock_black_friday --out $(DATA)/current.csv
 
+# --- training and registry ------------------------------------------------------
+.PHONY: train promote-prod rollback registry
+train: node_modules/.install-stamp ## train LR + RF on shared/data/reference.csv, register the best
+	$(NPM_RUN) train -- --data $(DATA)/reference.csv --registry $(REGISTRY)
+promote-prod: node_modules/.install-stamp ## promote the latest version to Production
+	$(NPM_RUN) registry -- promote latest --stage Production --registry $(REGISTRY) --reason "make promote-prod"
+rollback: node_modules/.install-stamp ## restore the previous Production version (by the history)
+	$(NPM_RUN) registry -- rollback --registry $(REGISTRY) --reason "make rollback"
+registry: node_modules/.install-stamp ## list the registered versions and their stages
+	$(NPM_RUN) registry -- list --registry $(REGISTRY)
+
 # --- benchmarks (figures printed, never asserted in tests) ---------------------
 .PHONY: bench
 bench: node_modules/.install-stamp ## print speed and memory figures for every stage

@@ -1,7 +1,11 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { UserError } from './errors.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: true, useDefaults: false });
+// ajv-formats is CommonJS (module.exports = plugin); its types describe the ESM namespace.
+const addFormats = addFormatsModule as unknown as (instance: Ajv, formats: string[]) => Ajv;
+addFormats(ajv, ['date-time', 'date', 'time']);
 
 export interface SchemaProblem {
   /** JSON-pointer-like path split into keys, e.g. ['quality_gates', 'min_auc']. */

@@ -1,0 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { UserError } from './errors.ts';
+
+/** A correlation id for one run of a stage, carried into every record it writes. */
+export function newRunId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`;
+}
+
+/** --now lets tests (and replays) fix the clock; otherwise the real time. */
+export function parseNow(raw: string | undefined): Date {
+  if (raw === undefined) return new Date();
+  const time = new Date(raw);
+  if (Number.isNaN(time.getTime())) throw new UserError(`--now must be an ISO 8601 time, got "${raw}"`);
+  return time;
+}
+
+export function actorName(explicit: string | undefined): string {
+  return explicit ?? process.env.DRIFTWATCH_ACTOR ?? process.env.USER ?? 'cli';
+}

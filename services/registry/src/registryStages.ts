@@ -1,0 +1,69 @@
+import { UserError } from '../../core/src/errors.ts';
+import type { HistoryEntry, Stage, StageMove } from './registryTypes.ts';
+
+/**
+ * The registry's rules as pure functions of its history: what each version's stage is,
+ * what a promotion or rollback moves, and what served at a given time.
+ */
+
+export function stagesFromHistory(history: readonly HistoryEntry[]): Map<number, Stage> {
+  const stages = new Map<number, Stage>();
+  for (const entry of history) stages.set(entry.version, entry.to);
+  return stages;
+}
+
+export function productionVersion(stages: ReadonlyMap<number, Stage>): number | null {
+  for (const [version, stage] of stages) if (stage === 'Production') return version;
+  return null;
+}
+
+/** Promoting to Production archives the previous Production in the same operation. */
+export function planPromotion(stages: ReadonlyMap<number, Stage>, version: number, target: 'Staging' | 'Production'): StageMove[] {
+  const current = stages.get(version);
+  if (current === undefined) throw new UserError(`unknown version v${version}`);
+  if (current === target) throw new UserError(`v${version} is already in ${target}`);
+  const moves: StageMove[] = [];
+  if (target === 'Production') {
+    const champion = productionVersion(stages);
+    if (champion !== null) moves.push({ version: champion, from: 'Production', to: 'Archived' });
+  }
+  moves.push({ version, from: current, to: target });
+  return moves;
+}
+
+/**
+ * The version to restore: the Production holder before the current one, by the
+ * history (not "latest minus one"), skipping versions that were themselves rolled
+ * back out of Production (known bad) and those `usable` rejects (artifact gone).
+ */
+export function rollbackTarget(history: readonly HistoryEntry[], usable: (version: number) => boolean): { current: number; target: number } {
+  const current = productionVersion(stagesFromHistory(history));
+  if (current === null) throw new UserError('nothing to roll back: no version is in Production');
+  const rolledBackOut = new Set(history.filter((entry) => entry.operation === 'rollback' && entry.from === 'Production').map((entry) => entry.version));
+  const promotions = history.filter((entry) => entry.to === 'Production');
+  for (let index = promotions.length - 1; index >= 0; index -= 1) {
+    const candidate = (promotions[index] as HistoryEntry).version;
+    if (candidate === current || rolledBackOut.has(candidate)) continue;
+    if (usable(candidate)) return { current, target: candidate };
+  }
+  throw new UserError(`cannot roll back v${current}: no earlier Production version in the history that still loads`);
+}
+
+export function planRollback(history: readonly HistoryEntry[], usable: (version: number) => boolean): StageMove[] {
+  const { current, target } = rollbackTarget(history, usable);
+  const stages = stagesFromHistory(history);
+  return [
+    { version: current, from: 'Production', to: 'Archived' },
+    { version: target, from: stages.get(target) ?? 'Archived', to: 'Production' },
+  ];
+}
+
+/** What was in Production at `time` (null before the first promotion). */
+export function productionAt(history: readonly HistoryEntry[], time: Date): number | null {
+  let version: number | null = null;
+  for (const entry of history) {
+    if (Date.parse(entry.time) > time.getTime()) break;
+    if (entry.to === 'Production') version = entry.version;
+  }
+  return version;
+}

@@ -1,0 +1,49 @@
+import type { ClassificationReport } from '../../training/src/metrics.ts';
+import type { CandidateReport } from '../../training/src/trainModels.ts';
+
+export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
+export type Stage = (typeof STAGES)[number];
+export type RegistryOperation = 'register' | 'promote' | 'rollback';
+
+export interface HistoryEntry {
+  time: string;
+  version: number;
+  from: Stage | null;
+  to: Stage;
+  actor: string;
+  reason: string;
+  run_id: string | null;
+  operation: RegistryOperation;
+  operation_id: string;
+  operation_size: number;
+}
+
+export interface VersionMetadata {
+  version: number;
+  created_at: string;
+  model_type: 'lr' | 'rf';
+  artifact_sha256: string;
+  decision_threshold?: number;
+  selection_metric?: string;
+  metrics: { validation: ClassificationReport; candidates?: CandidateReport[] };
+  training_data: { path: string; sha256: string; rows: number; scenario?: string | null; data_seed?: number | null };
+  seed: number;
+  params: Record<string, unknown>;
+  parent_version: number | null;
+  run_id: string | null;
+  tags?: Record<string, string>;
+}
+
+/** One move a registry operation will make; the store stamps time, actor and ids. */
+export interface StageMove {
+  version: number;
+  from: Stage | null;
+  to: Stage;
+}
+
+export interface MoveContext {
+  actor: string;
+  reason: string;
+  runId: string | null;
+  now: Date;
+}

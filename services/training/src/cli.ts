@@ -1,0 +1,66 @@
+import { formatHelp, optionalString, parseCommand, parseIntegerFlag, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { readCsvTable } from '../../core/src/csvTable.ts';
+import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
+import { UserError, runCommand } from '../../core/src/errors.ts';
+import { actorName, newRunId, parseNow } from '../../core/src/runContext.ts';
+import { registerVersion } from '../../registry/src/registryStore.ts';
+import { datasetLineage } from './datasetLineage.ts';
+import { DEFAULT_TRAINING, trainModels, type ModelChoice, type SelectionMetric } from './trainModels.ts';
+
+const spec: CommandSpec = {
+  usage: 'npm run --silent train -- --data PATH [--model lr|rf|auto] [--seed S] [--registry DIR]',
+  summary: 'Train on a labelled transaction CSV, record each candidate\'s validation metrics, and register the selected model (stage None).',
+  options: {
+    data: { type: 'string', description: 'training CSV', default: DEFAULT_PATHS.reference },
+    model: { type: 'string', description: 'lr, rf, or auto (both; keep the best)', default: DEFAULT_TRAINING.model },
+    seed: { type: 'string', description: 'seed for the split and the models', default: '42' },
+    registry: { type: 'string', description: 'registry directory', default: DEFAULT_PATHS.registry },
+    'selection-metric': { type: 'string', description: 'roc_auc or average_precision', default: DEFAULT_TRAINING.selectionMetric },
+    'min-rows': { type: 'string', description: 'refuse smaller training data', default: String(DEFAULT_TRAINING.minRows) },
+    'run-id': { type: 'string', description: 'correlation id to record (default: a new one)' },
+    actor: { type: 'string', description: 'who trains (default: $USER)' },
+    now: { type: 'string', description: 'ISO time to record instead of the clock' },
+  },
+};
+
+await runCommand('train', () => {
+  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
+  if (helpRequested) {
+    process.stdout.write(formatHelp(spec));
+    return;
+  }
+  const model = String(values.model);
+  if (!['lr', 'rf', 'auto'].includes(model)) throw new UserError(`--model must be lr, rf or auto, got "${model}"`);
+  const selectionMetric = String(values['selection-metric']);
+  if (!['roc_auc', 'average_precision'].includes(selectionMetric)) throw new UserError(`--selection-metric must be roc_auc or average_precision, got "${selectionMetric}"`);
+  const seed = parseIntegerFlag('seed', String(values.seed), { min: 0 });
+  const minRows = parseIntegerFlag('min-rows', String(values['min-rows']), { min: 1 });
+  const dataPath = String(values.data);
+  const registryDirectory = String(values.registry);
+  const now = parseNow(optionalString(values, 'now'));
+  const runId = optionalString(values, 'run-id') ?? newRunId(now);
+
+  const table = readCsvTable(dataPath);
+  const result = trainModels(table, { ...DEFAULT_TRAINING, model: model as ModelChoice, seed, selectionMetric: selectionMetric as SelectionMetric, minRows });
+  const selected = result.candidates.find((candidate) => candidate.model_type === result.selected);
+  if (!selected) throw new Error('selected candidate missing from the report');
+  const metadata = registerVersion(registryDirectory, {
+    artifact: result.artifact,
+    metadata: {
+      model_type: result.selected,
+      decision_threshold: result.artifact.decision_threshold,
+      selection_metric: result.selection_metric,
+      metrics: { validation: selected.validation, candidates: result.candidates },
+      training_data: datasetLineage(dataPath, table.rowCount),
+      seed,
+      params: { ...selected.params, split: result.split },
+      run_id: runId,
+    },
+  }, { actor: actorName(optionalString(values, 'actor')), reason: `trained on ${dataPath}`, runId, now });
+
+  for (const candidate of result.candidates) {
+    process.stderr.write(`train: ${candidate.model_type} roc_auc=${candidate.validation.roc_auc?.toFixed(4)} average_precision=${candidate.validation.average_precision?.toFixed(4)} f1=${candidate.validation.f1.toFixed(4)} (${candidate.train_seconds.toFixed(2)} s)\n`);
+  }
+  process.stderr.write(`train: registered v${metadata.version} (${result.selected}, by ${result.selection_metric}) in ${registryDirectory}\n`);
+  process.stdout.write(`${JSON.stringify({ version: metadata.version, model_type: metadata.model_type, run_id: runId, validation: selected.validation })}\n`);
+});

@@ -1,0 +1,52 @@
+import { AtomicFileStream } from '../../core/src/atomicWrite.ts';
+import { formatHelp, parseCommand, requireString, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { readCsvTable } from '../../core/src/csvTable.ts';
+import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
+import { UserError, runCommand } from '../../core/src/errors.ts';
+import { ModelRegistry } from '../../registry/src/registryStore.ts';
+import { scoreTable } from './batchScoring.ts';
+
+export const PREDICTION_COLUMN = 'prediction';
+
+const spec: CommandSpec = {
+  usage: 'npm run --silent score -- --model production|latest|vN --data PATH --out PATH [--registry DIR]',
+  summary: `Score a CSV with a registered model: the output is the input, record for record, plus a "${PREDICTION_COLUMN}" column (fraud probability).`,
+  options: {
+    model: { type: 'string', description: 'production, latest or a version', default: 'production' },
+    data: { type: 'string', description: 'CSV to score' },
+    out: { type: 'string', description: 'CSV to write (replaced atomically)' },
+    registry: { type: 'string', description: 'registry directory', default: DEFAULT_PATHS.registry },
+  },
+};
+
+await runCommand('score', async () => {
+  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
+  if (helpRequested) {
+    process.stdout.write(formatHelp(spec));
+    return;
+  }
+  const dataPath = requireString(values, 'data');
+  const outPath = requireString(values, 'out');
+  const registry = ModelRegistry.open(String(values.registry));
+  const version = registry.resolve(String(values.model));
+  const artifact = registry.loadArtifact(version);
+  const table = readCsvTable(dataPath);
+  if (table.hasColumn(PREDICTION_COLUMN)) throw new UserError(`${dataPath}: already has a "${PREDICTION_COLUMN}" column`);
+  const { probabilities, unseen_categories: unseen } = scoreTable(artifact, table);
+  const out = new AtomicFileStream(outPath);
+  try {
+    await out.write(`${table.header.join(',')},${PREDICTION_COLUMN}\n`);
+    const chunkRows = 10_000;
+    for (let start = 0; start < table.rowCount; start += chunkRows) {
+      const lines: string[] = [];
+      for (let row = start; row < Math.min(table.rowCount, start + chunkRows); row += 1) lines.push(`${table.recordText(row)},${probabilities[row]}\n`);
+      await out.write(lines.join(''));
+    }
+    await out.commit();
+  } catch (error) {
+    await out.abort();
+    throw error;
+  }
+  const unseenTotal = Object.values(unseen).reduce((sum, count) => sum + count, 0);
+  process.stderr.write(`score: v${version} scored ${table.rowCount} rows -> ${outPath}${unseenTotal > 0 ? ` (${unseenTotal} unseen or missing category values encoded as all-zero)` : ''}\n`);
+});

@@ -1,0 +1,127 @@
+import seedrandom from 'seedrandom';
+import { UserError } from '../../core/src/errors.ts';
+import type { CsvTable } from '../../core/src/csvTable.ts';
+import { CATEGORICAL_FEATURES, LABEL_COLUMN, NUMERICAL_FEATURES } from '../../core/src/fraudDataset.ts';
+import type { ClassifierParams, ModelKind, ProbabilisticClassifier } from './classifier.ts';
+import { DEFAULT_LOGISTIC_REGRESSION, LogisticRegressionClassifier } from './logisticRegressionModel.ts';
+import { bestF1Threshold, classificationReport, type ClassificationReport } from './metrics.ts';
+import { ARTIFACT_FORMAT_VERSION, type ModelArtifact } from './modelArtifact.ts';
+import { fitPreprocessing, tableRowSource, transformRows } from './preprocessing.ts';
+import { DEFAULT_RANDOM_FOREST, RandomForestModel } from './randomForestModel.ts';
+import { positiveEnrichedSubsample, stratifiedSplit } from './stratifiedSplit.ts';
+
+export type ModelChoice = ModelKind | 'auto';
+export type SelectionMetric = 'roc_auc' | 'average_precision';
+
+export interface TrainingOptions {
+  model: ModelChoice;
+  seed: number;
+  selectionMetric: SelectionMetric;
+  validationShare: number;
+  minRows: number;
+}
+
+export const DEFAULT_TRAINING: Omit<TrainingOptions, 'seed'> = {
+  model: 'auto',
+  selectionMetric: 'roc_auc',
+  validationShare: 0.25,
+  minRows: 200,
+};
+
+export interface CandidateReport {
+  model_type: ModelKind;
+  params: ClassifierParams;
+  train_rows: number;
+  train_seconds: number;
+  validation: ClassificationReport;
+}
+
+export interface TrainingResult {
+  artifact: ModelArtifact;
+  candidates: CandidateReport[];
+  selected: ModelKind;
+  selection_metric: SelectionMetric;
+  split: { train_rows: number; validation_rows: number; validation_positives: number };
+}
+
+/** Refuse data a model cannot honestly be trained on, naming the file and what is wrong. */
+export function checkTrainingData(table: CsvTable, minRows: number): number[] {
+  for (const column of [...NUMERICAL_FEATURES, ...CATEGORICAL_FEATURES, LABEL_COLUMN]) table.column(column);
+  for (const column of NUMERICAL_FEATURES) table.numerical(column);
+  const labelColumn = table.column(LABEL_COLUMN);
+  if (labelColumn.kind !== 'numerical') throw new UserError(`${table.source}: column "${LABEL_COLUMN}" must be 0 or 1, found "${labelColumn.categories[0] ?? ''}"`);
+  const labels: number[] = [];
+  let positives = 0;
+  for (let row = 0; row < table.rowCount; row += 1) {
+    const label = labelColumn.values[row] as number;
+    if (label !== 0 && label !== 1) {
+      throw new UserError(`${table.source}: row ${row + 2}: column "${LABEL_COLUMN}" must be 0 or 1, found ${Number.isNaN(label) ? 'an empty value' : label}`);
+    }
+    positives += label;
+    labels.push(label);
+  }
+  if (table.rowCount < minRows) throw new UserError(`${table.source}: ${table.rowCount} rows, fewer than the minimum of ${minRows} for training`);
+  if (positives === 0 || positives === table.rowCount) {
+    throw new UserError(`${table.source}: column "${LABEL_COLUMN}" has one class only (${positives === 0 ? 'no' : 'all'} fraud); training needs both`);
+  }
+  return labels;
+}
+
+function trainCandidate(kind: ModelKind, matrix: number[][], labels: number[], trainRows: number[], seed: number): { classifier: ProbabilisticClassifier; params: ClassifierParams; rows: number } {
+  if (kind === 'lr') {
+    return { classifier: LogisticRegressionClassifier.train(trainRows.map((row) => matrix[row] as number[]), trainRows.map((row) => labels[row] as number)), params: DEFAULT_LOGISTIC_REGRESSION, rows: trainRows.length };
+  }
+  const params = { ...DEFAULT_RANDOM_FOREST, seed };
+  const subsample = positiveEnrichedSubsample(trainRows, labels, params.max_rows, params.max_positive_share, seedrandom.alea(`${seed}:rf-rows`));
+  return {
+    classifier: RandomForestModel.train(subsample.map((row) => matrix[row] as number[]), subsample.map((row) => labels[row] as number), params),
+    params,
+    rows: subsample.length,
+  };
+}
+
+function metricValue(report: ClassificationReport, metric: SelectionMetric): number {
+  return report[metric] ?? Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * Split, fit preprocessing on the training part, train the candidates, evaluate each
+ * on validation and keep the best by the selection metric (ties go to the simpler
+ * logistic regression).
+ */
+export function trainModels(table: CsvTable, options: TrainingOptions): TrainingResult {
+  const labels = checkTrainingData(table, options.minRows);
+  const split = stratifiedSplit(labels, options.validationShare, seedrandom.alea(`${options.seed}:split`));
+  const preprocessing = fitPreprocessing(table, split.train, [...NUMERICAL_FEATURES], [...CATEGORICAL_FEATURES]);
+  const { matrix } = transformRows(preprocessing, tableRowSource(table, preprocessing));
+  const validationLabels = split.validation.map((row) => labels[row] as number);
+  const validationMatrix = split.validation.map((row) => matrix[row] as number[]);
+
+  const kinds: ModelKind[] = options.model === 'auto' ? ['lr', 'rf'] : [options.model];
+  const trained = kinds.map((kind) => {
+    const started = performance.now();
+    const { classifier, params, rows } = trainCandidate(kind, matrix, labels, split.train, options.seed);
+    const trainSeconds = (performance.now() - started) / 1000;
+    const scores = classifier.predictProbabilities(validationMatrix);
+    const threshold = bestF1Threshold(validationLabels, scores);
+    const report: CandidateReport = { model_type: kind, params, train_rows: rows, train_seconds: Number(trainSeconds.toFixed(3)), validation: classificationReport(validationLabels, scores, threshold) };
+    return { classifier, report };
+  });
+  const best = trained.reduce((winner, candidate) =>
+    metricValue(candidate.report.validation, options.selectionMetric) > metricValue(winner.report.validation, options.selectionMetric) ? candidate : winner);
+
+  return {
+    artifact: {
+      format_version: ARTIFACT_FORMAT_VERSION,
+      model_type: best.classifier.kind,
+      label_column: LABEL_COLUMN,
+      preprocessing,
+      decision_threshold: best.report.validation.threshold,
+      model: best.classifier.toJSON(),
+    },
+    candidates: trained.map((candidate) => candidate.report),
+    selected: best.classifier.kind,
+    selection_metric: options.selectionMetric,
+    split: { train_rows: split.train.length, validation_rows: split.validation.length, validation_positives: validationLabels.reduce((sum, label) => sum + label, 0) },
+  };
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { parseCsvText, readCsvTable, type CsvTable } from '../../core/src/csvTable.ts';
+import { generateDataset } from '../../../generator/src/generateDataset.ts';
+import { loadScenarioFile, scenarioPath } from '../../../generator/src/scenarioConfig.ts';
+import { makeTempDir } from '../../../tests/helpers/runScript.ts';
+import { scoreTable } from './batchScoring.ts';
+import { rocAuc } from './metrics.ts';
+import { serializeArtifact, type ModelArtifact } from './modelArtifact.ts';
+import { fitPreprocessing, recordRowSource, transformRows } from './preprocessing.ts';
+import { DEFAULT_TRAINING, trainModels } from './trainModels.ts';
+
+const temp = makeTempDir('training');
+let base: CsvTable;
+let concept: CsvTable;
+
+async function scenarioTable(name: string, rows?: number): Promise<CsvTable> {
+  const config = loadScenarioFile(scenarioPath(name));
+  const path = join(temp.path, `${name}.csv`);
+  await generateDataset(config, { rows: rows ?? config.rows, seed: config.seed, outPath: path });
+  return readCsvTable(path);
+}
+
+beforeAll(async () => {
+  base = await scenarioTable('base');
+  concept = await scenarioTable('drift_concept');
+});
+afterAll(() => temp.cleanup());
+
+describe('preprocessing', () => {
+  const table = parseCsvText('amount,channel\n1,online\n3,pos\n5,online\n', 'tiny.csv');
+  const preprocessing = fitPreprocessing(table, [0, 1, 2], ['amount'], ['channel']);
+
+  it('standardises numbers with the training mean and std and one-hot encodes categories', () => {
+    expect(preprocessing.feature_names).toEqual(['amount', 'channel=online', 'channel=pos']);
+    const { matrix } = transformRows(preprocessing, recordRowSource([{ amount: 3, channel: 'pos' }]));
+    expect(matrix).toEqual([[0, 0, 1]]);
+  });
+
+  it('encodes an unseen category as all zeros and counts it', () => {
+    const result = transformRows(preprocessing, recordRowSource([{ amount: 5, channel: 'atm' }, { amount: 1, channel: 'online' }]));
+    expect(result.matrix[0]?.slice(1)).toEqual([0, 0]);
+    expect(result.unseen_categories).toEqual({ channel: 1 });
+  });
+
+  it('fits on the training rows only', () => {
+    const trainOnly = fitPreprocessing(table, [0, 1], ['amount'], ['channel']);
+    expect(trainOnly.numerical[0]?.mean).toBe(2);
+  });
+});
+
+describe('training on the base scenario', () => {
+  let result: ReturnType<typeof trainModels>;
+  beforeAll(() => {
+    result = trainModels(base, { ...DEFAULT_TRAINING, seed: 42 });
+  });
+
+  it('selects a model with validation ROC AUC >= 0.85 and average precision >= 0.30', () => {
+    const selected = result.candidates.find((candidate) => candidate.model_type === result.selected);
+    expect(selected?.validation.roc_auc).toBeGreaterThanOrEqual(0.85);
+    expect(selected?.validation.average_precision).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('records both candidates and selects by the metric', () => {
+    expect(result.candidates.map((candidate) => candidate.model_type)).toEqual(['lr', 'rf']);
+    const best = Math.max(...result.candidates.map((candidate) => candidate.validation.roc_auc ?? 0));
+    expect(result.candidates.find((candidate) => candidate.model_type === result.selected)?.validation.roc_auc).toBe(best);
+  });
+
+  it('the random forest learns (its trees split: AUC well above 0.5)', () => {
+    expect(result.candidates.find((candidate) => candidate.model_type === 'rf')?.validation.roc_auc).toBeGreaterThan(0.75);
+  });
+
+  it('a reloaded artifact gives identical probabilities, for both model kinds', () => {
+    for (const model of ['lr', 'rf'] as const) {
+      const { artifact } = model === result.selected ? result : trainModels(base, { ...DEFAULT_TRAINING, model, seed: 42 });
+      const reloaded = JSON.parse(serializeArtifact(artifact)) as ModelArtifact;
+      expect(scoreTable(reloaded, base).probabilities).toEqual(scoreTable(artifact, base).probabilities);
+    }
+  });
+
+  it('the base model loses at least 0.05 AUC on concept drift', () => {
+    const baseAuc = rocAuc(base.numerical('is_fraud').values, scoreTable(result.artifact, base).probabilities);
+    const conceptAuc = rocAuc(concept.numerical('is_fraud').values, scoreTable(result.artifact, concept).probabilities);
+    expect(baseAuc - conceptAuc).toBeGreaterThanOrEqual(0.05);
+  });
+});
+
+describe('training is deterministic', () => {
+  it('the same data and seed give byte-identical artifacts (lr and rf); another seed another split', async () => {
+    const small = await scenarioTable('nodrift', 1200);
+    for (const model of ['lr', 'rf'] as const) {
+      const first = serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, model, seed: 5 }).artifact);
+      const second = serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, model, seed: 5 }).artifact);
+      expect(first).toBe(second);
+    }
+    const other = serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, model: 'lr', seed: 6 }).artifact);
+    expect(other).not.toBe(serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, model: 'lr', seed: 5 }).artifact));
+  });
+});
+
+describe('training refuses data it cannot learn from', () => {
+  const header = 'transaction_amount,transaction_hour,customer_age,account_tenure_days,merchant_risk_score,geo_distance_km,is_international,merchant_category,channel,is_fraud';
+  const row = (label: string): string => `10,3,40,100,0.2,5,0,grocery,pos,${label}`;
+  const table = (labels: string[]): CsvTable => parseCsvText([header, ...labels.map(row)].join('\n'), 'train.csv');
+  const options = { ...DEFAULT_TRAINING, seed: 1, minRows: 4 };
+
+  it('a missing column', () => {
+    expect(() => trainModels(parseCsvText('transaction_amount,is_fraud\n1,0\n', 'train.csv'), options)).toThrow('train.csv: missing column "transaction_hour"');
+  });
+  it('a label that is not 0/1', () => {
+    expect(() => trainModels(table(['0', '1', '2', '0']), options)).toThrow('train.csv: row 4: column "is_fraud" must be 0 or 1, found 2');
+  });
+  it('a text label', () => {
+    expect(() => trainModels(table(['0', 'yes', '1', '0']), options)).toThrow('column "is_fraud" must be 0 or 1');
+  });
+  it('one class only', () => {
+    expect(() => trainModels(table(['0', '0', '0', '0']), options)).toThrow('has one class only (no fraud)');
+  });
+  it('fewer rows than the minimum', () => {
+    expect(() => trainModels(table(['0', '1']), options)).toThrow('2 rows, fewer than the minimum of 4');
+  });
+});

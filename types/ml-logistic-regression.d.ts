@@ -1,0 +1,20 @@
+// ml-logistic-regression 2.0.0 ships no type declarations; this covers what we use.
+declare module 'ml-logistic-regression' {
+  import type { Matrix } from 'ml-matrix';
+
+  interface TwoClassModel {
+    weights: Matrix;
+    testScores(features: Matrix): number[];
+    toJSON(): { numSteps: number; learningRate: number; weights: Matrix };
+  }
+
+  export default class LogisticRegression {
+    constructor(options?: { numSteps?: number; learningRate?: number });
+    classifiers: TwoClassModel[];
+    numberClasses: number;
+    train(features: Matrix, target: Matrix): void;
+    predict(features: Matrix): number[];
+    toJSON(): unknown;
+    static load(model: unknown): LogisticRegression;
+  }
+}
