@@ -56,6 +56,12 @@ rollback: node_modules/.install-stamp ## restore the previous Production version
 registry: node_modules/.install-stamp ## list the registered versions and their stages
 	$(NPM_RUN) registry -- list --registry $(REGISTRY)
 
+# --- monitoring -------------------------------------------------------------------
+.PHONY: monitor
+monitor: node_modules/.install-stamp ## drift + quality + performance: reference vs current -> shared/reports/
+	$(NPM_RUN) monitor -- --reference $(DATA)/reference.csv --current $(DATA)/current.csv --out $(REPORTS) \
+		--target is_fraud $$( [ -n "$$($(NPM_RUN) registry -- list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] && echo --model production --registry $(REGISTRY) )
+
 # --- benchmarks (figures printed, never asserted in tests) ---------------------
 .PHONY: bench
 bench: node_modules/.install-stamp ## print speed and memory figures for every stage

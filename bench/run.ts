@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, measureScript, report } from './measure.ts';
@@ -32,3 +33,30 @@ const scoreInput = join(BENCH_DIR, 'score-200k.csv');
 measureScript('generator/src/cli.ts', ['--scenario', 'drift_feature', '--rows', '200000', '--out', scoreInput]);
 const scored = measureScript('services/training/src/scoreCli.ts', ['--registry', scoreRegistry, '--model', 'production', '--data', scoreInput, '--out', join(BENCH_DIR, 'scored-200k.csv')]);
 report('scoring: 200,000 rows, lr (whole process)', `${scored.seconds.toFixed(2)} s, ${(200_000 / scored.seconds).toFixed(0)} rows/s`);
+
+// Monitor: 1M x 12 vs 1M x 12 and 200k x 6, whole process, against a NumPy/SciPy script.
+const monitorCases = [
+  { label: '1,000,000 x 12 vs 1,000,000 x 12', rows: 1_000_000, exclude: [] as string[], target: '<= 5 s, <= 1.5 GB' },
+  { label: '200,000 x 6 vs 200,000 x 6', rows: 200_000, exclude: ['transaction_hour', 'account_tenure_days', 'merchant_category'], target: undefined },
+];
+const pythonReady = spawnSync('python3', ['-c', 'import numpy, scipy'], { encoding: 'utf8' }).status === 0;
+for (const monitorCase of monitorCases) {
+  const referencePath = join(BENCH_DIR, `monitor-ref-${monitorCase.rows}.csv`);
+  const currentPath = join(BENCH_DIR, `monitor-cur-${monitorCase.rows}.csv`);
+  measureScript('generator/src/cli.ts', ['--scenario', 'base', '--rows', String(monitorCase.rows), '--out', referencePath]);
+  measureScript('generator/src/cli.ts', ['--scenario', 'drift_feature', '--rows', String(monitorCase.rows), '--out', currentPath]);
+  const args = ['--reference', referencePath, '--current', currentPath, '--out', join(BENCH_DIR, `reports-${monitorCase.rows}`), '--policy', 'policies/promotion.yaml'];
+  if (monitorCase.exclude.length > 0) args.push('--exclude', monitorCase.exclude.join(','));
+  const monitored = measureScript('services/monitoring/src/cli.ts', args);
+  report(`monitor: ${monitorCase.label} (whole process)`, `${monitored.seconds.toFixed(2)} s, ${monitored.maxRssMb?.toFixed(0) ?? '?'} MB`, monitorCase.target);
+  if (pythonReady) {
+    const features = ['transaction_amount', 'transaction_hour', 'customer_age', 'account_tenure_days', 'merchant_risk_score', 'geo_distance_km', 'is_international', 'merchant_category', 'channel'].filter((column) => !monitorCase.exclude.includes(column));
+    const started = performance.now();
+    const python = spawnSync('python3', [join(REPO_ROOT, 'bench/numpy_monitor.py'), referencePath, currentPath, features.join(',')], { encoding: 'utf8' });
+    const pythonSeconds = (performance.now() - started) / 1000;
+    if (python.status === 0) report(`  NumPy/SciPy script, same verdicts (${monitorCase.label})`, `${pythonSeconds.toFixed(2)} s, ratio ${(pythonSeconds / monitored.seconds).toFixed(1)}x`);
+    else report('  NumPy/SciPy script', `failed: ${python.stderr.split('\n').at(-2) ?? ''}`);
+  } else {
+    report('  NumPy/SciPy comparison', 'skipped: python3 with numpy and scipy not installed');
+  }
+}

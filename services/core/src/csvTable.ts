@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { UserError, errorMessage } from './errors.ts';
+import { sha256Hex } from './fileHash.ts';
 
 /**
  * A CSV file read into typed columns. Numbers go to a Float64Array (NaN = missing),
@@ -51,12 +52,15 @@ export function parseNumericCell(value: string): number | undefined {
   if (value.length === 0) return Number.NaN;
   const number = Number(value);
   if (!Number.isNaN(number)) {
+    // Fast path: a leading digit 1-9 cannot start 0x/0b/0o or whitespace.
+    const first = value.charCodeAt(0);
+    if (first >= 49 && first <= 57) return number;
     const trimmed = value.trim();
     if (trimmed.length === 0) return Number.NaN;
     // Number() accepts 0x/0b/0o literals; pandas does not read those as numbers.
-    const first = trimmed.charCodeAt(0) === 45 || trimmed.charCodeAt(0) === 43 ? 1 : 0;
-    if (trimmed.charCodeAt(first) === 48 && trimmed.length > first + 1) {
-      const prefix = trimmed.charCodeAt(first + 1) | 0x20;
+    const signLength = trimmed.charCodeAt(0) === 45 || trimmed.charCodeAt(0) === 43 ? 1 : 0;
+    if (trimmed.charCodeAt(signLength) === 48 && trimmed.length > signLength + 1) {
+      const prefix = trimmed.charCodeAt(signLength + 1) | 0x20;
       if (prefix === 120 || prefix === 98 || prefix === 111) return undefined;
     }
     return number;
@@ -190,14 +194,15 @@ class ColumnBuilder {
 
   setCategory(row: number, value: string): void {
     const codes = this.codes as Int32Array;
-    if (isMissingToken(value)) {
-      codes[row] = -1;
-      return;
-    }
     let code = this.categoryIndex.get(value);
     if (code === undefined) {
-      code = this.categories.length;
-      this.categories.push(value);
+      // Each distinct text is classified once; missing tokens map to -1.
+      if (isMissingToken(value)) {
+        code = -1;
+      } else {
+        code = this.categories.length;
+        this.categories.push(value);
+      }
       this.categoryIndex.set(value, code);
     }
     codes[row] = code;
@@ -209,7 +214,24 @@ class ColumnBuilder {
   }
 }
 
-export class CsvTable {
+/** What stages read from a table, whether parsed here or in a worker thread. */
+export interface DataTable {
+  readonly source: string;
+  readonly header: string[];
+  readonly rowCount: number;
+  readonly sha256?: string;
+  hasColumn(name: string): boolean;
+  column(name: string): CsvColumn;
+  numerical(name: string): NumericalColumn;
+  categorical(name: string): CategoricalColumn;
+}
+
+export function requireNumerical(source: string, column: CsvColumn): NumericalColumn {
+  if (column.kind !== 'numerical') throw new UserError(`${source}: column "${column.name}" must be numeric, found "${column.categories[0] ?? ''}"`);
+  return column;
+}
+
+export class CsvTable implements DataTable {
   constructor(
     readonly source: string,
     readonly header: string[],
@@ -219,6 +241,8 @@ export class CsvTable {
     /** Offset in the text where each data record starts (for re-reading and passthrough). */
     readonly rowStarts: Float64Array,
     readonly dataEnd: number,
+    /** sha256 of the file's bytes, when asked for. */
+    readonly sha256?: string,
   ) {}
 
   hasColumn(name: string): boolean {
@@ -232,12 +256,7 @@ export class CsvTable {
   }
 
   numerical(name: string): NumericalColumn {
-    const column = this.column(name);
-    if (column.kind !== 'numerical') {
-      const sample = column.categories[0] ?? '';
-      throw new UserError(`${this.source}: column "${name}" must be numeric, found "${sample}"`);
-    }
-    return column;
+    return requireNumerical(this.source, this.column(name));
   }
 
   /** The column's values as categories, numbers included (read as their original text). */
@@ -270,9 +289,13 @@ export class CsvTable {
 export interface CsvReadOptions {
   /** Keep only these columns (the others are scanned and checked but not stored). */
   columns?: readonly string[];
+  /** Keep only the first N characters of a column's text, e.g. a timestamp's date (few distinct values to store). */
+  textPrefixLength?: Readonly<Record<string, number>>;
+  /** Also hash the file's bytes (readCsvTable only). */
+  computeSha256?: boolean;
 }
 
-export function parseCsvText(input: string, source: string, options: CsvReadOptions = {}): CsvTable {
+export function parseCsvText(input: string, source: string, options: CsvReadOptions & { sha256?: string } = {}): CsvTable {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const scanner = new FieldScanner(text, source);
   if (!scanner.skipBlankLines()) throw new UserError(`${source}: empty file (no header row)`);
@@ -290,6 +313,7 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
     if (!seen.has(name)) throw new UserError(`${source}: missing column "${name}" (columns: ${header.join(', ')})`);
   }
   const builders = header.map((name) => (wanted && !wanted.has(name) ? undefined : new ColumnBuilder(name, estimatedRows)));
+  const prefixLengths = header.map((name) => options.textPrefixLength?.[name]);
   let rowStarts = new Float64Array(estimatedRows);
   let rows = 0;
 
@@ -303,7 +327,7 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
     const recordLine = scanner.line;
     let columnIndex = 0;
     while (true) {
-      const value = scanner.next();
+      const raw = scanner.next();
       if (columnIndex >= width) {
         let found = columnIndex + 1;
         while (scanner.delimiter === COMMA) { scanner.next(); found += 1; }
@@ -311,13 +335,18 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
       }
       const builder = builders[columnIndex];
       if (builder !== undefined) {
+        const prefixLength = prefixLengths[columnIndex];
+        const value = prefixLength === undefined ? raw : raw.slice(0, prefixLength);
         builder.ensureCapacity(rows + 1);
         if (builder.isCategorical) {
           builder.setCategory(rows, value);
         } else if (!builder.setNumber(rows, value)) {
           builder.becomeCategorical(Math.max(rows + 1, rowStarts.length));
           const table = new CsvTable(source, header, rows, new Map(), text, rowStarts, rowStarts[rows] as number);
-          for (let previous = 0; previous < rows; previous += 1) builder.setCategory(previous, table.fieldAt(previous, columnIndex));
+          for (let previous = 0; previous < rows; previous += 1) {
+            const earlier = table.fieldAt(previous, columnIndex);
+            builder.setCategory(previous, prefixLength === undefined ? earlier : earlier.slice(0, prefixLength));
+          }
           builder.setCategory(rows, value);
         }
       }
@@ -336,7 +365,29 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
       ? { kind: 'categorical', name: builder.name, codes: (builder.codes as Int32Array).subarray(0, rows), categories: builder.categories }
       : { kind: 'numerical', name: builder.name, values: builder.numbers.subarray(0, rows) });
   }
-  return new CsvTable(source, header, rows, columns, text, rowStarts.subarray(0, rows), text.length);
+  return new CsvTable(source, header, rows, columns, text, rowStarts.subarray(0, rows), text.length, options.sha256);
+}
+
+const HEADER_READ_BYTES = 1024 * 1024;
+
+/** The header row alone, from the file's first MiB (for choosing columns before a full read). */
+export function readCsvHeader(path: string): string[] {
+  let text: string;
+  try {
+    const descriptor = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(HEADER_READ_BYTES);
+      const bytesRead = readSync(descriptor, buffer, 0, HEADER_READ_BYTES, 0);
+      text = buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch (error) {
+    throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
+  }
+  const scanner = new FieldScanner(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
+  if (!scanner.skipBlankLines()) throw new UserError(`${path}: empty file (no header row)`);
+  return scanner.readRecord().map((name) => name.trim());
 }
 
 export function readCsvTable(path: string, options: CsvReadOptions = {}): CsvTable {
@@ -351,13 +402,14 @@ export function readCsvTable(path: string, options: CsvReadOptions = {}): CsvTab
   }
   if (size === 0) throw new UserError(`${path}: empty file (no header row)`);
   if (size > MAX_CSV_BYTES) throw new UserError(`${path}: ${(size / 2 ** 20).toFixed(0)} MiB is larger than the ${MAX_CSV_BYTES / 2 ** 20} MiB a CSV may have here`);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
   }
-  return parseCsvText(text, path, options);
+  const sha256 = options.computeSha256 ? sha256Hex(bytes) : undefined;
+  return parseCsvText(bytes.toString('utf8'), path, { ...options, sha256 });
 }
 
 /** Values of a categorical column as strings (undefined where missing): for small tables and tests. */

@@ -2,7 +2,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { UserError } from './errors.ts';
 
-const ajv = new Ajv({ allErrors: false, strict: true, useDefaults: false });
+// allErrors, so the most specific problem can be reported (see problems()).
+const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
 // ajv-formats is CommonJS (module.exports = plugin); its types describe the ESM namespace.
 const addFormats = addFormatsModule as unknown as (instance: Ajv, formats: string[]) => Ajv;
 addFormats(ajv, ['date-time', 'date', 'time']);
@@ -50,7 +51,12 @@ export interface SchemaValidator<T> {
 export function compileSchema<T>(schema: object): SchemaValidator<T> {
   const validate: ValidateFunction = ajv.compile(schema);
   const check = ((data: unknown) => validate(data)) as SchemaValidator<T>;
-  check.problems = (data: unknown) => (validate(data) ? [] : (validate.errors ?? []).map(describe));
+  // Deepest first, and a wrong value before a missing key: "min_auc: must be number" says more
+  // than "drift_policy: is required" when both are true of a file being edited.
+  check.problems = (data: unknown) => (validate(data) ? [] : (validate.errors ?? []).map(describe)
+    .map((problem, order) => ({ problem, order, depth: problem.pathKeys.length, missing: problem.message === 'is required' ? 1 : 0 }))
+    .sort((a, b) => a.missing - b.missing || b.depth - a.depth || a.order - b.order)
+    .map(({ problem }) => problem));
   return check;
 }
 

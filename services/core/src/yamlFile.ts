@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { UserError, errorMessage } from './errors.ts';
-import { formatPath, type SchemaValidator } from './jsonSchema.ts';
+import { formatPath, type SchemaProblem, type SchemaValidator } from './jsonSchema.ts';
 
 /**
  * Load a YAML file and validate it; any error names the file, the YAML path and the
  * line, because a user edits these files by hand.
  */
-export function parseYamlWithSchema<T>(text: string, source: string, validator: SchemaValidator<T>): T {
+export function parseYamlWithSchema<T>(text: string, source: string, validator: SchemaValidator<T>, check?: (data: T) => SchemaProblem | undefined): T {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxError = document.errors[0];
@@ -16,7 +16,7 @@ export function parseYamlWithSchema<T>(text: string, source: string, validator: 
     throw new UserError(`${source}${line ? `:${line}` : ''}: invalid YAML: ${syntaxError.message.split('\n')[0]}`);
   }
   const data: unknown = document.toJS();
-  const problem = validator.problems(data)[0];
+  const problem = validator.problems(data)[0] ?? check?.(data as T);
   if (problem) {
     let keys = problem.pathKeys;
     let node = document.getIn(keys, true);
@@ -32,14 +32,14 @@ export function parseYamlWithSchema<T>(text: string, source: string, validator: 
   return data as T;
 }
 
-export function loadYamlWithSchema<T>(path: string, validator: SchemaValidator<T>): T {
+export function loadYamlWithSchema<T>(path: string, validator: SchemaValidator<T>, check?: (data: T) => SchemaProblem | undefined): T {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
   }
-  return parseYamlWithSchema(text, path, validator);
+  return parseYamlWithSchema(text, path, validator, check);
 }
 
 export function readJsonFile(path: string): unknown {

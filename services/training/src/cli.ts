@@ -3,7 +3,7 @@ import { readCsvTable } from '../../core/src/csvTable.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
 import { UserError, runCommand } from '../../core/src/errors.ts';
 import { actorName, newRunId, parseNow } from '../../core/src/runContext.ts';
-import { registerVersion } from '../../registry/src/registryStore.ts';
+import { registerVersion } from '../../registry/src/index.ts';
 import { datasetLineage } from './datasetLineage.ts';
 import { DEFAULT_TRAINING, trainModels, type ModelChoice, type SelectionMetric } from './trainModels.ts';
 

@@ -1,4 +1,4 @@
-import type { CsvTable } from '../../core/src/csvTable.ts';
+import type { DataTable } from '../../core/src/csvTable.ts';
 
 /**
  * Preprocessing fitted on the training rows only and frozen into the artifact, so
@@ -55,7 +55,7 @@ function moments(values: number[]): { mean: number; std: number; skewness: numbe
   return { mean, std, skewness: std === 0 ? 0 : third / count / std ** 3 };
 }
 
-export function fitPreprocessing(table: CsvTable, rows: number[], numericalColumns: string[], categoricalColumns: string[]): FrozenPreprocessing {
+export function fitPreprocessing(table: DataTable, rows: number[], numericalColumns: string[], categoricalColumns: string[]): FrozenPreprocessing {
   const numerical = numericalColumns.map((name): NumericalFeature => {
     const column = table.numerical(name).values;
     const present = rows.map((row) => column[row] as number).filter((value) => Number.isFinite(value));
@@ -90,7 +90,7 @@ export interface RowSource {
   category(column: string, row: number): string | undefined;
 }
 
-export function tableRowSource(table: CsvTable, preprocessing: FrozenPreprocessing): RowSource {
+export function tableRowSource(table: DataTable, preprocessing: FrozenPreprocessing): RowSource {
   const numbers = new Map(preprocessing.numerical.map((feature) => [feature.name, table.numerical(feature.name).values]));
   const categories = new Map(preprocessing.categorical.map((feature) => [feature.name, table.categorical(feature.name)]));
   return {

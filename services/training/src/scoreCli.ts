@@ -3,7 +3,7 @@ import { formatHelp, parseCommand, requireString, type CommandSpec } from '../..
 import { readCsvTable } from '../../core/src/csvTable.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
 import { UserError, runCommand } from '../../core/src/errors.ts';
-import { ModelRegistry } from '../../registry/src/registryStore.ts';
+import { ModelRegistry } from '../../registry/src/index.ts';
 import { scoreTable } from './batchScoring.ts';
 
 export const PREDICTION_COLUMN = 'prediction';

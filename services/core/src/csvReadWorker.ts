@@ -1,0 +1,33 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { cleanNumbers } from './columnTable.ts';
+import { readCsvTable, type CsvReadOptions } from './csvTable.ts';
+import { isUserError } from './errors.ts';
+
+/** Worker thread body: read one CSV into typed columns, sort its numbers, send them back (buffers transferred). */
+const { path, options, numericalToClean } = workerData as { path: string; options: CsvReadOptions; numericalToClean: 'all' | string[] };
+try {
+  const table = readCsvTable(path, options);
+  const columns = table.header.filter((name) => table.hasColumn(name)).map((name) => table.column(name));
+  const cleaned = columns
+    .filter((column) => column.kind === 'numerical' && (numericalToClean === 'all' || numericalToClean.includes(column.name)))
+    .map((column) => ({ name: column.name, ...cleanNumbers((column as { values: Float64Array }).values) }));
+  const transfer: ArrayBuffer[] = [];
+  const sendable = columns.map((column) => {
+    if (column.kind === 'numerical') {
+      const values = column.values.slice();
+      transfer.push(values.buffer);
+      return { ...column, values };
+    }
+    const codes = column.codes.slice();
+    transfer.push(codes.buffer);
+    return { ...column, codes };
+  });
+  const sendableCleaned = cleaned.map((entry) => {
+    const sorted = entry.sorted.slice();
+    transfer.push(sorted.buffer);
+    return { ...entry, sorted };
+  });
+  parentPort?.postMessage({ ok: true, source: table.source, header: table.header, rowCount: table.rowCount, sha256: table.sha256, columns: sendable, cleaned: sendableCleaned }, transfer);
+} catch (error) {
+  parentPort?.postMessage({ ok: false, userError: isUserError(error), message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+}

@@ -1,0 +1,67 @@
+import { UserError } from '../../core/src/errors.ts';
+import type { ColumnDriftRule } from '../../core/src/promotionPolicy.ts';
+import type { ColumnType } from './stattests/columnPair.ts';
+
+export interface ColumnSelectionInput {
+  referenceHeader: readonly string[];
+  currentHeader: readonly string[];
+  referenceSource: string;
+  currentSource: string;
+  /** How each column reads in each file: numerical when every non-empty value is a number. */
+  inferredType: (column: string) => ColumnType;
+  numerical: readonly string[];
+  categorical: readonly string[];
+  exclude: readonly string[];
+  /** Excluded unless named as a feature: our dataset's id, time and label. */
+  defaultExcluded: readonly string[];
+  target?: string;
+  prediction?: string;
+  policyColumns: Readonly<Record<string, ColumnDriftRule>>;
+}
+
+export interface SelectedColumns {
+  features: { name: string; type: ColumnType }[];
+  excluded: string[];
+  extraInCurrent: string[];
+}
+
+/**
+ * Which columns are drift features and of which type: flags first, then the policy,
+ * then what the data looks like. A reference column missing from current is refused.
+ */
+export function selectColumns(input: ColumnSelectionInput): SelectedColumns {
+  const inReference = new Set(input.referenceHeader);
+  const inCurrent = new Set(input.currentHeader);
+  const named = [...input.numerical, ...input.categorical, ...input.exclude, ...(input.target ? [input.target] : []), ...(input.prediction ? [input.prediction] : [])];
+  for (const column of named) {
+    if (!inReference.has(column)) throw new UserError(`${input.referenceSource}: no column "${column}" (named by a flag; columns: ${input.referenceHeader.join(', ')})`);
+  }
+  const both = input.numerical.filter((column) => input.categorical.includes(column));
+  if (both.length > 0) throw new UserError(`--numerical and --categorical both name "${both[0]}"`);
+  for (const column of input.referenceHeader) {
+    if (!inCurrent.has(column)) throw new UserError(`${input.currentSource}: missing column "${column}" (present in ${input.referenceSource})`);
+  }
+  const explicitlyFeatures = new Set([...input.numerical, ...input.categorical]);
+  const excluded = new Set(input.exclude);
+  for (const column of input.defaultExcluded) if (!explicitlyFeatures.has(column) && inReference.has(column)) excluded.add(column);
+  if (input.target) excluded.add(input.target);
+  if (input.prediction) excluded.add(input.prediction);
+  for (const [column, rule] of Object.entries(input.policyColumns)) if (rule.exclude) excluded.add(column);
+
+  const features = input.referenceHeader.filter((column) => !excluded.has(column)).map((name) => {
+    let type: ColumnType;
+    if (input.numerical.includes(name)) type = 'numerical';
+    else if (input.categorical.includes(name)) type = 'categorical';
+    else type = input.policyColumns[name]?.type ?? input.inferredType(name);
+    if (type === 'numerical' && input.inferredType(name) !== 'numerical') {
+      throw new UserError(`column "${name}" is declared numerical but holds text in ${input.referenceSource} or ${input.currentSource}`);
+    }
+    return { name, type };
+  });
+  if (features.length === 0) throw new UserError(`no feature columns left to compare (all excluded) in ${input.referenceSource}`);
+  return {
+    features,
+    excluded: input.referenceHeader.filter((column) => excluded.has(column)),
+    extraInCurrent: input.currentHeader.filter((column) => !inReference.has(column)),
+  };
+}

@@ -1,0 +1,82 @@
+import type { ColumnDriftRule, Severity, StatTestChoice } from '../../core/src/promotionPolicy.ts';
+import type { ColumnPair, ColumnType } from './stattests/columnPair.ts';
+import { assertTestAccepts, defaultStatTest, statTestByName } from './stattests/statTestRegistry.ts';
+import type { StatTestName } from './stattests/statTest.ts';
+
+export interface ColumnDrift {
+  column_name: string;
+  column_type: ColumnType;
+  stattest_name: StatTestName;
+  stattest_threshold: number;
+  drift_score: number;
+  drift_detected: boolean;
+  /** p_value: drift when small; distance: drift when large. */
+  score_kind: 'p_value' | 'distance';
+  reference_rows: number;
+  current_rows: number;
+}
+
+export interface DriftSettings {
+  driftShare: number;
+  severityThresholds: { high: number; medium: number };
+  stattest?: StatTestChoice;
+  stattestThreshold?: number;
+  columns: Readonly<Record<string, ColumnDriftRule>>;
+}
+
+/** Evidently's per-column drift: the column's test (policy first, else Evidently's default) at its threshold. */
+export function columnDrift(name: string, pair: ColumnPair, settings: DriftSettings): ColumnDrift {
+  const rule = settings.columns[name];
+  const chosen = rule?.stattest ?? settings.stattest;
+  const test = chosen ? statTestByName(chosen) : defaultStatTest(pair);
+  assertTestAccepts(test, pair.type, name);
+  const threshold = rule?.threshold ?? settings.stattestThreshold ?? test.defaultThreshold;
+  const { score, drifted } = test.run(pair, threshold);
+  return {
+    column_name: name,
+    column_type: pair.type,
+    stattest_name: test.name,
+    stattest_threshold: threshold,
+    drift_score: score,
+    drift_detected: drifted,
+    score_kind: test.scoreKind,
+    reference_rows: pair.type === 'numerical' ? pair.reference.length : pair.referenceCounts.reduce((sum, count) => sum + count, 0),
+    current_rows: pair.type === 'numerical' ? pair.current.length : pair.currentCounts.reduce((sum, count) => sum + count, 0),
+  };
+}
+
+/** share >= high -> high, >= medium -> medium, > 0 -> low, else none. */
+export function severityFromShare(share: number, thresholds: { high: number; medium: number }): Severity {
+  if (share >= thresholds.high && share > 0) return 'high';
+  if (share >= thresholds.medium && share > 0) return 'medium';
+  if (share > 0) return 'low';
+  return 'none';
+}
+
+export interface DatasetDrift {
+  drift_by_columns: Record<string, ColumnDrift>;
+  number_of_columns: number;
+  number_of_drifted_columns: number;
+  share_of_drifted_columns: number;
+  dataset_drift: boolean;
+  severity: Severity;
+}
+
+export function datasetDrift(results: ColumnDrift[], settings: DriftSettings): DatasetDrift {
+  const drifted = results.filter((result) => result.drift_detected).length;
+  const share = results.length === 0 ? 0 : drifted / results.length;
+  return {
+    drift_by_columns: Object.fromEntries(results.map((result) => [result.column_name, result])),
+    number_of_columns: results.length,
+    number_of_drifted_columns: drifted,
+    share_of_drifted_columns: share,
+    dataset_drift: share >= settings.driftShare,
+    severity: severityFromShare(share, settings.severityThresholds),
+  };
+}
+
+/** How strongly a column drifted, comparable across tests (>= 1 means past its threshold): for sorting reports. */
+export function driftStrength(result: ColumnDrift): number {
+  if (result.score_kind === 'distance') return result.stattest_threshold === 0 ? Infinity : result.drift_score / result.stattest_threshold;
+  return result.drift_score === 0 ? Infinity : result.stattest_threshold / result.drift_score;
+}

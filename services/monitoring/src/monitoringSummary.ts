@@ -1,0 +1,196 @@
+import { UserError } from '../../core/src/errors.ts';
+import { ColumnTable } from '../../core/src/columnTable.ts';
+import type { DataTable } from '../../core/src/csvTable.ts';
+import { HOUR_COLUMN, TIME_COLUMN } from '../../core/src/fraudDataset.ts';
+import type { Severity } from '../../core/src/promotionPolicy.ts';
+import { columnDrift, datasetDrift, type ColumnDrift, type DriftSettings } from './datasetDrift.ts';
+import { dataQuality, type DataQuality } from './dataQuality.ts';
+import { performanceSummary, type PerformanceSummary } from './performance.ts';
+import { categoricalPair, numericalPair, type ColumnPair } from './stattests/columnPair.ts';
+import type { SelectedColumns } from './columnSelection.ts';
+import { volumeSummary, type VolumeSummary } from './volume.ts';
+
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+export interface FileIdentity { path: string; rows: number; sha256: string }
+
+export interface PredictionDrift {
+  source: string;
+  stattest_name: string;
+  stattest_threshold: number;
+  drift_score: number;
+  drift_detected: boolean;
+}
+
+/** shared/reports/monitoring_summary.json (schema: services/monitoring/schema/monitoring-summary.schema.json). */
+export interface MonitoringSummary {
+  schema_version: number;
+  generated_at: string;
+  run_id: string;
+  status: 'ok' | 'insufficient_data';
+  drift_by_columns: Record<string, ColumnDrift>;
+  number_of_columns: number;
+  number_of_drifted_columns: number;
+  share_of_drifted_columns: number;
+  dataset_drift: boolean | null;
+  severity: Severity | null;
+  drift_share: number;
+  min_samples: number;
+  data_quality: DataQuality;
+  performance: PerformanceSummary | null;
+  prediction_drift: PredictionDrift | null;
+  volume: VolumeSummary;
+  model: { version: number | null; source: string } | null;
+  columns: { features: string[]; excluded: string[] };
+  reference: FileIdentity;
+  current: FileIdentity;
+  policy: { path: string; sha256: string } | null;
+}
+
+/** Scores (and labels, for performance) of both tables, from a model or a prediction column. */
+export interface ScoredSides {
+  source: string;
+  threshold: number;
+  modelVersion: number | null;
+  referenceScores: ArrayLike<number>;
+  currentScores: ArrayLike<number>;
+}
+
+export interface AnalysisInput {
+  reference: DataTable;
+  current: DataTable;
+  referenceIdentity: FileIdentity;
+  currentIdentity: FileIdentity;
+  columns: SelectedColumns;
+  drift: DriftSettings;
+  minSamples: number;
+  target?: string;
+  scores?: ScoredSides;
+  runId: string;
+  now: Date;
+  policy: { path: string; sha256: string } | null;
+  /** Column pairs already built (each costs a sort of both samples): reused for drift and the report. */
+  pairs: ReadonlyMap<string, ColumnPair>;
+}
+
+function numbersOf(table: DataTable, name: string) {
+  const cleaned = table instanceof ColumnTable ? table.cleaned.get(name) : undefined;
+  return cleaned ?? table.numerical(name).values;
+}
+
+export function pairFor(name: string, type: 'numerical' | 'categorical', reference: DataTable, current: DataTable): ColumnPair {
+  if (type === 'numerical') return numericalPair(numbersOf(reference, name), numbersOf(current, name));
+  return categoricalPair(reference.categorical(name), current.categorical(name));
+}
+
+/** Labels of a target column, refused unless every value is 0 or 1. */
+export function binaryLabels(table: DataTable, column: string): Float64Array {
+  const labels = table.column(column);
+  if (labels.kind !== 'numerical') throw new UserError(`${table.source}: target column "${column}" must hold 0 or 1, found "${labels.categories[0] ?? ''}"`);
+  labels.values.forEach((value, row) => {
+    if (value !== 0 && value !== 1) throw new UserError(`${table.source}: row ${row + 2}: target column "${column}" must be 0 or 1, found ${Number.isNaN(value) ? 'an empty value' : value}`);
+  });
+  return labels.values;
+}
+
+function refuseAllEmpty(table: DataTable, name: string): void {
+  const column = table.column(name);
+  const empty = column.kind === 'numerical' ? column.values.every((value) => !Number.isFinite(value)) : column.codes.every((code) => code < 0);
+  if (empty) throw new UserError(`${table.source}: column "${name}" has no values (all empty); exclude it with --exclude ${name}`);
+}
+
+function distinctDays(table: DataTable): number | undefined {
+  if (!table.hasColumn(TIME_COLUMN)) return undefined;
+  const dates = table.categorical(TIME_COLUMN);
+  const days = dates.categories.filter((date) => /^\d{4}-\d{2}-\d{2}$/.test(date)).length;
+  return days > 0 ? days : undefined;
+}
+
+function hours(table: DataTable): Float64Array | undefined {
+  if (!table.hasColumn(HOUR_COLUMN)) return undefined;
+  const column = table.column(HOUR_COLUMN);
+  return column.kind === 'numerical' ? column.values : undefined;
+}
+
+/** Everything the monitor concludes from two tables; pure apart from the tables already read. */
+export function analyseTables(input: AnalysisInput): MonitoringSummary {
+  const { reference, current, columns } = input;
+  for (const feature of columns.features) {
+    refuseAllEmpty(reference, feature.name);
+    refuseAllEmpty(current, feature.name);
+  }
+  const pairs = new Map(columns.features.map((feature) => [feature.name, input.pairs.get(feature.name) ?? pairFor(feature.name, feature.type, reference, current)]));
+  const quality = dataQuality(columns.features.map((feature) => ({
+    ...feature,
+    pair: pairs.get(feature.name) as ColumnPair,
+    reference: reference.column(feature.name),
+    current: current.column(feature.name),
+    asCategories: () => ({ reference: reference.categorical(feature.name), current: current.categorical(feature.name) }),
+  })), columns.extraInCurrent);
+  const volume = volumeSummary({
+    referenceRows: reference.rowCount,
+    currentRows: current.rowCount,
+    referenceDays: distinctDays(reference),
+    currentDays: distinctDays(current),
+    referenceHours: hours(reference),
+    currentHours: hours(current),
+  });
+
+  const base = {
+    schema_version: SUMMARY_SCHEMA_VERSION,
+    generated_at: input.now.toISOString(),
+    run_id: input.runId,
+    drift_share: input.drift.driftShare,
+    min_samples: input.minSamples,
+    data_quality: quality,
+    volume,
+    model: input.scores ? { version: input.scores.modelVersion, source: input.scores.source } : null,
+    columns: { features: columns.features.map((feature) => feature.name), excluded: columns.excluded },
+    reference: input.referenceIdentity,
+    current: input.currentIdentity,
+    policy: input.policy,
+  };
+
+  if (current.rowCount < input.minSamples) {
+    return {
+      ...base,
+      status: 'insufficient_data',
+      drift_by_columns: {},
+      number_of_columns: columns.features.length,
+      number_of_drifted_columns: 0,
+      share_of_drifted_columns: 0,
+      dataset_drift: null,
+      severity: null,
+      performance: null,
+      prediction_drift: null,
+    };
+  }
+
+  const results = columns.features.map((feature) => columnDrift(feature.name, pairs.get(feature.name) as ColumnPair, input.drift));
+  const drift = datasetDrift(results, input.drift);
+
+  let performance: PerformanceSummary | null = null;
+  let predictionDrift: PredictionDrift | null = null;
+  if (input.scores) {
+    const scorePair = numericalPair(input.scores.referenceScores, input.scores.currentScores);
+    const scoreDrift = columnDrift('prediction', scorePair, { ...input.drift, columns: {} });
+    predictionDrift = {
+      source: input.scores.source,
+      stattest_name: scoreDrift.stattest_name,
+      stattest_threshold: scoreDrift.stattest_threshold,
+      drift_score: scoreDrift.drift_score,
+      drift_detected: scoreDrift.drift_detected,
+    };
+    if (input.target) {
+      performance = performanceSummary({
+        source: input.scores.source,
+        threshold: input.scores.threshold,
+        referenceLabels: binaryLabels(reference, input.target),
+        referenceScores: input.scores.referenceScores,
+        currentLabels: binaryLabels(current, input.target),
+        currentScores: input.scores.currentScores,
+      });
+    }
+  }
+  return { ...base, status: 'ok', ...drift, performance, prediction_drift: predictionDrift };
+}

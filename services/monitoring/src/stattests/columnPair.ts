@@ -1,0 +1,127 @@
+import { cleanNumbers, type CleanNumbers } from '../../../core/src/columnTable.ts';
+
+/**
+ * A column of the reference and current tables, cleaned the way Evidently cleans it
+ * (empty, NaN and infinite values dropped), in the form the tests need.
+ */
+export type ColumnType = 'numerical' | 'categorical';
+
+export interface NumericalPair {
+  type: 'numerical';
+  /** Finite values, sorted ascending. */
+  reference: Float64Array;
+  current: Float64Array;
+  /** pandas would read both columns as int64 (no missing values, all integral): numpy's histogram then keeps bin width >= 1. */
+  integerDtype: boolean;
+}
+
+export interface CategoricalPair {
+  type: 'categorical';
+  keys: string[];
+  referenceCounts: Float64Array;
+  currentCounts: Float64Array;
+}
+
+export type ColumnPair = NumericalPair | CategoricalPair;
+
+/** Counts per distinct value over the union of both samples (value_counts of each, aligned). */
+export interface ValueCounts {
+  referenceCounts: Float64Array;
+  currentCounts: Float64Array;
+  referenceTotal: number;
+  currentTotal: number;
+}
+
+/** From raw values, or from numbers a reader already cleaned and sorted. */
+export function numericalPair(reference: ArrayLike<number> | CleanNumbers, current: ArrayLike<number> | CleanNumbers): NumericalPair {
+  const ref = 'sorted' in reference ? reference : cleanNumbers(reference);
+  const cur = 'sorted' in current ? current : cleanNumbers(current);
+  return {
+    type: 'numerical',
+    reference: ref.sorted,
+    current: cur.sorted,
+    integerDtype: ref.allIntegral && cur.allIntegral && !ref.hadMissing && !cur.hadMissing,
+  };
+}
+
+/** Codes index into each side's own category list; -1 is missing. */
+export function categoricalPair(
+  reference: { codes: ArrayLike<number>; categories: readonly string[] },
+  current: { codes: ArrayLike<number>; categories: readonly string[] },
+): CategoricalPair {
+  const keyIndex = new Map<string, number>();
+  const keys: string[] = [];
+  const indexOf = (key: string): number => {
+    let index = keyIndex.get(key);
+    if (index === undefined) {
+      index = keys.length;
+      keys.push(key);
+      keyIndex.set(key, index);
+    }
+    return index;
+  };
+  const count = (side: typeof reference): number[] => {
+    const perCategory = new Array<number>(side.categories.length).fill(0);
+    for (let row = 0; row < side.codes.length; row += 1) {
+      const code = side.codes[row] as number;
+      if (code >= 0) perCategory[code] = (perCategory[code] as number) + 1;
+    }
+    return perCategory;
+  };
+  const referencePerCategory = count(reference);
+  const currentPerCategory = count(current);
+  reference.categories.forEach((category, code) => { if ((referencePerCategory[code] as number) > 0) indexOf(category); });
+  current.categories.forEach((category, code) => { if ((currentPerCategory[code] as number) > 0) indexOf(category); });
+  const referenceCounts = new Float64Array(keys.length);
+  const currentCounts = new Float64Array(keys.length);
+  reference.categories.forEach((category, code) => { if ((referencePerCategory[code] as number) > 0) referenceCounts[indexOf(category)] = referencePerCategory[code] as number; });
+  current.categories.forEach((category, code) => { if ((currentPerCategory[code] as number) > 0) currentCounts[indexOf(category)] = currentPerCategory[code] as number; });
+  return { type: 'categorical', keys, referenceCounts, currentCounts };
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+/** value_counts of both sides over the union of their distinct values. */
+export function valueCounts(pair: ColumnPair): ValueCounts {
+  if (pair.type === 'categorical') {
+    return { referenceCounts: pair.referenceCounts, currentCounts: pair.currentCounts, referenceTotal: sum(pair.referenceCounts), currentTotal: sum(pair.currentCounts) };
+  }
+  // Merge the two sorted arrays, counting each distinct value on each side.
+  const { reference, current } = pair;
+  const referenceCounts: number[] = [];
+  const currentCounts: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < reference.length || j < current.length) {
+    const value = Math.min(i < reference.length ? (reference[i] as number) : Infinity, j < current.length ? (current[j] as number) : Infinity);
+    let referenceCount = 0;
+    let currentCount = 0;
+    while (i < reference.length && reference[i] === value) { referenceCount += 1; i += 1; }
+    while (j < current.length && current[j] === value) { currentCount += 1; j += 1; }
+    referenceCounts.push(referenceCount);
+    currentCounts.push(currentCount);
+  }
+  return { referenceCounts: Float64Array.from(referenceCounts), currentCounts: Float64Array.from(currentCounts), referenceTotal: reference.length, currentTotal: current.length };
+}
+
+export function referenceRows(pair: ColumnPair): number {
+  return pair.type === 'numerical' ? pair.reference.length : sum(pair.referenceCounts);
+}
+
+export function currentRows(pair: ColumnPair): number {
+  return pair.type === 'numerical' ? pair.current.length : sum(pair.currentCounts);
+}
+
+/** Distinct values over reference and current together (pandas nunique of the concatenation). */
+export function uniqueCount(pair: ColumnPair): number {
+  return valueCounts(pair).referenceCounts.length;
+}
+
+/** Distinct values in the reference alone. */
+export function referenceUniqueCount(pair: ColumnPair): number {
+  return valueCounts(pair).referenceCounts.filter((count) => count > 0).length;
+}

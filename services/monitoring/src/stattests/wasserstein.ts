@@ -1,0 +1,45 @@
+import type { NumericalPair } from './columnPair.ts';
+import type { StatTest } from './statTest.ts';
+
+/** scipy.stats.wasserstein_distance: the area between the two empirical CDFs. */
+export function wassersteinDistance(reference: Float64Array, current: Float64Array): number {
+  const n1 = reference.length;
+  const n2 = current.length;
+  let i = 0;
+  let j = 0;
+  let previous = Math.min(reference[0] as number, current[0] as number);
+  let distance = 0;
+  while (i < n1 || j < n2) {
+    const value = Math.min(i < n1 ? (reference[i] as number) : Infinity, j < n2 ? (current[j] as number) : Infinity);
+    // The CDFs are constant on [previous, value): they count the values below `value`.
+    distance += Math.abs(i / n1 - j / n2) * (value - previous);
+    while (i < n1 && reference[i] === value) i += 1;
+    while (j < n2 && current[j] === value) j += 1;
+    previous = value;
+  }
+  return distance;
+}
+
+export function populationStd(values: Float64Array): number {
+  let mean = 0;
+  for (const value of values) mean += value;
+  mean /= values.length;
+  let squares = 0;
+  for (const value of values) squares += (value - mean) ** 2;
+  return Math.sqrt(squares / values.length);
+}
+
+/** Evidently's normed Wasserstein: distance / max(std of reference, 0.001); drift when >= threshold. */
+export const wassersteinStatTest: StatTest = {
+  name: 'wasserstein',
+  displayName: 'Wasserstein distance (normed)',
+  columnTypes: ['numerical'],
+  defaultThreshold: 0.1,
+  scoreKind: 'distance',
+  run(pair, threshold) {
+    const numerical = pair as NumericalPair;
+    const norm = Math.max(populationStd(numerical.reference), 0.001);
+    const score = wassersteinDistance(numerical.reference, numerical.current) / norm;
+    return { score, drifted: score >= threshold };
+  },
+};
