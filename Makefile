@@ -2,7 +2,16 @@
 # Run `make` for the list of targets.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-NPM_RUN := npm run --silent
+# The scripts behind `npm run --silent <name>`, started without npm's own start-up cost.
+TSX := node --import tsx
+GENERATE := $(TSX) generator/src/cli.ts
+TRAIN := $(TSX) services/training/src/cli.ts
+REGISTRY_CLI := $(TSX) services/registry/src/cli.ts
+MONITOR := $(TSX) services/monitoring/src/cli.ts
+CONTROL := $(TSX) services/control_plane/src/cli.ts
+APPROVALS := $(TSX) services/control_plane/src/approvalsCli.ts
+AUDIT_VERIFY := $(TSX) services/control_plane/src/auditVerifyCli.ts
+DEMO_SUMMARY := $(TSX) services/control_plane/src/demoSummaryCli.ts
 DATA := shared/data
 REGISTRY := shared/registry
 REPORTS := shared/reports
@@ -35,32 +44,68 @@ lint: node_modules/.install-stamp ## eslint
 # --- data -------------------------------------------------------------------
 .PHONY: gen-base gen-nodrift gen-feature gen-concept gen-blackfriday
 gen-base: node_modules/.install-stamp ## reference data: base scenario -> shared/data/reference.csv
-	$(NPM_RUN) generate -- --scenario base --out $(DATA)/reference.csv
+	$(GENERATE) --scenario base --out $(DATA)/reference.csv
 gen-nodrift: node_modules/.install-stamp ## current data, no drift (control) -> shared/data/current.csv
-	$(NPM_RUN) generate -- --scenario nodrift --out $(DATA)/current.csv
+	$(GENERATE) --scenario nodrift --out $(DATA)/current.csv
 gen-feature: node_modules/.install-stamp ## current data with feature drift -> shared/data/current.csv
-	$(NPM_RUN) generate -- --scenario drift_feature --out $(DATA)/current.csv
+	$(GENERATE) --scenario drift_feature --out $(DATA)/current.csv
 gen-concept: node_modules/.install-stamp ## current data with concept drift -> shared/data/current.csv
-	$(NPM_RUN) generate -- --scenario drift_concept --out $(DATA)/current.csv
+	$(GENERATE) --scenario drift_concept --out $(DATA)/current.csv
 gen-blackfriday: node_modules/.install-stamp ## current data, black-friday shock -> shared/data/current.csv
-	$(NPM_RUN) generate -- --scenario shock_black_friday --out $(DATA)/current.csv
+	$(GENERATE) --scenario shock_black_friday --out $(DATA)/current.csv
 
 # --- training and registry ------------------------------------------------------
 .PHONY: train promote-prod rollback registry
 train: node_modules/.install-stamp ## train LR + RF on shared/data/reference.csv, register the best
-	$(NPM_RUN) train -- --data $(DATA)/reference.csv --registry $(REGISTRY)
+	$(TRAIN) --data $(DATA)/reference.csv --registry $(REGISTRY)
 promote-prod: node_modules/.install-stamp ## promote the latest version to Production
-	$(NPM_RUN) registry -- promote latest --stage Production --registry $(REGISTRY) --reason "make promote-prod"
+	$(REGISTRY_CLI) promote latest --stage Production --registry $(REGISTRY) --reason "make promote-prod"
 rollback: node_modules/.install-stamp ## restore the previous Production version (by the history)
-	$(NPM_RUN) registry -- rollback --registry $(REGISTRY) --reason "make rollback"
+	$(REGISTRY_CLI) rollback --registry $(REGISTRY) --reason "make rollback"
 registry: node_modules/.install-stamp ## list the registered versions and their stages
-	$(NPM_RUN) registry -- list --registry $(REGISTRY)
+	$(REGISTRY_CLI) list --registry $(REGISTRY)
 
 # --- monitoring -------------------------------------------------------------------
 .PHONY: monitor
 monitor: node_modules/.install-stamp ## drift + quality + performance: reference vs current -> shared/reports/
-	$(NPM_RUN) monitor -- --reference $(DATA)/reference.csv --current $(DATA)/current.csv --out $(REPORTS) \
-		--target is_fraud $$( [ -n "$$($(NPM_RUN) registry -- list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] && echo --model production --registry $(REGISTRY) )
+	$(MONITOR) --reference $(DATA)/reference.csv --current $(DATA)/current.csv --out $(REPORTS) \
+		--target is_fraud $$( [ -n "$$($(REGISTRY_CLI) list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] && echo --model production --registry $(REGISTRY) )
+
+# --- control plane ---------------------------------------------------------------
+.PHONY: control approvals audit-verify
+control: node_modules/.install-stamp ## sentinel -> planner -> release on shared/reports/monitoring_summary.json
+	$(CONTROL)
+approvals: node_modules/.install-stamp ## list actions waiting for a human
+	$(APPROVALS) list
+audit-verify: node_modules/.install-stamp ## check the audit log's hash chain
+	$(AUDIT_VERIFY)
+
+# --- demos: each starts from an empty shared/ and ends with a summary ------------------
+DEMO_RESET = find shared -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+DEMO_BASE = $(DEMO_RESET) && $(GENERATE) --scenario base --out $(DATA)/reference.csv \
+	&& $(TRAIN) --data $(DATA)/reference.csv --model lr --registry $(REGISTRY) \
+	&& $(REGISTRY_CLI) promote latest --stage Production --registry $(REGISTRY) --reason "initial model"
+DEMO_MONITOR = $(MONITOR) --reference $(DATA)/reference.csv --current $(DATA)/current.csv --out $(REPORTS) \
+	--target is_fraud --model production --registry $(REGISTRY)
+
+.PHONY: demo-drift-feature demo-drift-concept demo-black-friday demo-rollback demo-nodrift demos
+demo-drift-feature: node_modules/.install-stamp ## base -> train -> promote -> feature drift -> monitor -> control (retrain, promote)
+	$(DEMO_BASE) && $(GENERATE) --scenario drift_feature --out $(DATA)/current.csv \
+		&& $(DEMO_MONITOR) && $(CONTROL) && $(DEMO_SUMMARY) --title demo-drift-feature
+demo-drift-concept: node_modules/.install-stamp ## concept drift seen through the AUC drop -> retrain on current -> promote
+	$(DEMO_BASE) && $(GENERATE) --scenario drift_concept --out $(DATA)/current.csv \
+		&& $(DEMO_MONITOR) && $(CONTROL) && $(DEMO_SUMMARY) --title demo-drift-concept
+demo-black-friday: node_modules/.install-stamp ## a transient shock -> escalate (pending approval), Production unchanged
+	$(DEMO_BASE) && $(GENERATE) --scenario shock_black_friday --out $(DATA)/current.csv \
+		&& $(DEMO_MONITOR) && $(CONTROL) && $(APPROVALS) list && $(DEMO_SUMMARY) --title demo-black-friday
+demo-rollback: node_modules/.install-stamp ## a bad model promoted by hand -> regression detected -> rolled back
+	$(DEMO_BASE) && $(TRAIN) --data $(DATA)/reference.csv --model lr --registry $(REGISTRY) --shuffle-labels \
+		&& $(REGISTRY_CLI) promote latest --stage Production --registry $(REGISTRY) --reason "hand-promoted (deliberately bad)" \
+		&& $(GENERATE) --scenario nodrift --out $(DATA)/current.csv \
+		&& $(DEMO_MONITOR) && $(CONTROL) && $(DEMO_SUMMARY) --title demo-rollback
+demo-nodrift: node_modules/.install-stamp ## same distribution -> noop
+	$(DEMO_BASE) && $(GENERATE) --scenario nodrift --out $(DATA)/current.csv \
+		&& $(DEMO_MONITOR) && $(CONTROL) && $(DEMO_SUMMARY) --title demo-nodrift
 
 # --- benchmarks (figures printed, never asserted in tests) ---------------------
 .PHONY: bench

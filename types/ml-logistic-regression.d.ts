@@ -18,3 +18,16 @@ declare module 'ml-logistic-regression' {
     static load(model: unknown): LogisticRegression;
   }
 }
+
+// The package's two-class trainer (its ESM source is published under src/): the wrapper above
+// trains one of these per class, so for 0/1 labels it trains the same model twice.
+declare module 'ml-logistic-regression/src/logreg_2classes.js' {
+  import type { Matrix } from 'ml-matrix';
+
+  export default class LogisticRegressionTwoClasses {
+    constructor(options?: { numSteps?: number; learningRate?: number });
+    weights: Matrix;
+    train(features: Matrix, target: Matrix): void;
+    testScores(features: Matrix): number[];
+  }
+}

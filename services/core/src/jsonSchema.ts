@@ -3,7 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import { UserError } from './errors.ts';
 
 // allErrors, so the most specific problem can be reported (see problems()).
-const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, useDefaults: false });
 // ajv-formats is CommonJS (module.exports = plugin); its types describe the ESM namespace.
 const addFormats = addFormatsModule as unknown as (instance: Ajv, formats: string[]) => Ajv;
 addFormats(ajv, ['date-time', 'date', 'time']);

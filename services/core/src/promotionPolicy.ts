@@ -8,7 +8,7 @@ export type Action = 'noop' | 'monitor' | 'retrain_and_evaluate' | 'rollback' | 
 export type Severity = 'none' | 'low' | 'medium' | 'high';
 export type StatTestChoice = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon' | 'psi';
 
-export interface ActionRule { action: Action; confidence?: number }
+export interface ActionRule { action: Action; confidence?: number; if_approved?: Action }
 
 export interface ColumnDriftRule {
   stattest?: StatTestChoice;

@@ -8,7 +8,7 @@ import { assertValid, compileSchema } from '../../core/src/jsonSchema.ts';
 import { serializeArtifact, type ModelArtifact } from '../../training/src/modelArtifact.ts';
 import historyEntrySchema from '../schema/history-entry.schema.json' with { type: 'json' };
 import versionMetadataSchema from '../schema/version-metadata.schema.json' with { type: 'json' };
-import { planPromotion, planRollback, productionVersion, stagesFromHistory } from './registryStages.ts';
+import { planPromotion, planRollback, productionVersion, rollbackTarget, stagesFromHistory } from './registryStages.ts';
 import type { HistoryEntry, MoveContext, Stage, StageMove, VersionMetadata } from './registryTypes.ts';
 
 /**
@@ -255,4 +255,13 @@ export function rollbackProduction(directory: string, context: MoveContext, lock
     const moves = planRollback(registry.history(), (version) => registry.canLoad(version));
     return appendMoves(directory, moves, 'rollback', context);
   });
+}
+
+/** The version a rollback would restore now, or null when the history has none that still loads. */
+export function rollbackCandidate(registry: ModelRegistry): number | null {
+  try {
+    return rollbackTarget(registry.history(), (version) => registry.canLoad(version)).target;
+  } catch {
+    return null;
+  }
 }

@@ -20,6 +20,7 @@ const spec: CommandSpec = {
     'run-id': { type: 'string', description: 'correlation id to record (default: a new one)' },
     actor: { type: 'string', description: 'who trains (default: $USER)' },
     now: { type: 'string', description: 'ISO time to record instead of the clock' },
+    'shuffle-labels': { type: 'boolean', description: 'train on permuted labels: a deliberately bad model, for rehearsing rollbacks' },
   },
 };
 
@@ -41,7 +42,8 @@ await runCommand('train', () => {
   const runId = optionalString(values, 'run-id') ?? newRunId(now);
 
   const table = readCsvTable(dataPath);
-  const result = trainModels(table, { ...DEFAULT_TRAINING, model: model as ModelChoice, seed, selectionMetric: selectionMetric as SelectionMetric, minRows });
+  const shuffleLabels = values['shuffle-labels'] === true;
+  const result = trainModels(table, { ...DEFAULT_TRAINING, model: model as ModelChoice, seed, selectionMetric: selectionMetric as SelectionMetric, minRows, shuffleLabels });
   const selected = result.candidates.find((candidate) => candidate.model_type === result.selected);
   if (!selected) throw new Error('selected candidate missing from the report');
   const metadata = registerVersion(registryDirectory, {
@@ -53,7 +55,7 @@ await runCommand('train', () => {
       metrics: { validation: selected.validation, candidates: result.candidates },
       training_data: datasetLineage(dataPath, table.rowCount),
       seed,
-      params: { ...selected.params, split: result.split },
+      params: { ...selected.params, split: result.split, ...(shuffleLabels ? { shuffled_labels: true } : {}) },
       run_id: runId,
     },
   }, { actor: actorName(optionalString(values, 'actor')), reason: `trained on ${dataPath}`, runId, now });

@@ -5,3 +5,4 @@ export { createPredictor, serializeArtifact, type ModelArtifact, type Predictor 
 export { recordRowSource, type RowSource } from './preprocessing.ts';
 export { datasetLineage } from './datasetLineage.ts';
 export { DEFAULT_TRAINING, trainModels, type TrainingResult, type TrainingOptions } from './trainModels.ts';
+export { stratifiedSplit } from './stratifiedSplit.ts';

@@ -19,6 +19,8 @@ export interface TrainingOptions {
   selectionMetric: SelectionMetric;
   validationShare: number;
   minRows: number;
+  /** Permute the labels (seeded) before training: a deliberately useless model, to rehearse rollbacks. */
+  shuffleLabels?: boolean;
 }
 
 export const DEFAULT_TRAINING: Omit<TrainingOptions, 'seed'> = {
@@ -91,6 +93,13 @@ function metricValue(report: ClassificationReport, metric: SelectionMetric): num
  */
 export function trainModels(table: CsvTable, options: TrainingOptions): TrainingResult {
   const labels = checkTrainingData(table, options.minRows);
+  if (options.shuffleLabels) {
+    const rng = seedrandom.alea(`${options.seed}:shuffle-labels`);
+    for (let index = labels.length - 1; index > 0; index -= 1) {
+      const swap = Math.floor(rng() * (index + 1));
+      [labels[index], labels[swap]] = [labels[swap] as number, labels[index] as number];
+    }
+  }
   const split = stratifiedSplit(labels, options.validationShare, seedrandom.alea(`${options.seed}:split`));
   const preprocessing = fitPreprocessing(table, split.train, [...NUMERICAL_FEATURES], [...CATEGORICAL_FEATURES]);
   const { matrix } = transformRows(preprocessing, tableRowSource(table, preprocessing));

@@ -1,0 +1,156 @@
+import type { PromotionPolicy, Severity } from '../../../core/src/promotionPolicy.ts';
+import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
+import type { Evidence, IncidentType } from '../controlTypes.ts';
+
+export interface Incident {
+  incident_type: IncidentType;
+  severity: Severity;
+  rule: string;
+  explanation: string;
+  evidence: Evidence[];
+}
+
+/** One incident rule: returns an incident when it fires. Rules are tried in INCIDENT_RULES order. */
+export interface IncidentRule {
+  name: string;
+  detect(summary: MonitoringSummary, policy: PromotionPolicy): Incident | undefined;
+}
+
+const DEFAULT_MAX_MISSING_SHARE = 0.2;
+const DEFAULT_MAX_UNSEEN_SHARE = 0.05;
+
+function twoLevels(value: number, threshold: number): Severity {
+  return value >= 2 * threshold ? 'high' : 'medium';
+}
+
+export const insufficientDataRule: IncidentRule = {
+  name: 'insufficient_data',
+  detect(summary) {
+    if (summary.status !== 'insufficient_data') return undefined;
+    return {
+      incident_type: 'none',
+      severity: 'none',
+      rule: 'insufficient_data',
+      explanation: `only ${summary.current.rows} current rows, fewer than min_samples ${summary.min_samples}: no verdict`,
+      evidence: [{ name: 'current_rows', value: summary.current.rows, threshold: summary.min_samples, source: 'monitoring_summary.current.rows' }],
+    };
+  },
+};
+
+export const dataQualityRule: IncidentRule = {
+  name: 'data_quality',
+  detect(summary, policy) {
+    const maxMissing = policy.data_quality_policy?.max_missing_share ?? DEFAULT_MAX_MISSING_SHARE;
+    const maxUnseen = policy.data_quality_policy?.max_unseen_category_share ?? DEFAULT_MAX_UNSEEN_SHARE;
+    const quality = summary.data_quality;
+    const missingBreached = quality.max_missing_share > maxMissing;
+    const unseenBreached = quality.max_unseen_category_share > maxUnseen;
+    if (!missingBreached && !unseenBreached) return undefined;
+    const severity = missingBreached && unseenBreached ? 'high' : missingBreached ? twoLevels(quality.max_missing_share, maxMissing) : twoLevels(quality.max_unseen_category_share, maxUnseen);
+    return {
+      incident_type: 'data_quality',
+      severity,
+      rule: missingBreached ? 'missing_values_above_limit' : 'unseen_categories_above_limit',
+      explanation: 'the current data is broken rather than drifted: fix the feed before judging the model',
+      evidence: [
+        { name: 'max_missing_share', value: quality.max_missing_share, threshold: maxMissing, source: 'monitoring_summary.data_quality', decisive: missingBreached, direction: 'above' },
+        { name: 'max_unseen_category_share', value: quality.max_unseen_category_share, threshold: maxUnseen, source: 'monitoring_summary.data_quality', decisive: !missingBreached, direction: 'above' },
+      ],
+    };
+  },
+};
+
+export const shockRule: IncidentRule = {
+  name: 'shock',
+  detect(summary, policy) {
+    const { volume } = summary;
+    const { volume_ratio: volumeLimit, hour_profile_distance: profileLimit } = policy.shock_policy;
+    const volumeBreached = volume.rows_per_day_ratio !== null && volume.rows_per_day_ratio >= volumeLimit;
+    const profileBreached = volume.hour_profile_distance !== null && volume.hour_profile_distance >= profileLimit;
+    if (!volumeBreached && !profileBreached) return undefined;
+    return {
+      incident_type: 'shock',
+      severity: volumeBreached && profileBreached ? 'high' : 'medium',
+      rule: volumeBreached ? 'volume_spike' : 'hour_profile_shift',
+      explanation: `a sudden volume / time-of-day anomaly${volume.surge_hours.length > 0 ? ` (surge in hours ${volume.surge_hours.join(', ')})` : ''}: likely transient, so drift it causes is not retrained on by default`,
+      evidence: [
+        { name: 'rows_per_day_ratio', value: volume.rows_per_day_ratio, threshold: volumeLimit, source: 'monitoring_summary.volume', decisive: volumeBreached, direction: 'above' },
+        { name: 'hour_profile_distance', value: volume.hour_profile_distance, threshold: profileLimit, source: 'monitoring_summary.volume', decisive: !volumeBreached, direction: 'above' },
+        { name: 'share_of_drifted_columns', value: summary.share_of_drifted_columns, source: 'monitoring_summary' },
+      ],
+    };
+  },
+};
+
+/** The Production model scores below the quality gate on the reference labels too: the model is bad, not the world. */
+export const modelBelowGateRule: IncidentRule = {
+  name: 'model_below_quality_gate',
+  detect(summary, policy) {
+    const performance = summary.performance;
+    if (!performance) return undefined;
+    const referenceAuc = performance.reference.roc_auc;
+    const currentAuc = performance.current.roc_auc;
+    if (referenceAuc === null || currentAuc === null) return undefined;
+    const gate = policy.quality_gates.min_auc;
+    if (referenceAuc >= gate || currentAuc >= gate) return undefined;
+    return {
+      incident_type: 'concept_drift',
+      severity: 'high',
+      rule: 'model_below_quality_gate',
+      explanation: `the serving model (${performance.source}) is below min_auc on reference and current labels alike: a bad model, not a changed world`,
+      evidence: [
+        { name: 'reference_roc_auc', value: referenceAuc, threshold: gate, source: 'monitoring_summary.performance.reference', direction: 'below' },
+        { name: 'current_roc_auc', value: currentAuc, threshold: gate, source: 'monitoring_summary.performance.current', decisive: true, direction: 'below' },
+      ],
+    };
+  },
+};
+
+export const performanceDropRule: IncidentRule = {
+  name: 'performance_drop',
+  detect(summary, policy) {
+    const performance = summary.performance;
+    if (!performance) return undefined;
+    const { max_auc_drop: maxAucDrop, max_average_precision_drop: maxApDrop } = policy.performance_policy;
+    const aucDrop = performance.delta.roc_auc === null ? null : -performance.delta.roc_auc;
+    const apDrop = performance.delta.average_precision === null ? null : -performance.delta.average_precision;
+    const aucBreached = aucDrop !== null && aucDrop > maxAucDrop;
+    const apBreached = apDrop !== null && apDrop > maxApDrop;
+    if (!aucBreached && !apBreached) return undefined;
+    return {
+      incident_type: 'concept_drift',
+      severity: aucBreached ? twoLevels(aucDrop as number, maxAucDrop) : twoLevels(apDrop as number, maxApDrop),
+      rule: aucBreached ? 'auc_drop_above_limit' : 'average_precision_drop_above_limit',
+      explanation: `${performance.source} ranks fraud worse on current labels than on reference: the relation between features and fraud has moved`,
+      evidence: [
+        { name: 'roc_auc_drop', value: aucDrop, threshold: maxAucDrop, source: 'monitoring_summary.performance.delta.roc_auc', decisive: aucBreached, direction: 'above' },
+        { name: 'average_precision_drop', value: apDrop, threshold: maxApDrop, source: 'monitoring_summary.performance.delta.average_precision', decisive: !aucBreached, direction: 'above' },
+        { name: 'share_of_drifted_columns', value: summary.share_of_drifted_columns, source: 'monitoring_summary' },
+      ],
+    };
+  },
+};
+
+export const dataDriftRule: IncidentRule = {
+  name: 'data_drift',
+  detect(summary, policy) {
+    if (summary.number_of_drifted_columns === 0 || summary.severity === null || summary.severity === 'none') return undefined;
+    const drifted = Object.values(summary.drift_by_columns).filter((column) => column.drift_detected);
+    // The threshold that made this severity: high and medium by policy, low by any drift at all.
+    const severityThreshold = summary.severity === 'low' ? 0 : policy.drift_policy.severity_thresholds[summary.severity];
+    return {
+      incident_type: 'data_drift',
+      severity: summary.severity,
+      rule: `drift_share_${summary.severity}`,
+      explanation: `${summary.number_of_drifted_columns} of ${summary.number_of_columns} columns drifted (${drifted.map((column) => column.column_name).join(', ')})`,
+      evidence: [
+        { name: 'share_of_drifted_columns', value: summary.share_of_drifted_columns, threshold: severityThreshold, source: `monitoring_summary (drift_policy.severity_thresholds for ${summary.severity})`, decisive: true, direction: 'above' },
+        { name: 'dataset_drift', value: summary.dataset_drift, threshold: summary.drift_share, source: 'monitoring_summary (share >= drift_policy.drift_share)' },
+        ...drifted.map((column): Evidence => ({ name: `${column.column_name}.${column.stattest_name}`, value: column.drift_score, threshold: column.stattest_threshold, source: `monitoring_summary.drift_by_columns.${column.column_name}` })),
+      ],
+    };
+  },
+};
+
+/** Most specific explanation first: no verdict, broken data, shock, a bad model, concept drift, feature drift. */
+export const INCIDENT_RULES: readonly IncidentRule[] = [insufficientDataRule, dataQualityRule, shockRule, modelBelowGateRule, performanceDropRule, dataDriftRule];

@@ -1,0 +1,61 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../../core/src/atomicWrite.ts';
+import { UserError } from '../../core/src/errors.ts';
+import { readJsonFile } from '../../core/src/yamlFile.ts';
+import type { Action } from '../../core/src/promotionPolicy.ts';
+import type { ExecutionPlan } from './controlTypes.ts';
+
+/** shared/approvals/<id>.json: an action waiting for a human. */
+export interface Approval {
+  id: string;
+  run_id: string;
+  created_at: string;
+  status: 'pending' | 'approved' | 'rejected';
+  /** What runs if approved. */
+  approval_action: Action;
+  plan: ExecutionPlan;
+  decided_at: string | null;
+  decided_by: string | null;
+  reason: string | null;
+  /** The run that carried out an approved action. */
+  executed_run_id: string | null;
+}
+
+export function approvalId(runId: string): string {
+  return `apr-${runId}`;
+}
+
+export function createApproval(directory: string, plan: ExecutionPlan): Approval {
+  const approval: Approval = {
+    id: approvalId(plan.run_id),
+    run_id: plan.run_id,
+    created_at: plan.created_at,
+    status: 'pending',
+    approval_action: plan.approval_action ?? 'noop',
+    plan,
+    decided_at: null,
+    decided_by: null,
+    reason: null,
+    executed_run_id: null,
+  };
+  writeJsonAtomic(join(directory, `${approval.id}.json`), approval);
+  return approval;
+}
+
+export function listApprovals(directory: string): Approval[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory).filter((file) => file.endsWith('.json')).sort()
+    .map((file) => readJsonFile(join(directory, file)) as Approval);
+}
+
+export function loadApproval(directory: string, id: string): Approval {
+  if (!/^[\w.-]+$/.test(id)) throw new UserError(`not an approval id: "${id}"`);
+  const path = join(directory, `${id}.json`);
+  if (!existsSync(path)) throw new UserError(`no approval "${id}" in ${directory} (see: approvals list)`);
+  return readJsonFile(path) as Approval;
+}
+
+export function saveApproval(directory: string, approval: Approval): void {
+  writeJsonAtomic(join(directory, `${approval.id}.json`), approval);
+}

@@ -1,0 +1,23 @@
+import { formatHelp, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
+import { UserError, runCommand } from '../../core/src/errors.ts';
+import { readAuditLines, verifyAuditLines } from './auditLog.ts';
+import { auditPath } from './controlRun.ts';
+
+const spec: CommandSpec = {
+  usage: 'npm run --silent audit-verify -- [--events DIR]',
+  summary: 'Check the audit log\'s hash chain: exits non-zero naming the first line that was edited, removed or reordered.',
+  options: { events: { type: 'string', description: 'events directory', default: DEFAULT_PATHS.events } },
+};
+
+await runCommand('audit-verify', () => {
+  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
+  if (helpRequested) {
+    process.stdout.write(formatHelp(spec));
+    return;
+  }
+  const path = auditPath(String(values.events));
+  const verification = verifyAuditLines(readAuditLines(path));
+  if (!verification.ok) throw new UserError(`${path}: line ${verification.line}: ${verification.problem}`);
+  process.stdout.write(`${path}: ${verification.records} records, chain intact\n`);
+});

@@ -1,0 +1,23 @@
+import { formatHelp, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { runCommand } from '../../core/src/errors.ts';
+import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
+import { runControl } from './controlRun.ts';
+
+const spec: CommandSpec = {
+  usage: 'npm run --silent control -- [--summary PATH] [--policy PATH] [--registry DIR] [--events DIR] [--now ISO_TIME]',
+  summary: 'Sentinel -> Planner -> Release on the latest monitoring summary, under the policy. Writes shared/events/{sentinel_report,execution_plan,release_result}.json, runs/<run_id>/ and one audit line per decision.',
+  options: CONTROL_FLAGS,
+};
+
+await runCommand('control', () => {
+  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
+  if (helpRequested) {
+    process.stdout.write(formatHelp(spec));
+    return;
+  }
+  const outcome = runControl(controlOptionsFrom(values));
+  const { sentinel, plan, release } = outcome;
+  process.stderr.write(`control: run ${sentinel.run_id}: ${sentinel.incident_type} (${sentinel.severity}, ${sentinel.rule}) -> ${plan.action} [${plan.policy_rule}, confidence ${plan.confidence.value.toFixed(2)}] -> ${release.outcome}\n`);
+  for (const reason of release.reasons) process.stderr.write(`control:   ${reason}\n`);
+  process.stdout.write(`${JSON.stringify({ run_id: sentinel.run_id, incident_type: sentinel.incident_type, severity: sentinel.severity, action: plan.action, outcome: release.outcome, champion_version_after: release.champion_version_after })}\n`);
+});

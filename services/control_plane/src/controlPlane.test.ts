@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parsePolicy, type PromotionPolicy } from '../../core/src/promotionPolicy.ts';
+import type { MonitoringSummary } from '../../monitoring/src/index.ts';
+import { runPlanner } from './agents/planner.ts';
+import { runRelease, type ReleaseEffects } from './agents/release.ts';
+import { runSentinel } from './agents/sentinel.ts';
+import { chainEntries, verifyAuditLines } from './auditLog.ts';
+import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
+import { checkGuardrails, isInBlackout } from './guardrails.ts';
+
+const POLICY = parsePolicy(readFileSync('policies/promotion.yaml', 'utf8'), 'promotion.yaml');
+const NOW = new Date('2026-11-23T12:00:00Z');
+
+function withPolicy(change: (policy: PromotionPolicy) => void): PromotionPolicy {
+  const copy = structuredClone(POLICY);
+  change(copy);
+  return copy;
+}
+
+/** A monitoring summary with only what a case needs changed. */
+function summary(overrides: Partial<MonitoringSummary> = {}): MonitoringSummary {
+  return {
+    schema_version: 1, generated_at: NOW.toISOString(), run_id: 'm', status: 'ok', drift_by_columns: {},
+    number_of_columns: 9, number_of_drifted_columns: 0, share_of_drifted_columns: 0, dataset_drift: false, severity: 'none',
+    drift_share: 0.5, min_samples: 200,
+    data_quality: { columns: {}, columns_missing_in_current: [], extra_columns_in_current: [], max_missing_share: 0, max_unseen_category_share: 0, max_out_of_range_share: 0 },
+    performance: null, prediction_drift: null,
+    volume: { reference_rows: 5000, current_rows: 5000, row_ratio: 1, reference_days: 28, current_days: 28, reference_rows_per_day: 178, current_rows_per_day: 178, rows_per_day_ratio: 1, reference_hour_profile: null, current_hour_profile: null, hour_profile_distance: 0.03, surge_hours: [] },
+    model: null, columns: { features: [], excluded: [] },
+    reference: { path: 'r.csv', rows: 5000, sha256: '0'.repeat(64) }, current: { path: 'c.csv', rows: 5000, sha256: '0'.repeat(64) }, policy: null,
+    ...overrides,
+  };
+}
+
+function performance(referenceAuc: number, currentAuc: number): MonitoringSummary['performance'] {
+  const side = (auc: number) => ({ rows: 1000, positives: 50, roc_auc: auc, average_precision: 0.4, f1: 0.4, brier: 0.05, calibration: { mean_predicted: 0.05, observed_rate: 0.05, expected_calibration_error: 0.01 } });
+  return { source: 'model v1', threshold: 0.3, reference: side(referenceAuc), current: side(currentAuc), delta: { roc_auc: currentAuc - referenceAuc, average_precision: 0, f1: 0, brier: 0 } };
+}
+
+function sentinel(input: MonitoringSummary, policy = POLICY) {
+  return runSentinel({ runId: 'run-1', now: NOW, summary: input, summaryIdentity: { path: 's.json', sha256: 'x' }, policy, productionVersion: 1 });
+}
+
+function plan(input: MonitoringSummary, policy = POLICY, extra: { retrainTimes?: Date[]; previous?: number | null; now?: Date } = {}): ExecutionPlan {
+  return runPlanner({ report: sentinel(input, policy), policy, now: extra.now ?? NOW, currentRows: input.current.rows, minSamples: input.min_samples, retrainTimes: extra.retrainTimes ?? [], previousProductionVersion: extra.previous ?? null });
+}
+
+const featureDrift = summary({ number_of_drifted_columns: 3, share_of_drifted_columns: 1 / 3, severity: 'medium' });
+
+describe('Sentinel names the incident, most specific first', () => {
+  it('no drift, no shock, performance held: none', () => {
+    expect(sentinel(summary())).toMatchObject({ incident_type: 'none', severity: 'none', rule: 'no_incident' });
+  });
+  it('drifted columns: data_drift with the summary\'s severity and each drifted figure as evidence', () => {
+    const report = sentinel(featureDrift);
+    expect(report).toMatchObject({ incident_type: 'data_drift', severity: 'medium', rule: 'drift_share_medium' });
+    expect(report.evidence.find((item) => item.decisive)).toMatchObject({ name: 'share_of_drifted_columns', threshold: 0.2 });
+  });
+  it('an AUC drop beyond the policy: concept_drift, even without feature drift', () => {
+    expect(sentinel(summary({ performance: performance(0.9, 0.74) }))).toMatchObject({ incident_type: 'concept_drift', rule: 'auc_drop_above_limit', severity: 'high' });
+  });
+  it('a model below the quality gate on reference labels too: a bad model', () => {
+    expect(sentinel(summary({ performance: performance(0.5, 0.51) })).rule).toBe('model_below_quality_gate');
+  });
+  it('a volume spike outranks the drift it causes: shock', () => {
+    const shock = summary({ ...featureDrift, volume: { ...summary().volume, rows_per_day_ratio: 39, hour_profile_distance: 0.31, surge_hours: [20, 21] } });
+    expect(sentinel(shock)).toMatchObject({ incident_type: 'shock', severity: 'high', rule: 'volume_spike' });
+  });
+  it('broken data outranks everything but insufficient data', () => {
+    const broken = summary({ ...featureDrift, data_quality: { ...summary().data_quality, max_missing_share: 0.5 } });
+    expect(sentinel(broken)).toMatchObject({ incident_type: 'data_quality', rule: 'missing_values_above_limit' });
+  });
+  it('too few rows: no verdict', () => {
+    expect(sentinel(summary({ status: 'insufficient_data', dataset_drift: null, severity: null }))).toMatchObject({ incident_type: 'none', rule: 'insufficient_data' });
+  });
+});
+
+describe('Planner follows the policy', () => {
+  it('medium data drift -> retrain_and_evaluate, confidence the weakest of its parts', () => {
+    const result = plan(featureDrift);
+    expect(result).toMatchObject({ action: 'retrain_and_evaluate', policy_rule: 'drift_policy.on_medium', status: 'ready', requires_approval: false });
+    expect(result.confidence.parts).toEqual({ rule: 0.85, evidence_margin: 1, data_sufficiency: 1 });
+    expect(result.confidence.value).toBe(0.85);
+  });
+  it('low drift -> monitor; none -> noop', () => {
+    expect(plan(summary({ number_of_drifted_columns: 1, share_of_drifted_columns: 1 / 9, severity: 'low' })).action).toBe('monitor');
+    expect(plan(summary()).action).toBe('noop');
+  });
+  it('a confidence below min_confidence makes the action wait for a human', () => {
+    const cautious = withPolicy((policy) => { policy.autonomy.min_confidence = 0.9; });
+    expect(plan(featureDrift, cautious)).toMatchObject({ status: 'pending_approval', requires_approval: true, approval_action: 'retrain_and_evaluate' });
+  });
+  it('a bad model with an earlier Production version -> rollback; without one -> retrain', () => {
+    const bad = summary({ performance: performance(0.5, 0.5) });
+    expect(plan(bad, POLICY, { previous: 1 }).action).toBe('rollback');
+    expect(plan(bad, POLICY, { previous: null }).action).toBe('retrain_and_evaluate');
+  });
+  it('a shock escalates and, if approved, would retrain', () => {
+    const shock = summary({ volume: { ...summary().volume, rows_per_day_ratio: 39 } });
+    expect(plan(shock)).toMatchObject({ action: 'escalate', status: 'pending_approval', approval_action: 'retrain_and_evaluate' });
+  });
+  it('a failed guardrail skips the action and says which', () => {
+    const result = plan(featureDrift, POLICY, { retrainTimes: [new Date(NOW.getTime() - 10 * 60_000)] });
+    expect(result.status).toBe('skipped');
+    expect(result.guardrails.find((check) => check.name === 'cooldown')).toMatchObject({ passed: false });
+  });
+});
+
+describe('guardrails', () => {
+  const guardrails = POLICY.guardrails;
+  it('a daily window that wraps midnight, in its own time zone', () => {
+    const window = { name: 'night', start: '22:00', end: '06:00', timezone: 'Europe/Paris' };
+    expect(isInBlackout(new Date('2026-11-23T22:30:00Z'), window)).toBe(true); // 23:30 in Paris
+    expect(isInBlackout(new Date('2026-11-23T04:59:00Z'), window)).toBe(true); // 05:59
+    expect(isInBlackout(new Date('2026-11-23T05:00:00Z'), window)).toBe(false); // 06:00
+    expect(isInBlackout(new Date('2026-11-23T20:59:00Z'), window)).toBe(false); // 21:59
+  });
+  it('a one-off window and weekday filters', () => {
+    expect(isInBlackout(new Date('2026-12-24T10:00:00Z'), { name: 'freeze', start: '2026-12-24T00:00', end: '2027-01-02T00:00', timezone: 'America/New_York' })).toBe(true);
+    expect(isInBlackout(new Date('2026-12-24T04:59:00Z'), { name: 'freeze', start: '2026-12-24T00:00', end: '2027-01-02T00:00', timezone: 'America/New_York' })).toBe(false);
+    expect(isInBlackout(new Date('2026-11-22T12:00:00Z'), { name: 'weekend', start: '00:00', end: '23:59', timezone: 'UTC', weekdays: ['sat', 'sun'] })).toBe(true); // a Sunday
+    expect(isInBlackout(new Date('2026-11-23T12:00:00Z'), { name: 'weekend', start: '00:00', end: '23:59', timezone: 'UTC', weekdays: ['sat', 'sun'] })).toBe(false);
+  });
+  it('the retrain budget counts a rolling 24 hours', () => {
+    const hour = 3_600_000;
+    const times = [new Date(NOW.getTime() - 25 * hour), new Date(NOW.getTime() - 5 * hour), new Date(NOW.getTime() - 3 * hour), new Date(NOW.getTime() - 2 * hour)];
+    expect(checkGuardrails('retrain_and_evaluate', guardrails, NOW, times).find((check) => check.name === 'retrain_budget')).toMatchObject({ passed: false, detail: '3 retrain(s) in the last 24 h, budget 3' });
+    expect(checkGuardrails('retrain_and_evaluate', guardrails, NOW, times.slice(0, 2)).every((check) => check.passed)).toBe(true);
+  });
+  it('noop, monitor and escalate are never stopped', () => {
+    expect(checkGuardrails('escalate', { ...guardrails, blackout_windows: [{ name: 'always', start: '00:00', end: '23:59', timezone: 'UTC' }] }, NOW, [])).toEqual([]);
+  });
+});
+
+function evaluation(version: number, auc: number, ap = 0.5): ModelEvaluation {
+  return { version, rows: 300, positives: 30, roc_auc: auc, average_precision: ap };
+}
+
+/** A fake world: records what the release agent did. */
+function fakeEffects(options: { champion?: number | null; challengerAuc?: number; championAuc?: number; previousAuc?: number; trainFails?: boolean } = {}) {
+  const calls: string[] = [];
+  let production = options.champion === undefined ? 1 : options.champion;
+  const effects: ReleaseEffects = {
+    productionVersion: () => production,
+    rollbackCandidate: () => (production === 2 ? 1 : null),
+    holdoutSplit: () => ({ holdoutRows: [0, 1, 2], trainRows: [3, 4, 5] }),
+    trainChallenger: () => {
+      calls.push('train');
+      if (options.trainFails) throw new Error('disk full');
+      return 9;
+    },
+    evaluate: (version) => (version === 9 ? evaluation(9, options.challengerAuc ?? 0.9) : version === production ? evaluation(version, options.championAuc ?? 0.85) : evaluation(version, options.previousAuc ?? 0.9)),
+    promote: (version, stage) => { calls.push(`promote v${version} ${stage}`); if (stage === 'Production') production = version; },
+    rollback: () => { calls.push('rollback'); const from = production as number; production = 1; return { from, to: 1 }; },
+    createApproval: () => { calls.push('approval'); return 'apr-1'; },
+  };
+  return { effects, calls };
+}
+
+describe('Release never takes an action the policy forbids', () => {
+  const ready = plan(featureDrift);
+  it('a challenger that passes every gate is promoted', () => {
+    const { effects, calls } = fakeEffects();
+    const result = runRelease({ plan: ready, policy: POLICY, now: NOW }, effects);
+    expect(result).toMatchObject({ outcome: 'promoted', champion_version_before: 1, champion_version_after: 9, challenger_version: 9 });
+    expect(calls).toEqual(['train', 'promote v9 Production']);
+  });
+  it('a challenger worse than the champion by more than the tolerance is blocked, champion untouched', () => {
+    const { effects, calls } = fakeEffects({ challengerAuc: 0.83, championAuc: 0.86 });
+    const result = runRelease({ plan: ready, policy: POLICY, now: NOW }, effects);
+    expect(result.outcome).toBe('blocked');
+    expect(result.gates.find((check) => check.name === 'champion_challenger.max_auc_drop_vs_champion')?.passed).toBe(false);
+    expect(calls).toEqual(['train']);
+  });
+  it('promote_if_quality_gates_pass: false -> nothing is promoted', () => {
+    const { effects, calls } = fakeEffects();
+    const result = runRelease({ plan: ready, policy: withPolicy((policy) => { policy.release_policy.promote_if_quality_gates_pass = false; }), now: NOW }, effects);
+    expect(result.outcome).toBe('blocked');
+    expect(calls.some((call) => call.startsWith('promote'))).toBe(false);
+  });
+  it('a failing retrain -> failed, champion untouched', () => {
+    const { effects, calls } = fakeEffects({ trainFails: true });
+    const result = runRelease({ plan: ready, policy: POLICY, now: NOW }, effects);
+    expect(result).toMatchObject({ outcome: 'failed', champion_version_after: 1 });
+    expect(result.reasons[0]).toContain('disk full');
+    expect(calls).toEqual(['train']);
+  });
+  it('a skipped plan does nothing; a pending one only files an approval', () => {
+    const skipped = runRelease({ plan: { ...ready, status: 'skipped' }, policy: POLICY, now: NOW }, fakeEffects().effects);
+    expect(skipped.outcome).toBe('skipped');
+    const { effects, calls } = fakeEffects();
+    expect(runRelease({ plan: { ...ready, status: 'pending_approval' }, policy: POLICY, now: NOW }, effects)).toMatchObject({ outcome: 'pending_approval', approval_id: 'apr-1' });
+    expect(calls).toEqual(['approval']);
+  });
+  it('rollback only when the previous version is better on current labels', () => {
+    const rollbackPlan = { ...ready, action: 'rollback' as const };
+    const better = fakeEffects({ champion: 2, championAuc: 0.5, previousAuc: 0.9 });
+    expect(runRelease({ plan: rollbackPlan, policy: POLICY, now: NOW }, better.effects)).toMatchObject({ outcome: 'rolled_back', champion_version_before: 2, champion_version_after: 1 });
+    const worse = fakeEffects({ champion: 2, championAuc: 0.9, previousAuc: 0.6 });
+    expect(runRelease({ plan: rollbackPlan, policy: POLICY, now: NOW }, worse.effects).outcome).toBe('blocked');
+    expect(worse.calls).not.toContain('rollback');
+  });
+  it('noop and monitor change nothing', () => {
+    const { effects, calls } = fakeEffects();
+    expect(runRelease({ plan: plan(summary()), policy: POLICY, now: NOW }, effects).outcome).toBe('no_action');
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('audit log hash chain', () => {
+  const entries = ['a', 'b', 'c', 'd'].map((decision) => ({ time: NOW.toISOString(), run_id: 'r', kind: 'plan' as const, decision, detail: { n: decision } }));
+  const lines = chainEntries(undefined, entries).map((record) => JSON.stringify(record));
+  it('an untouched log verifies', () => expect(verifyAuditLines(lines)).toEqual({ ok: true, records: 4 }));
+  it('an edited line is named', () => {
+    const edited = [...lines];
+    edited[2] = (edited[2] as string).replace('"decision":"c"', '"decision":"x"');
+    expect(verifyAuditLines(edited)).toMatchObject({ ok: false, line: 3 });
+  });
+  it('a removed line is named', () => expect(verifyAuditLines([lines[0]!, lines[2]!, lines[3]!])).toMatchObject({ ok: false, line: 2 }));
+  it('reordered lines are named', () => expect(verifyAuditLines([lines[0]!, lines[2]!, lines[1]!, lines[3]!])).toMatchObject({ ok: false, line: 2 }));
+  it('appending continues the chain', () => {
+    const more = chainEntries(JSON.parse(lines[3]!), entries.slice(0, 1)).map((record) => JSON.stringify(record));
+    expect(verifyAuditLines([...lines, ...more])).toEqual({ ok: true, records: 5 });
+  });
+});

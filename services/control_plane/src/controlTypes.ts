@@ -1,0 +1,95 @@
+import type { Action, Severity } from '../../core/src/promotionPolicy.ts';
+
+export type IncidentType = 'none' | 'data_drift' | 'concept_drift' | 'shock' | 'data_quality';
+export type ReleaseOutcome = 'promoted' | 'blocked' | 'rolled_back' | 'pending_approval' | 'skipped' | 'failed' | 'no_action';
+
+/** A figure that led to a decision, with the threshold it was compared to. */
+export interface Evidence {
+  name: string;
+  value: number | string | boolean | null;
+  threshold?: number | string;
+  source: string;
+  /** The figure whose distance past its threshold is the evidence margin of the decision. */
+  decisive?: boolean;
+  /** How the figure breaches its threshold. */
+  direction?: 'above' | 'below';
+}
+
+/** shared/events/sentinel_report.json */
+export interface SentinelReport {
+  run_id: string;
+  created_at: string;
+  incident_type: IncidentType;
+  severity: Severity;
+  /** The incident rule that fired (or "no_incident"). */
+  rule: string;
+  explanation: string;
+  evidence: Evidence[];
+  monitoring_summary: { path: string; sha256: string; status: string; generated_at: string };
+  production_version: number | null;
+}
+
+export interface GuardrailCheck {
+  name: 'blackout_window' | 'cooldown' | 'retrain_budget';
+  passed: boolean;
+  detail: string;
+}
+
+export interface ConfidenceParts {
+  /** The policy rule's own confidence (default 1). */
+  rule: number;
+  /** How far past its threshold the deciding figure is: 0.5 at the threshold, 1 at 1.5x. */
+  evidence_margin: number;
+  /** Current rows relative to twice min_samples, capped at 1. */
+  data_sufficiency: number;
+}
+
+/** shared/events/execution_plan.json */
+export interface ExecutionPlan {
+  run_id: string;
+  created_at: string;
+  incident_type: IncidentType;
+  severity: Severity;
+  action: Action;
+  /** The policy key that chose the action, e.g. "drift_policy.on_medium". */
+  policy_rule: string;
+  confidence: { value: number; parts: ConfidenceParts; min_confidence: number };
+  requires_approval: boolean;
+  /** What runs if a human approves (only with requires_approval). */
+  approval_action: Action | null;
+  guardrails: GuardrailCheck[];
+  /** ready: release executes it; pending_approval: waits for a human; skipped: a guardrail stopped it. */
+  status: 'ready' | 'pending_approval' | 'skipped';
+  reasons: string[];
+}
+
+export interface GateResult {
+  name: string;
+  passed: boolean;
+  value: number | boolean | null;
+  threshold: number | boolean | null;
+  detail: string;
+}
+
+export interface ModelEvaluation {
+  version: number;
+  rows: number;
+  positives: number;
+  roc_auc: number | null;
+  average_precision: number | null;
+}
+
+/** shared/events/release_result.json */
+export interface ReleaseResult {
+  run_id: string;
+  created_at: string;
+  action: Action;
+  outcome: ReleaseOutcome;
+  champion_version_before: number | null;
+  champion_version_after: number | null;
+  challenger_version: number | null;
+  gates: GateResult[];
+  evaluation: { holdout_rows: number | null; champion: ModelEvaluation | null; challenger: ModelEvaluation | null; previous: ModelEvaluation | null };
+  approval_id: string | null;
+  reasons: string[];
+}

@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { formatHelp, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
+import { runCommand } from '../../core/src/errors.ts';
+import { readJsonFile } from '../../core/src/yamlFile.ts';
+import { ModelRegistry } from '../../registry/src/index.ts';
+import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
+import { EVENT_FILES } from './eventsStore.ts';
+
+const spec: CommandSpec = {
+  usage: 'npx tsx services/control_plane/src/demoSummaryCli.ts --title TEXT',
+  summary: 'Print what the last control run decided and which files to read (the end of every demo).',
+  options: {
+    title: { type: 'string', description: 'demo name', default: 'DriftWatch' },
+    events: { type: 'string', description: 'events directory', default: DEFAULT_PATHS.events },
+    registry: { type: 'string', description: 'registry directory', default: DEFAULT_PATHS.registry },
+    reports: { type: 'string', description: 'reports directory', default: DEFAULT_PATHS.reports },
+  },
+};
+
+await runCommand('demo', () => {
+  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
+  if (helpRequested) {
+    process.stdout.write(formatHelp(spec));
+    return;
+  }
+  const events = String(values.events);
+  const sentinel = readJsonFile(join(events, EVENT_FILES.sentinel)) as SentinelReport;
+  const plan = readJsonFile(join(events, EVENT_FILES.plan)) as ExecutionPlan;
+  const release = readJsonFile(join(events, EVENT_FILES.release)) as ReleaseResult;
+  const production = ModelRegistry.open(String(values.registry)).productionVersion();
+  const lines = [
+    '',
+    `=== ${String(values.title)}: what happened ===`,
+    `Sentinel : ${sentinel.incident_type} (severity ${sentinel.severity}) by rule ${sentinel.rule}: ${sentinel.explanation}`,
+    `Planner  : ${plan.action} per ${plan.policy_rule}, confidence ${plan.confidence.value.toFixed(2)} (min ${plan.confidence.min_confidence}), ${plan.status}`,
+    `Release  : ${release.outcome}${release.challenger_version !== null ? `, challenger v${release.challenger_version}` : ''}; Production v${release.champion_version_before ?? '-'} -> v${production ?? '-'}`,
+    ...release.reasons.map((reason) => `           ${reason}`),
+    '',
+    'Read:',
+    `  ${join(events, EVENT_FILES.sentinel)}, ${join(events, EVENT_FILES.plan)}, ${join(events, EVENT_FILES.release)}`,
+    `  ${join(events, 'runs', sentinel.run_id)}/   (this run)      ${join(events, 'audit.jsonl')}   (every decision; make audit-verify)`,
+    `  ${join(String(values.reports), 'drift_report.html')}   (open in a browser)      make registry   (versions and stages)`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+});

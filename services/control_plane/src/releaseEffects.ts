@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import seedrandom from 'seedrandom';
+import { writeFileAtomic } from '../../core/src/atomicWrite.ts';
+import { readCsvHeader, readCsvTable, type CsvTable } from '../../core/src/csvTable.ts';
+import { sha256OfFileSync } from '../../core/src/fileHash.ts';
+import { LABEL_COLUMN } from '../../core/src/fraudDataset.ts';
+import type { PromotionPolicy } from '../../core/src/promotionPolicy.ts';
+import { ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
+import { averagePrecision, datasetLineage, DEFAULT_TRAINING, rocAuc, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
+import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
+import type { ReleaseEffects } from './agents/release.ts';
+import { createApproval } from './approvalsStore.ts';
+
+export interface EffectsContext {
+  registryDirectory: string;
+  approvalsDirectory: string;
+  runDirectory: string;
+  referencePath: string;
+  currentPath: string;
+  /** The current file's hash as monitoring saw it: the release acts on that data or not at all. */
+  currentSha256: string;
+  policy: PromotionPolicy;
+  runId: string;
+  actor: string;
+  now: Date;
+}
+
+/** The release agent's effects on the registry and the data, for real. */
+export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
+  let current: { table: CsvTable; labels: Float64Array } | undefined;
+  const moveContext = (reason: string) => ({ actor: context.actor, reason, runId: context.runId, now: context.now });
+
+  function labelledCurrent(): { table: CsvTable; labels: Float64Array } {
+    if (current) return current;
+    const actual = sha256OfFileSync(context.currentPath);
+    if (actual !== context.currentSha256) throw new Error(`${context.currentPath} changed since monitoring (sha256 ${actual.slice(0, 12)}… != ${context.currentSha256.slice(0, 12)}…); re-run the monitor first`);
+    const table = readCsvTable(context.currentPath);
+    if (!table.hasColumn(LABEL_COLUMN)) throw new Error(`${context.currentPath} has no "${LABEL_COLUMN}" labels: nothing to retrain or evaluate on`);
+    const labels = table.numerical(LABEL_COLUMN).values;
+    const labelled = labels.filter((label) => label === 0 || label === 1).length;
+    if (labelled !== table.rowCount) throw new Error(`${context.currentPath}: ${table.rowCount - labelled} rows without a 0/1 label`);
+    current = { table, labels };
+    return current;
+  }
+
+  return {
+    productionVersion: () => ModelRegistry.open(context.registryDirectory).productionVersion(),
+    rollbackCandidate: () => rollbackCandidate(ModelRegistry.open(context.registryDirectory)),
+    holdoutSplit: () => {
+      const { table, labels } = labelledCurrent();
+      const minimum = context.policy.retrain.min_labeled_rows;
+      if (table.rowCount < minimum) throw new Error(`${table.rowCount} labelled current rows, fewer than retrain.min_labeled_rows ${minimum}`);
+      const split = stratifiedSplit(labels, context.policy.release_policy.champion_challenger.holdout_share, seedrandom.alea(`${context.policy.retrain.seed}:holdout`));
+      return { holdoutRows: split.validation, trainRows: split.train };
+    },
+    trainChallenger: (trainRows) => {
+      const { table } = labelledCurrent();
+      const lines = trainRows.map((row) => table.recordText(row));
+      if (context.policy.retrain.data === 'reference_and_current') {
+        if (readCsvHeader(context.referencePath).join(',') !== table.header.join(',')) throw new Error(`${context.referencePath} and ${context.currentPath} have different columns; cannot train on both`);
+        const reference = readCsvTable(context.referencePath);
+        for (let row = 0; row < reference.rowCount; row += 1) lines.push(reference.recordText(row));
+      }
+      const trainingPath = join(context.runDirectory, 'challenger_training.csv');
+      writeFileAtomic(trainingPath, `${table.header.join(',')}\n${lines.join('\n')}\n`);
+      const trainingTable = readCsvTable(trainingPath);
+      const { retrain } = context.policy;
+      const trained = trainModels(trainingTable, { ...DEFAULT_TRAINING, model: retrain.model, seed: retrain.seed, selectionMetric: retrain.selection_metric, minRows: Math.min(DEFAULT_TRAINING.minRows, trainingTable.rowCount) });
+      const selected = trained.candidates.find((candidate) => candidate.model_type === trained.selected);
+      if (!selected) throw new Error('training selected no candidate');
+      const metadata = registerVersion(context.registryDirectory, {
+        artifact: trained.artifact,
+        metadata: {
+          model_type: trained.selected,
+          decision_threshold: trained.artifact.decision_threshold,
+          selection_metric: trained.selection_metric,
+          metrics: { validation: selected.validation, candidates: trained.candidates },
+          training_data: datasetLineage(trainingPath, trainingTable.rowCount),
+          seed: retrain.seed,
+          params: { ...selected.params, split: trained.split, retrain_data: retrain.data, holdout_excluded: true },
+          run_id: context.runId,
+          tags: { role: 'challenger', trained_on: context.currentPath },
+        },
+      }, moveContext(`challenger trained on ${retrain.data} data`));
+      promoteVersion(context.registryDirectory, metadata.version, 'Staging', moveContext('challenger awaiting evaluation'));
+      // Fault injection for the crash test: die exactly between "challenger registered" and "promoted".
+      if (process.env.DRIFTWATCH_FAULT === 'kill_after_challenger_registered') process.kill(process.pid, 'SIGKILL');
+      return metadata.version;
+    },
+    evaluate: (version, rows): ModelEvaluation => {
+      const { table, labels } = labelledCurrent();
+      const artifact = ModelRegistry.open(context.registryDirectory).loadArtifact(version);
+      const selected = rows === 'all' ? undefined : rows;
+      const scores = scoreTable(artifact, table, selected).probabilities;
+      const sliceLabels = selected ? selected.map((row) => labels[row] as number) : Array.from(labels);
+      const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
+      return {
+        version,
+        rows: sliceLabels.length,
+        positives: sliceLabels.reduce((sum, label) => sum + label, 0),
+        roc_auc: finite(rocAuc(sliceLabels, scores)),
+        average_precision: finite(averagePrecision(sliceLabels, scores)),
+      };
+    },
+    promote: (version, stage) => {
+      promoteVersion(context.registryDirectory, version, stage, moveContext(`passed every release gate (run ${context.runId})`));
+    },
+    rollback: () => {
+      const entries = rollbackProduction(context.registryDirectory, moveContext('previous version is better on current labels'));
+      const archived = entries.find((entry) => entry.to === 'Archived');
+      const restored = entries.find((entry) => entry.to === 'Production');
+      return { from: archived?.version ?? -1, to: restored?.version ?? -1 };
+    },
+    createApproval: (plan: ExecutionPlan) => createApproval(context.approvalsDirectory, plan).id,
+  };
+}

@@ -1,0 +1,3 @@
+/** Monitoring's public interface: other stages import from here only. */
+export type { MonitoringSummary } from './monitoringSummary.ts';
+export { default as monitoringSummarySchema } from '../schema/monitoring-summary.schema.json' with { type: 'json' };

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { acquireFileLock } from '../../services/core/src/fileLock.ts';
+import { assertValid } from '../../services/core/src/jsonSchema.ts';
+import { validateAuditRecord, validateExecutionPlan, validateReleaseResult, validateSentinelReport } from '../../services/control_plane/src/eventSchemas.ts';
+import { expectOneLineUserError, makeTempDir, runScript } from '../helpers/runScript.ts';
+
+const temp = makeTempDir('control-e2e');
+afterAll(() => temp.cleanup());
+const POLICY = readFileSync('policies/promotion.yaml', 'utf8');
+
+interface Workspace { root: string; data: string; registry: string; reports: string; events: string; approvals: string; policy: string }
+
+function paths(root: string): Workspace {
+  return { root, data: join(root, 'data'), registry: join(root, 'registry'), reports: join(root, 'reports'), events: join(root, 'events'), approvals: join(root, 'approvals'), policy: join(root, 'policy.yaml') };
+}
+
+function ok(result: ReturnType<typeof runScript>): ReturnType<typeof runScript> {
+  expect(result.status, result.stderr).toBe(0);
+  return result;
+}
+
+/** Base trained and in Production, current data generated and monitored: ready for `control`. */
+function prepare(name: string, scenario: string, rows: number): Workspace {
+  const ws = paths(join(temp.path, name));
+  mkdirSync(ws.data, { recursive: true });
+  writeFileSync(ws.policy, POLICY);
+  ok(runScript('generator/src/cli.ts', ['--scenario', 'base', '--rows', '4000', '--out', join(ws.data, 'reference.csv')]));
+  ok(runScript('generator/src/cli.ts', ['--scenario', scenario, '--rows', String(rows), '--out', join(ws.data, 'current.csv')]));
+  ok(runScript('services/training/src/cli.ts', ['--data', join(ws.data, 'reference.csv'), '--model', 'lr', '--registry', ws.registry]));
+  ok(runScript('services/registry/src/cli.ts', ['--registry', ws.registry, 'promote', 'v1', '--stage', 'Production']));
+  ok(runScript('services/monitoring/src/cli.ts', ['--reference', join(ws.data, 'reference.csv'), '--current', join(ws.data, 'current.csv'), '--out', ws.reports, '--target', 'is_fraud', '--model', 'production', '--registry', ws.registry, '--policy', ws.policy]));
+  return ws;
+}
+
+/** A copy of a prepared workspace with its own registry, events and policy (data and summary are read-only). */
+function variant(from: Workspace, name: string, policyEdit: (text: string) => string = (text) => text): Workspace {
+  const ws = paths(join(temp.path, name));
+  cpSync(from.root, ws.root, { recursive: true });
+  writeFileSync(ws.policy, policyEdit(POLICY));
+  return ws;
+}
+
+const control = (ws: Workspace, args: string[] = [], env?: NodeJS.ProcessEnv) => runScript('services/control_plane/src/cli.ts', [
+  '--summary', join(ws.reports, 'monitoring_summary.json'), '--policy', ws.policy, '--registry', ws.registry, '--events', ws.events, '--approvals', ws.approvals, ...args,
+], { env });
+const approvals = (ws: Workspace, args: string[]) => runScript('services/control_plane/src/approvalsCli.ts', [...args, '--summary', join(ws.reports, 'monitoring_summary.json'), '--policy', ws.policy, '--registry', ws.registry, '--events', ws.events, '--approvals', ws.approvals]);
+const registryJson = (ws: Workspace) => JSON.parse(ok(runScript('services/registry/src/cli.ts', ['--registry', ws.registry, 'list', '--json'])).stdout) as { version: number; stage: string }[];
+const production = (ws: Workspace) => registryJson(ws).filter((record) => record.stage === 'Production').map((record) => record.version);
+const event = (ws: Workspace, file: string) => JSON.parse(readFileSync(join(ws.events, file), 'utf8'));
+const auditLines = (ws: Workspace) => readFileSync(join(ws.events, 'audit.jsonl'), 'utf8').trim().split('\n');
+
+let feature: Workspace;
+let shock: Workspace;
+beforeAll(() => {
+  feature = prepare('feature', 'drift_feature', 3000);
+  shock = prepare('shock', 'shock_black_friday', 3000);
+}, 120_000);
+
+describe('control (real scripts): feature drift', () => {
+  it('data_drift -> retrain_and_evaluate -> challenger promoted; events meet their schemas; audit chain intact', () => {
+    const ws = variant(feature, 'main');
+    ok(control(ws));
+    const sentinel = assertValid(validateSentinelReport, event(ws, 'sentinel_report.json'), 'sentinel');
+    const plan = assertValid(validateExecutionPlan, event(ws, 'execution_plan.json'), 'plan');
+    const release = assertValid(validateReleaseResult, event(ws, 'release_result.json'), 'release');
+    expect(sentinel).toMatchObject({ incident_type: 'data_drift', severity: 'medium' });
+    expect(plan).toMatchObject({ action: 'retrain_and_evaluate', status: 'ready' });
+    expect(release).toMatchObject({ outcome: 'promoted', champion_version_before: 1, champion_version_after: 2, challenger_version: 2 });
+    expect(new Set([sentinel.run_id, plan.run_id, release.run_id]).size).toBe(1);
+    expect(readdirSync(join(ws.events, 'runs', sentinel.run_id)).sort()).toEqual(['challenger_training.csv', 'execution_plan.json', 'release_result.json', 'sentinel_report.json']);
+    expect(production(ws)).toEqual([2]);
+    const lines = auditLines(ws);
+    expect(lines.map((line) => assertValid(validateAuditRecord, JSON.parse(line), 'audit').kind)).toEqual(['sentinel', 'plan', 'release']);
+    expect(ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events])).stdout).toContain('3 records, chain intact');
+  });
+
+  it('the same run twice gives the same decisions and the same model bytes', () => {
+    const first = variant(feature, 'same-1');
+    const second = variant(feature, 'same-2');
+    ok(control(first));
+    ok(control(second));
+    const decisions = (ws: Workspace) => ({ incident: event(ws, 'sentinel_report.json').incident_type, plan: event(ws, 'execution_plan.json').action, confidence: event(ws, 'execution_plan.json').confidence, outcome: event(ws, 'release_result.json').outcome, gates: event(ws, 'release_result.json').gates });
+    expect(decisions(second)).toEqual(decisions(first));
+    expect(readFileSync(join(second.registry, 'versions', 'v2', 'model.json')).equals(readFileSync(join(first.registry, 'versions', 'v2', 'model.json')))).toBe(true);
+  });
+
+  it('promote_if_quality_gates_pass: false -> nothing promoted', () => {
+    const ws = variant(feature, 'no-promote', (text) => text.replace('promote_if_quality_gates_pass: true', 'promote_if_quality_gates_pass: false'));
+    ok(control(ws));
+    expect(event(ws, 'release_result.json').outcome).toBe('blocked');
+    expect(production(ws)).toEqual([1]);
+  });
+
+  it('inside a blackout window -> skipped; outside it the retrain runs', () => {
+    const ws = variant(feature, 'blackout', (text) => text.replace('  blackout_windows: []', '  blackout_windows:\n    - { name: evening freeze, start: "18:00", end: "23:00", timezone: Europe/Paris }'));
+    ok(control(ws, ['--now', '2026-11-23T19:30:00Z'])); // 20:30 in Paris
+    expect(event(ws, 'release_result.json').outcome).toBe('skipped');
+    expect(event(ws, 'execution_plan.json').guardrails[0]).toMatchObject({ name: 'blackout_window', passed: false });
+    expect(production(ws)).toEqual([1]);
+    ok(control(ws, ['--now', '2026-11-23T10:00:00Z']));
+    expect(event(ws, 'release_result.json').outcome).toBe('promoted');
+  });
+
+  it('the retrain budget holds across runs', () => {
+    const ws = variant(feature, 'budget', (text) => text.replace('cooldown_minutes: 60', 'cooldown_minutes: 0').replace('max_retrains_per_day: 3', 'max_retrains_per_day: 1'));
+    ok(control(ws, ['--now', '2026-11-23T08:00:00Z']));
+    expect(event(ws, 'release_result.json').outcome).toBe('promoted');
+    ok(control(ws, ['--now', '2026-11-23T09:00:00Z']));
+    expect(event(ws, 'release_result.json').outcome).toBe('skipped');
+    expect(event(ws, 'execution_plan.json').guardrails.find((check: { name: string }) => check.name === 'retrain_budget')).toMatchObject({ passed: false });
+    ok(control(ws, ['--now', '2026-11-24T08:30:00Z'])); // a day later the budget is back
+    expect(event(ws, 'release_result.json').outcome).not.toBe('skipped');
+  });
+
+  it('a failing retrain -> failed, champion untouched', () => {
+    const ws = variant(feature, 'fail', (text) => text.replace('min_labeled_rows: 500', 'min_labeled_rows: 100000'));
+    ok(control(ws));
+    expect(event(ws, 'release_result.json')).toMatchObject({ outcome: 'failed', champion_version_after: 1 });
+    expect(event(ws, 'release_result.json').reasons[0]).toContain('fewer than retrain.min_labeled_rows 100000');
+    expect(production(ws)).toEqual([1]);
+  });
+
+  it('kill -9 between "challenger registered" and "promoted": the registry loads and the next run completes', () => {
+    const ws = variant(feature, 'crash');
+    const killed = control(ws, [], { DRIFTWATCH_FAULT: 'kill_after_challenger_registered' });
+    expect(killed.status).toBeNull();
+    expect(registryJson(ws).map((record) => [record.version, record.stage])).toEqual([[1, 'Production'], [2, 'Staging']]);
+    ok(control(ws));
+    expect(event(ws, 'release_result.json').outcome).toBe('promoted');
+    expect(production(ws)).toHaveLength(1);
+    ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events]));
+  });
+
+  it('a second control run while one holds the lock refuses clearly', () => {
+    const ws = variant(feature, 'locked');
+    mkdirSync(ws.events, { recursive: true });
+    const release = acquireFileLock(join(ws.events, '.control.lock'), { timeoutMs: 100, purpose: 'first control run' });
+    try {
+      expect(expectOneLineUserError(control(ws, ['--lock-timeout', '1']))).toMatch(/\.control\.lock is held by pid \d+ \(first control run\)/);
+    } finally {
+      release();
+    }
+    expect(existsSync(join(ws.events, 'release_result.json'))).toBe(false);
+  });
+
+  it('a bad monitoring summary or policy: clear error, no action, an audit line recording the refusal', () => {
+    const ws = variant(feature, 'refusals');
+    writeFileSync(join(ws.reports, 'broken.json'), '{"status": "ok"}');
+    expect(expectOneLineUserError(control(ws, ['--summary', join(ws.reports, 'broken.json')]))).toMatch(/broken\.json: .*is required/);
+    writeFileSync(ws.policy, POLICY.replace('min_auc: 0.82', 'min_auc: "high"'));
+    expect(expectOneLineUserError(control(ws))).toMatch(/policy\.yaml:\d+: quality_gates\.min_auc: must be number/);
+    const kinds = auditLines(ws).map((line) => JSON.parse(line));
+    expect(kinds.map((record: { kind: string; decision: string }) => [record.kind, record.decision])).toEqual([['refusal', 'no_action'], ['refusal', 'no_action']]);
+    expect(existsSync(join(ws.events, 'release_result.json'))).toBe(false);
+    expect(production(ws)).toEqual([1]);
+  });
+
+  it('audit-verify names the first edited line', () => {
+    const ws = variant(feature, 'tamper');
+    ok(control(ws));
+    const lines = auditLines(ws);
+    lines[1] = lines[1]!.replace('"decision":"retrain_and_evaluate"', '"decision":"noop"');
+    writeFileSync(join(ws.events, 'audit.jsonl'), `${lines.join('\n')}\n`);
+    expect(expectOneLineUserError(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events]))).toMatch(/audit\.jsonl: line 2: content does not match its hash/);
+  });
+});
+
+describe('control (real scripts): black friday', () => {
+  it('a shock escalates to a pending approval with Production unchanged; reject drops it, approve runs it', () => {
+    const ws = variant(shock, 'approvals');
+    ok(control(ws));
+    expect(event(ws, 'sentinel_report.json')).toMatchObject({ incident_type: 'shock' });
+    const first = event(ws, 'release_result.json');
+    expect(first).toMatchObject({ action: 'escalate', outcome: 'pending_approval' });
+    expect(production(ws)).toEqual([1]);
+    expect(ok(approvals(ws, ['list'])).stdout).toContain(`${first.approval_id}  pending`);
+    expect(expectOneLineUserError(approvals(ws, ['reject', first.approval_id]))).toMatch(/reject needs --reason/);
+    ok(approvals(ws, ['reject', first.approval_id, '--reason', 'transient; wait for Monday']));
+    expect(JSON.parse(readFileSync(join(ws.approvals, `${first.approval_id}.json`), 'utf8'))).toMatchObject({ status: 'rejected', reason: 'transient; wait for Monday' });
+    expect(production(ws)).toEqual([1]);
+
+    ok(control(ws));
+    const second = event(ws, 'release_result.json');
+    expect(second.outcome).toBe('pending_approval');
+    ok(approvals(ws, ['approve', second.approval_id]));
+    const approved = event(ws, 'release_result.json');
+    expect(approved).toMatchObject({ action: 'retrain_and_evaluate', approval_id: second.approval_id });
+    expect(['promoted', 'blocked']).toContain(approved.outcome);
+    expect(expectOneLineUserError(approvals(ws, ['approve', second.approval_id]))).toMatch(/already approved/);
+    const kinds = auditLines(ws).map((line) => JSON.parse(line).kind);
+    expect(kinds.filter((kind: string) => kind === 'approval')).toHaveLength(2);
+    ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events]));
+  });
+});
