@@ -33,6 +33,7 @@ install: node_modules/.install-stamp ## install dependencies (npm ci) when neede
 test: node_modules/.install-stamp ## typecheck, lint and run every test
 	npx tsc --noEmit
 	npx eslint .
+	@bash infra/prometheus/ensure-prometheus.sh
 	npx vitest run
 
 .PHONY: typecheck lint
@@ -70,6 +71,27 @@ registry: node_modules/.install-stamp ## list the registered versions and their 
 monitor: node_modules/.install-stamp ## drift + quality + performance: reference vs current -> shared/reports/
 	$(MONITOR) --reference $(DATA)/reference.csv --current $(DATA)/current.csv --out $(REPORTS) \
 		--target is_fraud $$( [ -n "$$($(REGISTRY_CLI) list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] && echo --model production --registry $(REGISTRY) )
+
+# --- serving -------------------------------------------------------------------------
+PORT ?= 8000
+.PHONY: serve monitor-live
+serve: node_modules/.install-stamp ## the prediction API on 127.0.0.1:$$PORT (DRIFTWATCH_API_KEY enables admin endpoints)
+	PORT=$(PORT) $(TSX) services/api/src/server.ts
+monitor-live: node_modules/.install-stamp ## monitor the logged predictions (shared/predictions/) against the reference
+	$(TSX) services/api/src/predictionsToCsvCli.ts --out $(DATA)/live.csv
+	$(MONITOR) --reference $(DATA)/reference.csv --current $(DATA)/live.csv --out $(REPORTS)/live \
+		$$( [ -n "$$($(REGISTRY_CLI) list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] && echo --model production --registry $(REGISTRY) )
+
+# --- docker (optional: nothing in the demos needs it) -------------------------------------
+.PHONY: up down logs api-logs
+up: ## api + prometheus + grafana with Docker (http://localhost:8000, :9090, :3000)
+	docker compose up -d --build
+down: ## stop the Docker stack
+	docker compose down
+logs: ## follow every container's log
+	docker compose logs -f
+api-logs: ## follow the API container's log
+	docker compose logs -f api
 
 # --- control plane ---------------------------------------------------------------
 .PHONY: control approvals audit-verify
@@ -111,6 +133,10 @@ demo-nodrift: node_modules/.install-stamp ## same distribution -> noop
 .PHONY: bench
 bench: node_modules/.install-stamp ## print speed and memory figures for every stage
 	npx tsx bench/run.ts
+
+.PHONY: bench-api
+bench-api: node_modules/.install-stamp ## autocannon against the API: req/s, p99, and log records == 2xx responses
+	npx tsx bench/api.ts
 
 .PHONY: clean
 clean: ## remove runtime output under shared/ (keeps .gitkeep)

@@ -176,7 +176,7 @@ describe('control (real scripts): black friday', () => {
     expect(first).toMatchObject({ action: 'escalate', outcome: 'pending_approval' });
     expect(production(ws)).toEqual([1]);
     expect(ok(approvals(ws, ['list'])).stdout).toContain(`${first.approval_id}  pending`);
-    expect(expectOneLineUserError(approvals(ws, ['reject', first.approval_id]))).toMatch(/reject needs --reason/);
+    expect(expectOneLineUserError(approvals(ws, ['reject', first.approval_id]))).toMatch(/reject needs a reason: --reason/);
     ok(approvals(ws, ['reject', first.approval_id, '--reason', 'transient; wait for Monday']));
     expect(JSON.parse(readFileSync(join(ws.approvals, `${first.approval_id}.json`), 'utf8'))).toMatchObject({ status: 'rejected', reason: 'transient; wait for Monday' });
     expect(production(ws)).toEqual([1]);

@@ -1,9 +1,8 @@
 import { formatHelp, optionalString, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
 import { UserError, runCommand } from '../../core/src/errors.ts';
-import { listApprovals, loadApproval, saveApproval } from './approvalsStore.ts';
-import { appendAudit } from './auditLog.ts';
+import { approveApproval, rejectApproval } from './approvalDecisions.ts';
+import { listApprovals } from './approvalsStore.ts';
 import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
-import { auditPath, executeApproval, withControlLock } from './controlRun.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent approvals -- list | approve ID | reject ID --reason "..."',
@@ -30,22 +29,12 @@ await runCommand('approvals', () => {
   }
   if (command !== 'approve' && command !== 'reject') throw new UserError(`unknown command "${command}" (list, approve, reject)`);
   if (id === undefined) throw new UserError(`${command} needs an approval id (see: approvals list)`);
-  const approval = loadApproval(options.approvalsDirectory, id);
-  if (approval.status !== 'pending') throw new UserError(`${id} is already ${approval.status}`);
-  const decided = { decided_at: options.now.toISOString(), decided_by: options.actor };
-
   if (command === 'reject') {
-    const reason = optionalString(values, 'reason');
-    if (!reason) throw new UserError('reject needs --reason "..."');
-    withControlLock(options, `reject ${id}`, () => {
-      saveApproval(options.approvalsDirectory, { ...approval, ...decided, status: 'rejected', reason });
-      appendAudit(auditPath(options.eventsDirectory), [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: 'rejected', detail: { approval_id: id, by: options.actor, reason } }]);
-    });
+    rejectApproval(options, id, optionalString(values, 'reason'));
     process.stderr.write(`approvals: ${id} rejected; nothing runs\n`);
     return;
   }
-  const outcome = executeApproval(options, approval, approval.approval_action);
-  saveApproval(options.approvalsDirectory, { ...approval, ...decided, status: 'approved', reason: optionalString(values, 'reason') ?? null, executed_run_id: outcome.release.run_id });
+  const { outcome } = approveApproval(options, id, optionalString(values, 'reason'));
   process.stderr.write(`approvals: ${id} approved -> ${outcome.release.action} -> ${outcome.release.outcome}\n`);
   for (const reason of outcome.release.reasons) process.stderr.write(`approvals:   ${reason}\n`);
 });

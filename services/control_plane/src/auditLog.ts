@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs'
 import { canonicalJson, sha256Hex } from '../../core/src/fileHash.ts';
 import { UserError } from '../../core/src/errors.ts';
 
-export type AuditKind = 'sentinel' | 'plan' | 'release' | 'refusal' | 'approval';
+export type AuditKind = 'sentinel' | 'plan' | 'release' | 'refusal' | 'approval' | 'manual';
 
 /** One line of shared/events/audit.jsonl: a decision, chained to the line before by its hash. */
 export interface AuditRecord {

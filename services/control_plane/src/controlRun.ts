@@ -110,27 +110,42 @@ export function runControl(options: ControlOptions): ControlOutcome {
   });
 }
 
+/** Where a human-initiated action comes from: a pending approval, or a direct request (POST /action). */
+export type HumanOrigin =
+  | { kind: 'approval'; approval: Approval }
+  | { kind: 'manual'; requestedAction: 'retrain_and_evaluate' | 'rollback' };
+
 /**
- * A human's yes to a pending approval: the approved action runs now as a new run,
- * guardrails re-checked at this moment; the decision and its result are audited.
+ * A human's decision, run now as a new run: the approved (or requested) action, with
+ * the guardrails re-checked at this moment and the same release gates as any run; the
+ * decision and its result are audited.
  */
-export function executeApproval(options: ControlOptions, approval: Approval, approvedAction: Action): ControlOutcome {
-  return withControlLock(options, `approval ${approval.id}`, () => {
+export function runHumanAction(options: ControlOptions, origin: HumanOrigin): ControlOutcome {
+  const label = origin.kind === 'approval' ? `approval ${origin.approval.id}` : `manual ${origin.requestedAction}`;
+  return withControlLock(options, label, () => {
     const { policy, summary, summarySha256 } = loadInputs(options);
     const audit = auditPath(options.eventsDirectory);
-    const guardrails = checkGuardrails(approvedAction, policy.guardrails, options.now, retrainTimesFromAudit(readAuditLines(audit)));
-    const sentinel = runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, policy, productionVersion: ModelRegistry.open(options.registryDirectory).productionVersion() });
+    const registry = ModelRegistry.open(options.registryDirectory);
+    const retrainTimes = retrainTimesFromAudit(readAuditLines(audit));
+    const sentinel = runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, policy, productionVersion: registry.productionVersion() });
+    const action: Action = origin.kind === 'approval' ? origin.approval.approval_action : origin.requestedAction;
+    const basePlan = origin.kind === 'approval'
+      ? origin.approval.plan
+      : runPlanner({ report: sentinel, policy, now: options.now, currentRows: summary.current.rows, minSamples: summary.min_samples, retrainTimes, previousProductionVersion: rollbackCandidate(registry) });
+    const guardrails = checkGuardrails(action, policy.guardrails, options.now, retrainTimes);
     const failed = guardrails.filter((check) => !check.passed);
+    const why = origin.kind === 'approval' ? `approved by ${options.actor} (${origin.approval.id}, from run ${origin.approval.run_id})` : `requested by ${options.actor} (POST /action ${action})`;
     const plan: ExecutionPlan = {
-      ...approval.plan,
+      ...basePlan,
       run_id: options.runId,
       created_at: options.now.toISOString(),
-      action: approvedAction,
+      action,
+      policy_rule: origin.kind === 'approval' ? basePlan.policy_rule : 'human request',
       requires_approval: false,
       approval_action: null,
       guardrails,
       status: failed.length > 0 ? 'skipped' : 'ready',
-      reasons: [`approved by ${options.actor} (${approval.id}, from run ${approval.run_id})`, ...failed.map((check) => `guardrail ${check.name}: ${check.detail}`)],
+      reasons: [why, ...failed.map((check) => `guardrail ${check.name}: ${check.detail}`)],
     };
     const runDirectory = join(options.eventsDirectory, 'runs', options.runId);
     const effects = createReleaseEffects({
@@ -145,12 +160,15 @@ export function executeApproval(options: ControlOptions, approval: Approval, app
       actor: options.actor,
       now: options.now,
     });
+    const approvalId = origin.kind === 'approval' ? origin.approval.id : `manual-${options.runId}`;
     const release = plan.status === 'skipped'
       ? runRelease({ plan, policy, now: options.now }, effects)
-      : runRelease({ plan, policy, now: options.now, approved: { approvalId: approval.id, action: approvedAction } }, effects);
+      : runRelease({ plan, policy, now: options.now, approved: { approvalId, action } }, effects);
     writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
     appendAudit(audit, [
-      { time: options.now.toISOString(), run_id: options.runId, kind: 'approval', decision: `approved:${approvedAction}`, detail: { approval_id: approval.id, by: options.actor, from_run: approval.run_id } },
+      origin.kind === 'approval'
+        ? { time: options.now.toISOString(), run_id: options.runId, kind: 'approval', decision: `approved:${action}`, detail: { approval_id: origin.approval.id, by: options.actor, from_run: origin.approval.run_id } }
+        : { time: options.now.toISOString(), run_id: options.runId, kind: 'manual', decision: `requested:${action}`, detail: { by: options.actor } },
       ...decisionEntries(options.now, sentinel, plan, release).slice(1),
     ]);
     return { sentinel, plan, release, runDirectory };

@@ -38,15 +38,17 @@ export function selectColumns(input: ColumnSelectionInput): SelectedColumns {
   }
   const both = input.numerical.filter((column) => input.categorical.includes(column));
   if (both.length > 0) throw new UserError(`--numerical and --categorical both name "${both[0]}"`);
-  for (const column of input.referenceHeader) {
-    if (!inCurrent.has(column)) throw new UserError(`${input.currentSource}: missing column "${column}" (present in ${input.referenceSource})`);
-  }
   const explicitlyFeatures = new Set([...input.numerical, ...input.categorical]);
   const excluded = new Set(input.exclude);
   for (const column of input.defaultExcluded) if (!explicitlyFeatures.has(column) && inReference.has(column)) excluded.add(column);
+  for (const [column, rule] of Object.entries(input.policyColumns)) if (rule.exclude) excluded.add(column);
+  // Every feature, and the target and prediction columns, must be in both files; excluded columns need not.
+  const required = [...input.referenceHeader.filter((column) => !excluded.has(column)), ...(input.target ? [input.target] : []), ...(input.prediction ? [input.prediction] : [])];
+  for (const column of required) {
+    if (!inCurrent.has(column)) throw new UserError(`${input.currentSource}: missing column "${column}" (present in ${input.referenceSource})`);
+  }
   if (input.target) excluded.add(input.target);
   if (input.prediction) excluded.add(input.prediction);
-  for (const [column, rule] of Object.entries(input.policyColumns)) if (rule.exclude) excluded.add(column);
 
   const features = input.referenceHeader.filter((column) => !excluded.has(column)).map((name) => {
     let type: ColumnType;

@@ -100,7 +100,7 @@ function refuseAllEmpty(table: DataTable, name: string): void {
 }
 
 function distinctDays(table: DataTable): number | undefined {
-  if (!table.hasColumn(TIME_COLUMN)) return undefined;
+  if (!table.hasColumn(TIME_COLUMN) || table.column(TIME_COLUMN).kind !== 'categorical') return undefined;
   const dates = table.categorical(TIME_COLUMN);
   const days = dates.categories.filter((date) => /^\d{4}-\d{2}-\d{2}$/.test(date)).length;
   return days > 0 ? days : undefined;

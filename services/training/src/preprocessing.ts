@@ -118,9 +118,21 @@ export function recordRowSource(records: readonly Record<string, unknown>[]): Ro
   };
 }
 
+/** Category -> one-hot position per categorical feature, built once per frozen preprocessing (the API scores one row at a time). */
+const categoryIndexCache = new WeakMap<FrozenPreprocessing, Map<string, number>[]>();
+
+function categoryIndexOf(preprocessing: FrozenPreprocessing): Map<string, number>[] {
+  let index = categoryIndexCache.get(preprocessing);
+  if (!index) {
+    index = preprocessing.categorical.map((feature) => new Map(feature.categories.map((category, position) => [category, position])));
+    categoryIndexCache.set(preprocessing, index);
+  }
+  return index;
+}
+
 export function transformRows(preprocessing: FrozenPreprocessing, source: RowSource, rows?: number[]): TransformResult {
   const selected = rows ?? Array.from({ length: source.rowCount }, (_, row) => row);
-  const categoryIndex = preprocessing.categorical.map((feature) => new Map(feature.categories.map((category, index) => [category, index])));
+  const categoryIndex = categoryIndexOf(preprocessing);
   const unseen: Record<string, number> = Object.fromEntries(preprocessing.categorical.map((feature) => [feature.name, 0]));
   const missing: Record<string, number> = Object.fromEntries(preprocessing.numerical.map((feature) => [feature.name, 0]));
   const width = preprocessing.feature_names.length;

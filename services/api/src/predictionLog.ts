@@ -1,0 +1,111 @@
+import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One line of shared/predictions/predictions-NNNNNN.jsonl. */
+export interface PredictionRecord {
+  request_id: string;
+  time: string;
+  model_version: number;
+  features: Record<string, unknown>;
+  score: number;
+  label: 0 | 1;
+}
+
+const FILE_PATTERN = /^predictions-(\d{6})\.jsonl$/;
+
+function fileName(index: number): string {
+  return `predictions-${String(index).padStart(6, '0')}.jsonl`;
+}
+
+/**
+ * An append-only prediction log off the response path: records queue in memory and one
+ * writer appends them in order (a batch per write), rotating to a new file past
+ * `maxFileBytes`. close() drains the queue, so every accepted request is written.
+ */
+export class PredictionLog {
+  private queue: string[] = [];
+  private writing: Promise<void> | undefined;
+  private fileIndex = 0;
+  private fileBytes = 0;
+  private ready: Promise<void>;
+  private closed = false;
+  /** Kept open between batches: open/close per write costs more than the write under load. */
+  private handle: FileHandle | undefined;
+  written = 0;
+
+  constructor(private readonly directory: string, private readonly maxFileBytes: number) {
+    this.ready = this.open();
+  }
+
+  private async open(): Promise<void> {
+    await mkdir(this.directory, { recursive: true });
+    const indices = (await readdir(this.directory)).map((name) => FILE_PATTERN.exec(name)).filter((match) => match !== null).map((match) => Number(match[1]));
+    this.fileIndex = indices.length > 0 ? Math.max(...indices) : 1;
+    const current = join(this.directory, fileName(this.fileIndex));
+    this.fileBytes = existsSync(current) ? (await stat(current)).size : 0;
+  }
+
+  append(record: PredictionRecord): void {
+    if (this.closed) throw new Error('prediction log is closed');
+    this.queue.push(`${JSON.stringify(record)}\n`);
+    this.writing ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    await this.ready;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        let chunk = '';
+        for (const line of batch) {
+          // Rotate between records, never inside one.
+          if (this.fileBytes > 0 && this.fileBytes + Buffer.byteLength(chunk) + Buffer.byteLength(line) > this.maxFileBytes) {
+            await this.write(chunk);
+            chunk = '';
+            await this.handle?.close();
+            this.handle = undefined;
+            this.fileIndex += 1;
+            this.fileBytes = 0;
+          }
+          chunk += line;
+        }
+        await this.write(chunk);
+        this.written += batch.length;
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async write(chunk: string): Promise<void> {
+    if (chunk.length === 0) return;
+    this.handle ??= await open(join(this.directory, fileName(this.fileIndex)), 'a');
+    const bytes = Buffer.from(chunk);
+    await this.handle.write(bytes);
+    this.fileBytes += bytes.length;
+  }
+
+  /** Resolves when everything appended so far is on disk. */
+  async flush(): Promise<void> {
+    while (this.writing || this.queue.length > 0) {
+      this.writing ??= this.drain();
+      await this.writing;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}
+
+/** Every logged record, oldest file first (for monitor-live and tests). */
+export function readPredictionLog(directory: string): PredictionRecord[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory).filter((name) => FILE_PATTERN.test(name)).sort()
+    .flatMap((name) => readFileSync(join(directory, name), 'utf8').split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as PredictionRecord));
+}

@@ -1,0 +1,33 @@
+import { writeFileAtomic } from '../../core/src/atomicWrite.ts';
+import { formatHelp, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { formatCsvLine } from '../../core/src/csvFormat.ts';
+import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
+import { UserError, runCommand } from '../../core/src/errors.ts';
+import { CATEGORICAL_FEATURES, NUMERICAL_FEATURES } from '../../core/src/fraudDataset.ts';
+import { readPredictionLog } from './predictionLog.ts';
+
+const spec: CommandSpec = {
+  usage: 'node --import tsx services/api/src/predictionsToCsvCli.ts [--predictions DIR] [--out PATH]',
+  summary: 'Write the logged predictions as a CSV of features plus "prediction" (the served score), for the monitor (make monitor-live).',
+  options: {
+    predictions: { type: 'string', description: 'prediction log directory', default: DEFAULT_PATHS.predictions },
+    out: { type: 'string', description: 'CSV to write', default: `${DEFAULT_PATHS.data}/live.csv` },
+  },
+};
+
+await runCommand('predictions-to-csv', () => {
+  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
+  if (helpRequested) {
+    process.stdout.write(formatHelp(spec));
+    return;
+  }
+  const records = readPredictionLog(String(values.predictions));
+  if (records.length === 0) throw new UserError(`no predictions logged in ${String(values.predictions)} yet (serve the API and send /predict requests)`);
+  const columns = [...NUMERICAL_FEATURES, ...CATEGORICAL_FEATURES];
+  const lines = records.map((record) => formatCsvLine([...columns.map((column) => {
+    const value = record.features[column];
+    return typeof value === 'number' || typeof value === 'string' ? value : '';
+  }), record.score]));
+  writeFileAtomic(String(values.out), `${formatCsvLine([...columns, 'prediction'])}${lines.join('')}`);
+  process.stderr.write(`predictions-to-csv: ${records.length} logged predictions -> ${String(values.out)}\n`);
+});

@@ -1,0 +1,57 @@
+import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
+import { parseIntegerFlag } from '../../core/src/cliArgs.ts';
+import { errorMessage } from '../../core/src/errors.ts';
+import { createApiApp } from './app.ts';
+
+/** make serve: PORT and DRIFTWATCH_API_KEY from the environment; loopback unless HOST says otherwise. */
+function main(): void {
+  let port: number;
+  try {
+    port = parseIntegerFlag('PORT', process.env.PORT ?? '8000', { min: 0 });
+  } catch (error) {
+    process.stderr.write(`serve: error: ${errorMessage(error)}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const host = process.env.HOST ?? '127.0.0.1';
+  const api = createApiApp({
+    registryDirectory: process.env.DRIFTWATCH_REGISTRY ?? DEFAULT_PATHS.registry,
+    predictionsDirectory: process.env.DRIFTWATCH_PREDICTIONS ?? DEFAULT_PATHS.predictions,
+    reportsDirectory: process.env.DRIFTWATCH_REPORTS ?? DEFAULT_PATHS.reports,
+    eventsDirectory: process.env.DRIFTWATCH_EVENTS ?? DEFAULT_PATHS.events,
+    approvalsDirectory: process.env.DRIFTWATCH_APPROVALS ?? DEFAULT_PATHS.approvals,
+    dataDirectory: process.env.DRIFTWATCH_DATA ?? DEFAULT_PATHS.data,
+    policyPath: process.env.DRIFTWATCH_POLICY ?? DEFAULT_PATHS.policy,
+    apiKey: process.env.DRIFTWATCH_API_KEY || undefined,
+    maxBatch: 1000,
+    maxLogFileBytes: 64 * 1024 * 1024,
+    reloadIntervalMs: 5000,
+  });
+  const server = api.app.listen(port, host, () => {
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    process.stderr.write(`serve: listening on http://${host}:${actualPort} (model v${api.reload().version ?? '-'}, admin endpoints ${process.env.DRIFTWATCH_API_KEY ? 'on' : 'off: set DRIFTWATCH_API_KEY'})\n`);
+  });
+  server.on('error', (error) => {
+    process.stderr.write(`serve: error: cannot listen on ${host}:${port}: ${error.message}\n`);
+    process.exitCode = 2;
+  });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`serve: ${signal}: finishing requests and flushing the prediction log\n`);
+    // Stop accepting, let requests in flight finish, then write every logged prediction.
+    server.close(() => {
+      void api.close().then(() => {
+        process.stderr.write(`serve: ${api.log.written} predictions written; bye\n`);
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main();

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { createApiApp, type ApiApp, type ApiOptions } from '../../services/api/src/app.ts';
+import { readPredictionLog } from '../../services/api/src/predictionLog.ts';
+import { makeTempDir, REPO_ROOT, runScript } from '../helpers/runScript.ts';
+
+const temp = makeTempDir('api-e2e');
+const dirs = { data: join(temp.path, 'data'), registry: join(temp.path, 'registry'), reports: join(temp.path, 'reports'), events: join(temp.path, 'events'), approvals: join(temp.path, 'approvals') };
+const TRANSACTION = { transaction_amount: 950.5, transaction_hour: 2, customer_age: 30, account_tenure_days: 20, merchant_risk_score: 0.8, geo_distance_km: 400, is_international: 1, merchant_category: 'electronics', channel: 'online' };
+
+function options(overrides: Partial<ApiOptions> = {}): ApiOptions {
+  return {
+    registryDirectory: dirs.registry, predictionsDirectory: join(temp.path, 'predictions'), reportsDirectory: dirs.reports, eventsDirectory: dirs.events,
+    approvalsDirectory: dirs.approvals, dataDirectory: dirs.data, policyPath: join(REPO_ROOT, 'policies/promotion.yaml'), apiKey: 'test-key',
+    maxBatch: 50, maxLogFileBytes: 64 * 1024 * 1024, reloadIntervalMs: 0, ...overrides,
+  };
+}
+
+async function listen(api: ApiApp): Promise<{ base: string; server: Server }> {
+  const server = api.app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function stop(api: ApiApp, server: Server): Promise<void> {
+  await new Promise((resolve) => server.close(resolve));
+  await api.close();
+}
+
+const post = (base: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+async function json<T>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
+type PredictionBody = { request_id: string; probability: number; label: number; threshold: number; model_version: number };
+
+let api: ApiApp;
+let base: string;
+let server: Server;
+
+beforeAll(async () => {
+  mkdirSync(dirs.data, { recursive: true });
+  const ok = (result: ReturnType<typeof runScript>) => expect(result.status, result.stderr).toBe(0);
+  ok(runScript('generator/src/cli.ts', ['--scenario', 'base', '--rows', '1500', '--out', join(dirs.data, 'reference.csv')]));
+  ok(runScript('generator/src/cli.ts', ['--scenario', 'drift_feature', '--rows', '900', '--out', join(dirs.data, 'current.csv')]));
+  ok(runScript('services/training/src/cli.ts', ['--data', join(dirs.data, 'reference.csv'), '--model', 'lr', '--registry', dirs.registry]));
+  ok(runScript('services/registry/src/cli.ts', ['--registry', dirs.registry, 'promote', 'v1', '--stage', 'Production']));
+  ok(runScript('services/monitoring/src/cli.ts', ['--reference', join(dirs.data, 'reference.csv'), '--current', join(dirs.data, 'current.csv'), '--out', dirs.reports, '--target', 'is_fraud', '--model', 'production', '--registry', dirs.registry]));
+  api = createApiApp(options());
+  ({ base, server } = await listen(api));
+}, 120_000);
+afterAll(async () => {
+  await stop(api, server);
+  temp.cleanup();
+});
+
+describe('API: serving', () => {
+  it('GET /health names the Production version', async () => {
+    expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'ok', model_version: 1 });
+  });
+
+  it('POST /predict scores one transaction: probability, label at the model threshold, version, request id', async () => {
+    const response = await post(base, '/predict', TRANSACTION, { 'x-request-id': 'req-42' });
+    expect(response.status).toBe(200);
+    const body = await json<PredictionBody>(response);
+    expect(body).toMatchObject({ request_id: 'req-42', model_version: 1, label: 1 });
+    expect(body.probability).toBeGreaterThan(body.threshold);
+  });
+
+  it('POST /predict scores a batch', async () => {
+    const body = await json<{ predictions: PredictionBody[] }>(await post(base, '/predict', { transactions: [TRANSACTION, { ...TRANSACTION, transaction_amount: 5, is_international: 0, merchant_risk_score: 0.05, transaction_hour: 14 }] }));
+    expect(body.predictions).toHaveLength(2);
+    expect(body.predictions[1]!.probability).toBeLessThan(body.predictions[0]!.probability);
+  });
+
+  const badBodies: [string, unknown, number, RegExp][] = [
+    ['a wrong type', { ...TRANSACTION, transaction_amount: 'lots' }, 400, /^transaction_amount: must be number$/],
+    ['a value out of range', { ...TRANSACTION, transaction_hour: 24 }, 400, /^transaction_hour: must be <= 23$/],
+    ['an unknown field', { ...TRANSACTION, cvv: '123' }, 400, /^cvv: unknown key$/],
+    ['a missing field', { ...TRANSACTION, channel: undefined }, 400, /^channel: is required$/],
+    ['a bad row in a batch', { transactions: [TRANSACTION, { ...TRANSACTION, is_international: 2 }] }, 400, /^transactions\[1\]\.is_international: must be one of 0, 1$/],
+    ['too large a batch', { transactions: Array.from({ length: 51 }, () => TRANSACTION) }, 400, /^transactions: must be an array of 1 to 50/],
+    ['invalid JSON', '{"transaction_amount": ', 400, /^body: invalid JSON$/],
+    ['a nested object', { ...TRANSACTION, merchant_category: { a: { b: { c: [1, 2, { d: 3 }] } } } }, 400, /^merchant_category: must be string$/],
+    ['a body over 1 MB', { ...TRANSACTION, transaction_id: 'x'.repeat(1_200_000) }, 413, /^body: larger than 1 MB$/],
+    ['an array', [1, 2, 3], 400, /must be object/],
+  ];
+  for (const [name, body, status, message] of badBodies) {
+    it(`refuses ${name} with ${status} and a field-level message`, async () => {
+      const response = await post(base, '/predict', body);
+      expect(response.status).toBe(status);
+      expect((await json<{ error: string }>(response)).error).toMatch(message);
+    });
+  }
+
+  it('stays up after every bad body', async () => {
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+
+  it('GET /metrics exposes predictions, latency, scores, validation errors and the monitoring gauges', async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    for (const name of ['driftwatch_predictions_total{model_version="1",label="1"}', 'driftwatch_request_duration_seconds_bucket', 'driftwatch_prediction_score_bucket', 'driftwatch_validation_errors_total{route="/predict"}', 'driftwatch_feature_drift_score{feature="transaction_amount",stattest="wasserstein"}', 'driftwatch_share_of_drifted_columns', 'driftwatch_model_version 1', 'process_cpu_seconds_total']) {
+      expect(text).toContain(name);
+    }
+  });
+});
+
+describe('API: the prediction log', () => {
+  it('N concurrent accepted requests -> N records, across rotated files', async () => {
+    const local = createApiApp(options({ predictionsDirectory: join(temp.path, 'rotating'), maxLogFileBytes: 4096 }));
+    const { base: localBase, server: localServer } = await listen(local);
+    const responses = await Promise.all(Array.from({ length: 200 }, (_, index) => post(localBase, '/predict', { ...TRANSACTION, transaction_id: `t${index}` })));
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    await stop(local, localServer);
+    const records = readPredictionLog(join(temp.path, 'rotating'));
+    expect(records).toHaveLength(200);
+    expect(new Set(records.map((record) => record.features.transaction_id)).size).toBe(200);
+    expect(readdirSync(join(temp.path, 'rotating')).length).toBeGreaterThan(1);
+  });
+
+  it('SIGTERM flushes: a real server process writes every prediction it accepted', async () => {
+    const predictions = join(temp.path, 'sigterm');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services/api/src/server.ts')], {
+      cwd: REPO_ROOT, env: { ...process.env, PORT: '0', DRIFTWATCH_REGISTRY: dirs.registry, DRIFTWATCH_PREDICTIONS: predictions, DRIFTWATCH_REPORTS: dirs.reports, DRIFTWATCH_EVENTS: dirs.events }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += String(chunk); });
+    const port = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
+      child.stderr.on('data', () => {
+        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+        if (match) { clearTimeout(timer); resolve(match[1] as string); }
+      });
+    });
+    const responses = await Promise.all(Array.from({ length: 120 }, () => post(`http://127.0.0.1:${port}`, '/predict', TRANSACTION)));
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(readPredictionLog(predictions)).toHaveLength(120);
+  });
+});
+
+describe('API: model changes and admin endpoints', () => {
+  it('picks up a new Production version without a restart', async () => {
+    expect(runScript('services/training/src/cli.ts', ['--data', join(dirs.data, 'reference.csv'), '--model', 'lr', '--seed', '9', '--registry', dirs.registry]).status).toBe(0);
+    expect(runScript('services/registry/src/cli.ts', ['--registry', dirs.registry, 'promote', 'v2', '--stage', 'Production']).status).toBe(0);
+    const reloaded = await post(base, '/reload', {}, { 'x-api-key': 'test-key' });
+    expect(await reloaded.json()).toEqual({ version: 2, changed: true });
+    expect((await json<PredictionBody>(await post(base, '/predict', TRANSACTION))).model_version).toBe(2);
+  });
+
+  it('admin endpoints need the API key', async () => {
+    expect((await fetch(`${base}/approvals`)).status).toBe(401);
+    expect((await fetch(`${base}/approvals`, { headers: { 'x-api-key': 'wrong' } })).status).toBe(401);
+    expect((await fetch(`${base}/approvals`, { headers: { authorization: 'Bearer test-key' } })).status).toBe(200);
+    expect((await post(base, '/action', { kind: 'retrain' })).status).toBe(401);
+    const keyless = createApiApp(options({ apiKey: undefined }));
+    const { base: keylessBase, server: keylessServer } = await listen(keyless);
+    expect((await fetch(`${keylessBase}/approvals`)).status).toBe(503);
+    await stop(keyless, keylessServer);
+  });
+
+  it('POST /action rollback restores v1 by the history, through the gates, and is audited', async () => {
+    const response = await post(base, '/action', { kind: 'rollback' }, { 'x-api-key': 'test-key' });
+    expect(response.status).toBe(200);
+    const body = await json<{ action: string; outcome: string }>(response);
+    expect(body.action).toBe('rollback');
+    expect(['rolled_back', 'blocked']).toContain(body.outcome);
+    const audit = runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', dirs.events]);
+    expect(audit.status, audit.stderr).toBe(0);
+    expect((await post(base, '/action', { kind: 'delete-everything' }, { 'x-api-key': 'test-key' })).status).toBe(400);
+  });
+
+  it('POST /inspect checks two data files, and refuses paths outside the data directory', async () => {
+    const response = await post(base, '/inspect', { reference: 'reference.csv', current: 'current.csv' });
+    expect(response.status).toBe(200);
+    expect((await json<{ drift_by_columns: Record<string, { drift_detected: boolean }> }>(response)).drift_by_columns.transaction_amount?.drift_detected).toBe(true);
+    writeFileSync(join(temp.path, 'secret.csv'), 'a\n1\n');
+    for (const escape of ['../secret.csv', '/etc/passwd', `${temp.path}/secret.csv`]) {
+      const refused = await post(base, '/inspect', { reference: escape, current: 'current.csv' });
+      expect(refused.status, escape).toBe(400);
+      expect((await json<{ error: string }>(refused)).error).toMatch(/reference: must resolve inside the data directory/);
+    }
+    expect((await post(base, '/inspect', { reference: 'nope.csv', current: 'current.csv' })).status).toBe(404);
+  });
+
+  it('serves 503 when no model is in Production', async () => {
+    const empty = createApiApp(options({ registryDirectory: join(temp.path, 'empty-registry') }));
+    const { base: emptyBase, server: emptyServer } = await listen(empty);
+    expect(await (await fetch(`${emptyBase}/health`)).json()).toMatchObject({ status: 'no_model', model_version: null });
+    expect((await post(emptyBase, '/predict', TRANSACTION)).status).toBe(503);
+    await stop(empty, emptyServer);
+  });
+});
