@@ -54,6 +54,21 @@ function loadInputs(options: ControlOptions): { policy: PromotionPolicy; summary
   return { policy, summary, summarySha256: sha256Hex(readFileSync(options.summaryPath)) };
 }
 
+function effectsFor(options: ControlOptions, runDirectory: string, summary: MonitoringSummary, policy: PromotionPolicy) {
+  return createReleaseEffects({
+    registryDirectory: options.registryDirectory,
+    approvalsDirectory: options.approvalsDirectory,
+    runDirectory,
+    referencePath: summary.reference.path,
+    currentPath: summary.current.path,
+    currentSha256: summary.current.sha256,
+    policy,
+    runId: options.runId,
+    actor: options.actor,
+    now: options.now,
+  });
+}
+
 function decisionEntries(now: Date, sentinel: SentinelReport, plan: ExecutionPlan, release: ReleaseResult): AuditEntry[] {
   const time = now.toISOString();
   return [
@@ -91,18 +106,7 @@ export function runControl(options: ControlOptions): ControlOutcome {
       previousProductionVersion,
     });
     const runDirectory = join(options.eventsDirectory, 'runs', options.runId);
-    const effects = createReleaseEffects({
-      registryDirectory: options.registryDirectory,
-      approvalsDirectory: options.approvalsDirectory,
-      runDirectory,
-      referencePath: summary.reference.path,
-      currentPath: summary.current.path,
-      currentSha256: summary.current.sha256,
-      policy,
-      runId: options.runId,
-      actor: options.actor,
-      now: options.now,
-    });
+    const effects = effectsFor(options, runDirectory, summary, policy);
     const release = runRelease({ plan, policy, now: options.now }, effects);
     writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
     appendAudit(audit, decisionEntries(options.now, sentinel, plan, release));
@@ -148,18 +152,7 @@ export function runHumanAction(options: ControlOptions, origin: HumanOrigin): Co
       reasons: [why, ...failed.map((check) => `guardrail ${check.name}: ${check.detail}`)],
     };
     const runDirectory = join(options.eventsDirectory, 'runs', options.runId);
-    const effects = createReleaseEffects({
-      registryDirectory: options.registryDirectory,
-      approvalsDirectory: options.approvalsDirectory,
-      runDirectory,
-      referencePath: summary.reference.path,
-      currentPath: summary.current.path,
-      currentSha256: summary.current.sha256,
-      policy,
-      runId: options.runId,
-      actor: options.actor,
-      now: options.now,
-    });
+    const effects = effectsFor(options, runDirectory, summary, policy);
     const approvalId = origin.kind === 'approval' ? origin.approval.id : `manual-${options.runId}`;
     const release = plan.status === 'skipped'
       ? runRelease({ plan, policy, now: options.now }, effects)

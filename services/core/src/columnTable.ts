@@ -1,5 +1,4 @@
-import { UserError } from './errors.ts';
-import { requireNumerical, type CategoricalColumn, type CsvColumn, type DataTable, type NumericalColumn } from './csvTable.ts';
+import { ColumnLookup, type CategoricalColumn, type CsvColumn, type DataTable } from './csvTable.ts';
 
 /** A numerical column's finite values, sorted, with what pandas' dtype would be (for the drift tests). */
 export interface CleanNumbers {
@@ -51,8 +50,8 @@ export function cleanNumbers(values: ArrayLike<number>): CleanNumbers {
  * A table held as typed columns only (no source text), as a worker thread returns it.
  * A numerical column asked for as categories is read back from its numbers.
  */
-export class ColumnTable implements DataTable {
-  private readonly byName: Map<string, CsvColumn>;
+export class ColumnTable extends ColumnLookup implements DataTable {
+  protected readonly columnsByName: Map<string, CsvColumn>;
 
   constructor(
     readonly source: string,
@@ -63,21 +62,8 @@ export class ColumnTable implements DataTable {
     /** Cleaned, sorted numbers per numerical column, when the reader computed them. */
     readonly cleaned: ReadonlyMap<string, CleanNumbers>,
   ) {
-    this.byName = new Map(columns.map((column) => [column.name, column]));
-  }
-
-  hasColumn(name: string): boolean {
-    return this.byName.has(name);
-  }
-
-  column(name: string): CsvColumn {
-    const column = this.byName.get(name);
-    if (!column) throw new UserError(`${this.source}: missing column "${name}" (columns: ${this.header.join(', ')})`);
-    return column;
-  }
-
-  numerical(name: string): NumericalColumn {
-    return requireNumerical(this.source, this.column(name));
+    super();
+    this.columnsByName = new Map(columns.map((column) => [column.name, column]));
   }
 
   categorical(name: string): CategoricalColumn {

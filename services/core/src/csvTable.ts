@@ -226,24 +226,11 @@ export interface DataTable {
   categorical(name: string): CategoricalColumn;
 }
 
-export function requireNumerical(source: string, column: CsvColumn): NumericalColumn {
-  if (column.kind !== 'numerical') throw new UserError(`${source}: column "${column.name}" must be numeric, found "${column.categories[0] ?? ''}"`);
-  return column;
-}
-
-export class CsvTable implements DataTable {
-  constructor(
-    readonly source: string,
-    readonly header: string[],
-    readonly rowCount: number,
-    private readonly columnsByName: Map<string, CsvColumn>,
-    private readonly text: string,
-    /** Offset in the text where each data record starts (for re-reading and passthrough). */
-    readonly rowStarts: Float64Array,
-    readonly dataEnd: number,
-    /** sha256 of the file's bytes, when asked for. */
-    readonly sha256?: string,
-  ) {}
+/** Column lookup by name, with errors that name the file: shared by both kinds of table. */
+export abstract class ColumnLookup {
+  abstract readonly source: string;
+  abstract readonly header: string[];
+  protected abstract readonly columnsByName: ReadonlyMap<string, CsvColumn>;
 
   hasColumn(name: string): boolean {
     return this.columnsByName.has(name);
@@ -256,7 +243,26 @@ export class CsvTable implements DataTable {
   }
 
   numerical(name: string): NumericalColumn {
-    return requireNumerical(this.source, this.column(name));
+    const column = this.column(name);
+    if (column.kind !== 'numerical') throw new UserError(`${this.source}: column "${column.name}" must be numeric, found "${column.categories[0] ?? ''}"`);
+    return column;
+  }
+}
+
+export class CsvTable extends ColumnLookup implements DataTable {
+  constructor(
+    readonly source: string,
+    readonly header: string[],
+    readonly rowCount: number,
+    protected readonly columnsByName: Map<string, CsvColumn>,
+    private readonly text: string,
+    /** Offset in the text where each data record starts (for re-reading and passthrough). */
+    readonly rowStarts: Float64Array,
+    readonly dataEnd: number,
+    /** sha256 of the file's bytes, when asked for. */
+    readonly sha256?: string,
+  ) {
+    super();
   }
 
   /** The column's values as categories, numbers included (read as their original text). */

@@ -24,12 +24,35 @@ function orderByScoreDescending(scores: Scores): Int32Array {
   return order;
 }
 
+function countPositives(labels: Labels): number {
+  let positives = 0;
+  for (let index = 0; index < labels.length; index += 1) if (labels[index] === 1) positives += 1;
+  return positives;
+}
+
+/**
+ * Walk the scores from highest to lowest, one group of tied scores at a time, reporting
+ * the running true positives and rows seen after each group (one threshold per group).
+ */
+function forEachThreshold(labels: Labels, scores: Scores, visit: (score: number, truePositives: number, seen: number) => void): void {
+  const order = orderByScoreDescending(scores);
+  let truePositives = 0;
+  let index = 0;
+  while (index < order.length) {
+    const score = scores[order[index] as number] as number;
+    while (index < order.length && scores[order[index] as number] === score) {
+      if (labels[order[index] as number] === 1) truePositives += 1;
+      index += 1;
+    }
+    visit(score, truePositives, index);
+  }
+}
+
 /** ROC AUC as the Mann-Whitney statistic: ranks with ties averaged. */
 export function rocAuc(labels: Labels, scores: Scores): number {
   assertSameLength(labels, scores);
   const order = orderByScoreDescending(scores);
-  let positives = 0;
-  for (let index = 0; index < labels.length; index += 1) if (labels[index] === 1) positives += 1;
+  const positives = countPositives(labels);
   const negatives = labels.length - positives;
   if (positives === 0 || negatives === 0) return Number.NaN;
   // Walk from the lowest score; each tie group gets the average of its ranks.
@@ -54,27 +77,15 @@ export function rocAuc(labels: Labels, scores: Scores): number {
  */
 export function averagePrecision(labels: Labels, scores: Scores): number {
   assertSameLength(labels, scores);
-  const order = orderByScoreDescending(scores);
-  let positives = 0;
-  for (let index = 0; index < labels.length; index += 1) if (labels[index] === 1) positives += 1;
+  const positives = countPositives(labels);
   if (positives === 0) return Number.NaN;
-  let truePositives = 0;
-  let seen = 0;
   let previousRecall = 0;
   let sum = 0;
-  let index = 0;
-  while (index < order.length) {
-    const score = scores[order[index] as number] as number;
-    while (index < order.length && scores[order[index] as number] === score) {
-      if (labels[order[index] as number] === 1) truePositives += 1;
-      seen += 1;
-      index += 1;
-    }
+  forEachThreshold(labels, scores, (_score, truePositives, seen) => {
     const recall = truePositives / positives;
-    const precision = truePositives / seen;
-    sum += (recall - previousRecall) * precision;
+    sum += (recall - previousRecall) * (truePositives / seen);
     previousRecall = recall;
-  }
+  });
   return sum;
 }
 
@@ -122,25 +133,16 @@ export function logLoss(labels: Labels, scores: Scores): number {
 
 /** The threshold among the observed scores that maximises F1 (the lowest such, for recall). */
 export function bestF1Threshold(labels: Labels, scores: Scores): number {
-  const order = orderByScoreDescending(scores);
-  let positives = 0;
-  for (let index = 0; index < labels.length; index += 1) if (labels[index] === 1) positives += 1;
-  let truePositives = 0;
+  const positives = countPositives(labels);
   let bestF1 = -1;
   let bestThreshold = 0.5;
-  let index = 0;
-  while (index < order.length) {
-    const score = scores[order[index] as number] as number;
-    while (index < order.length && scores[order[index] as number] === score) {
-      if (labels[order[index] as number] === 1) truePositives += 1;
-      index += 1;
-    }
-    const f1 = positives === 0 ? 0 : (2 * truePositives) / (index + positives);
+  forEachThreshold(labels, scores, (score, truePositives, seen) => {
+    const f1 = positives === 0 ? 0 : (2 * truePositives) / (seen + positives);
     if (f1 > bestF1) {
       bestF1 = f1;
       bestThreshold = score;
     }
-  }
+  });
   return bestThreshold;
 }
 
@@ -164,11 +166,9 @@ function finiteOrNull(value: number): number | null {
 }
 
 export function classificationReport(labels: Labels, scores: Scores, threshold: number): ClassificationReport {
-  let positives = 0;
-  for (let index = 0; index < labels.length; index += 1) if (labels[index] === 1) positives += 1;
   return {
     rows: labels.length,
-    positives,
+    positives: countPositives(labels),
     roc_auc: finiteOrNull(rocAuc(labels, scores)),
     average_precision: finiteOrNull(averagePrecision(labels, scores)),
     ...precisionRecallF1(labels, scores, threshold),
