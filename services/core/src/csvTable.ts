@@ -36,6 +36,7 @@ export type CsvColumn = NumericalColumn | CategoricalColumn;
 const MISSING_TOKENS = new Set(['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', '-NaN', '-nan', 'null', 'NULL', 'None', '<NA>', '#N/A', '#NA', '-1.#IND', '1.#IND', '-1.#QNAN', '1.#QNAN', '#N/A N/A']);
 const INFINITY_TOKENS = new Map([['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity], ['infinity', Infinity], ['+infinity', Infinity], ['-infinity', -Infinity]]);
 
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, exponent) => 10 ** exponent);
 const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
@@ -77,8 +78,41 @@ class FieldScanner {
 
   constructor(private readonly text: string, private readonly source: string) {}
 
-  /** Read one field starting at `position`; leaves `position` after its delimiter. */
-  next(): string {
+  /** Pass over one field without building its text (for columns not kept). */
+  skip(): void {
+    const text = this.text;
+    if (text.charCodeAt(this.position) === QUOTE) {
+      this.next();
+      return;
+    }
+    let index = this.position;
+    const length = text.length;
+    while (index < length) {
+      const code = text.charCodeAt(index);
+      if (code === COMMA || code === LF || code === CR) break;
+      if (code === QUOTE) throw new UserError(`${this.source}: line ${this.line}: quote inside an unquoted field`);
+      index += 1;
+    }
+    this.finishField(index);
+  }
+
+  private finishField(index: number): void {
+    const text = this.text;
+    if (index >= text.length) {
+      this.delimiter = -1;
+      this.position = text.length;
+    } else if (text.charCodeAt(index) === COMMA) {
+      this.delimiter = COMMA;
+      this.position = index + 1;
+    } else {
+      this.delimiter = LF;
+      this.position = text.charCodeAt(index) === CR && text.charCodeAt(index + 1) === LF ? index + 2 : index + 1;
+      this.line += 1;
+    }
+  }
+
+  /** Read one field starting at `position` (at most `maxLength` characters of it); leaves `position` after its delimiter. */
+  next(maxLength = Infinity): string {
     const text = this.text;
     const length = text.length;
     let index = this.position;
@@ -117,22 +151,48 @@ class FieldScanner {
         if (code === QUOTE) throw new UserError(`${this.source}: line ${this.line}: quote inside an unquoted field`);
         index += 1;
       }
-      value = text.slice(start, index);
+      value = text.slice(start, Math.min(index, start + maxLength));
     }
-    if (index >= length) {
-      this.delimiter = -1;
-      this.position = length;
-    } else {
+    this.finishField(index);
+    return maxLength < value.length ? value.slice(0, maxLength) : value;
+  }
+
+  /**
+   * Read an unquoted plain decimal ([-]digits[.digits], at most 15 digits) straight from
+   * the characters, or return undefined and consume nothing. Clinger's fast path: the
+   * mantissa is below 2^53 and 10^k exact for k <= 22, so one division is correctly
+   * rounded and equals Number(text) bit for bit, without creating a substring.
+   */
+  nextPlainNumber(): number | undefined {
+    const text = this.text;
+    const length = text.length;
+    let index = this.position;
+    let negative = false;
+    if (text.charCodeAt(index) === 45) { negative = true; index += 1; }
+    let mantissa = 0;
+    let digits = 0;
+    let fractionDigits = 0;
+    let seenPoint = false;
+    while (index < length) {
       const code = text.charCodeAt(index);
-      if (code === COMMA) {
-        this.delimiter = COMMA;
-        this.position = index + 1;
+      if (code >= 48 && code <= 57) {
+        mantissa = mantissa * 10 + (code - 48);
+        digits += 1;
+        if (seenPoint) fractionDigits += 1;
+      } else if (code === 46 && !seenPoint) {
+        seenPoint = true;
       } else {
-        this.delimiter = LF;
-        this.position = code === CR && text.charCodeAt(index + 1) === LF ? index + 2 : index + 1;
-        this.line += 1;
+        break;
       }
+      index += 1;
     }
+    if (digits === 0 || digits > 15) return undefined;
+    if (index < length) {
+      const code = text.charCodeAt(index);
+      if (code !== COMMA && code !== LF && code !== CR) return undefined;
+    }
+    const value = (negative ? -mantissa : mantissa) / POWERS_OF_TEN[fractionDigits]!;
+    this.finishField(index);
     return value;
   }
 
@@ -333,16 +393,31 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
     const recordLine = scanner.line;
     let columnIndex = 0;
     while (true) {
-      const raw = scanner.next();
+      const builder = builders[columnIndex];
+      if (builder !== undefined && !builder.isCategorical && prefixLengths[columnIndex] === undefined) {
+        const number = scanner.nextPlainNumber();
+        if (number !== undefined) {
+          builder.ensureCapacity(rows + 1);
+          builder.numbers[rows] = number;
+          columnIndex += 1;
+          if (scanner.delimiter !== COMMA) break;
+          continue;
+        }
+      }
+      if (builder === undefined && columnIndex < width) {
+        scanner.skip();
+        columnIndex += 1;
+        if (scanner.delimiter !== COMMA) break;
+        continue;
+      }
+      const prefixLength = prefixLengths[columnIndex];
+      const value = scanner.next(prefixLength);
       if (columnIndex >= width) {
         let found = columnIndex + 1;
         while (scanner.delimiter === COMMA) { scanner.next(); found += 1; }
         throw new UserError(`${source}: line ${recordLine}: expected ${width} fields, found ${found}`);
       }
-      const builder = builders[columnIndex];
       if (builder !== undefined) {
-        const prefixLength = prefixLengths[columnIndex];
-        const value = prefixLength === undefined ? raw : raw.slice(0, prefixLength);
         builder.ensureCapacity(rows + 1);
         if (builder.isCategorical) {
           builder.setCategory(rows, value);
