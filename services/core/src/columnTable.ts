@@ -5,6 +5,8 @@ export interface CleanNumbers {
   sorted: Float64Array;
   allIntegral: boolean;
   hadMissing: boolean;
+  /** Empty / NaN values dropped. */
+  missingCount: number;
 }
 
 const COUNTING_SORT_MAX_RANGE = 1 << 20;
@@ -34,16 +36,16 @@ export function cleanNumbers(values: ArrayLike<number>): CleanNumbers {
   const kept = new Float64Array(values.length);
   let count = 0;
   let allIntegral = true;
-  let hadMissing = false;
+  let missingCount = 0;
   for (let index = 0; index < values.length; index += 1) {
     const value = values[index] as number;
-    if (Number.isNaN(value)) { hadMissing = true; continue; }
+    if (Number.isNaN(value)) { missingCount += 1; continue; }
     if (!Number.isFinite(value)) { allIntegral = false; continue; } // inf makes pandas' dtype float
     if (!Number.isInteger(value)) allIntegral = false;
     kept[count] = value;
     count += 1;
   }
-  return { sorted: sortNumbers(kept.subarray(0, count), allIntegral), allIntegral, hadMissing };
+  return { sorted: sortNumbers(kept.subarray(0, count), allIntegral), allIntegral, hadMissing: missingCount > 0, missingCount };
 }
 
 /**

@@ -11,8 +11,6 @@ import { FRAUD_COLUMNS, ID_COLUMN, NON_FEATURE_COLUMNS, TIME_COLUMN } from '../.
 import { assertValid, compileSchema } from '../../core/src/jsonSchema.ts';
 import { loadPolicy, type PromotionPolicy } from '../../core/src/promotionPolicy.ts';
 import { newRunId, parseNow } from '../../core/src/runContext.ts';
-import { ModelRegistry } from '../../registry/src/index.ts';
-import { scoreTable } from '../../training/src/index.ts';
 import summarySchema from '../schema/monitoring-summary.schema.json' with { type: 'json' };
 import { selectColumns } from './columnSelection.ts';
 import type { DriftSettings } from './datasetDrift.ts';
@@ -60,13 +58,15 @@ function loadDriftPolicy(explicitPath: string | undefined): { drift: PromotionPo
   return { drift: policy.drift_policy, identity: { path, sha256: sha256Hex(readFileSync(path)) } };
 }
 
-function scoresFrom(options: { reference: DataTable; current: DataTable; prediction?: string; model?: string; registry: string }): ScoredSides | undefined {
+async function scoresFrom(options: { reference: DataTable; current: DataTable; prediction?: string; model?: string; registry: string }): Promise<ScoredSides | undefined> {
   if (options.prediction && options.model) throw new UserError('give --prediction or --model, not both');
   if (options.prediction) {
     const column = options.prediction;
     return { source: `column ${column}`, threshold: 0.5, modelVersion: null, referenceScores: options.reference.numerical(column).values, currentScores: options.current.numerical(column).values };
   }
   if (!options.model) return undefined;
+  // Loaded only when asked for: the model libraries cost a good part of a second at start-up.
+  const [{ ModelRegistry }, { scoreTable }] = await Promise.all([import('../../registry/src/index.ts'), import('../../training/src/index.ts')]);
   const registry = ModelRegistry.open(options.registry);
   const version = registry.resolve(options.model);
   const artifact = registry.loadArtifact(version);
@@ -134,7 +134,7 @@ await runCommand('monitor', async () => {
     reference.column(target);
     current.column(target);
   }
-  const scores = scoresFrom({ reference, current, prediction, model: optionalString(values, 'model'), registry: String(values.registry) });
+  const scores = await scoresFrom({ reference, current, prediction, model: optionalString(values, 'model'), registry: String(values.registry) });
   const settings: DriftSettings = {
     driftShare: drift.drift_share,
     severityThresholds: drift.severity_thresholds,

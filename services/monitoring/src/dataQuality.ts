@@ -70,8 +70,9 @@ export function dataQuality(
 ): DataQuality {
   const columns: Record<string, ColumnQuality> = {};
   for (const feature of features) {
-    const referenceMissing = missingCount(feature.reference);
-    const currentMissing = missingCount(feature.current);
+    // A numerical pair counted its missing values while cleaning: no second pass over the rows.
+    const referenceMissing = feature.pair.type === 'numerical' ? feature.pair.referenceMissing : missingCount(feature.reference);
+    const currentMissing = feature.pair.type === 'numerical' ? feature.pair.currentMissing : missingCount(feature.current);
     const share = (missing: number, column: CsvColumn): number => (rowsOf(column) === 0 ? 0 : missing / rowsOf(column));
     const quality: ColumnQuality = {
       column_type: feature.type,

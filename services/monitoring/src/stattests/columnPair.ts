@@ -11,6 +11,9 @@ export interface NumericalPair {
   /** Finite values, sorted ascending. */
   reference: Float64Array;
   current: Float64Array;
+  /** Empty / NaN values dropped from each side (the rest of what was dropped was +-inf). */
+  referenceMissing: number;
+  currentMissing: number;
   /** pandas would read both columns as int64 (no missing values, all integral): numpy's histogram then keeps bin width >= 1. */
   integerDtype: boolean;
 }
@@ -40,6 +43,8 @@ export function numericalPair(reference: ArrayLike<number> | CleanNumbers, curre
     type: 'numerical',
     reference: ref.sorted,
     current: cur.sorted,
+    referenceMissing: ref.missingCount,
+    currentMissing: cur.missingCount,
     integerDtype: ref.allIntegral && cur.allIntegral && !ref.hadMissing && !cur.hadMissing,
   };
 }
