@@ -23,11 +23,18 @@ interface WorkerReply {
   cleaned: (CleanNumbers & { name: string })[];
 }
 
-function readInWorker(request: ParallelReadRequest): Promise<ColumnTable> {
-  return new Promise((resolve, reject) => {
-    // Node 20 does not carry module hooks into workers: each registers tsx itself, then loads the TypeScript body.
-    const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./csvReadWorker.ts', import.meta.url).href)}); })`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: request });
+export interface WorkerRead {
+  result: Promise<ColumnTable>;
+  /** Stop the worker (when the command fails before it is needed). */
+  terminate(): void;
+}
+
+/** Start reading a CSV in a worker thread now; the caller does other work meanwhile. */
+export function startCsvReadInWorker(request: ParallelReadRequest): WorkerRead {
+  // Node 20 does not carry module hooks into workers: each registers tsx itself, then loads the TypeScript body.
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./csvReadWorker.ts', import.meta.url).href)}); })`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: request });
+  const result = new Promise<ColumnTable>((resolve, reject) => {
     worker.once('message', (reply: WorkerReply) => {
       void worker.terminate();
       if (!reply.ok) {
@@ -38,6 +45,7 @@ function readInWorker(request: ParallelReadRequest): Promise<ColumnTable> {
     });
     worker.once('error', reject);
   });
+  return { result, terminate: () => { void worker.terminate(); } };
 }
 
 /** What the worker does, done on this thread. */
@@ -51,19 +59,18 @@ export function readCsvTableHere(request: ParallelReadRequest): ColumnTable {
 }
 
 /**
- * Read two CSVs at once: the first in a worker thread, the second on this thread
- * (otherwise idle). Parsing dominates the monitor's time at 1M rows; measured on 2
- * cores, two workers contend and cost more than one worker plus this thread.
+ * Two CSVs at once: the first in a worker thread (started early by the caller), the
+ * second on this thread, otherwise idle. Parsing dominates the monitor's time at 1M
+ * rows; measured on 2 cores, two workers contend and cost more than one worker plus
+ * this thread. Errors come in request order (the worker's file first).
  */
-export async function readCsvTablesInParallel(requests: [ParallelReadRequest, ParallelReadRequest]): Promise<[ColumnTable, ColumnTable]> {
-  const inWorker = readInWorker(requests[0]);
-  let here: ColumnTable;
+export async function finishParallelRead(inWorker: WorkerRead, here: ParallelReadRequest): Promise<[ColumnTable, ColumnTable]> {
+  let table: ColumnTable;
   try {
-    here = readCsvTableHere(requests[1]);
+    table = readCsvTableHere(here);
   } catch (error) {
-    // Report in request order: the first file's problem first, whichever thread saw its own first.
-    await inWorker;
+    await inWorker.result;
     throw error;
   }
-  return [await inWorker, here];
+  return [await inWorker.result, table];
 }
