@@ -1,24 +1,8 @@
 /** The contract of the transaction CSV that flows from the generator to every stage. */
-export const FRAUD_COLUMNS = [
-  'transaction_id',
-  'event_time',
-  'transaction_amount',
-  'transaction_hour',
-  'customer_age',
-  'account_tenure_days',
-  'merchant_risk_score',
-  'geo_distance_km',
-  'is_international',
-  'merchant_category',
-  'channel',
-  'is_fraud',
-] as const;
 
-export type FraudColumn = (typeof FRAUD_COLUMNS)[number];
-
-export const ID_COLUMN = 'transaction_id';
-export const TIME_COLUMN = 'event_time';
-export const LABEL_COLUMN = 'is_fraud';
+export const ID_COLUMN = 'transaction_id' as const;
+export const TIME_COLUMN = 'event_time' as const;
+export const LABEL_COLUMN = 'is_fraud' as const;
 export const HOUR_COLUMN = 'transaction_hour';
 
 /** Columns that are never model features nor drift features. */
@@ -35,6 +19,11 @@ export const NUMERICAL_FEATURES = [
 ] as const;
 
 export const CATEGORICAL_FEATURES = ['merchant_category', 'channel'] as const;
+
+/** Every column of the CSV, in file order. */
+export const FRAUD_COLUMNS = [ID_COLUMN, TIME_COLUMN, ...NUMERICAL_FEATURES, ...CATEGORICAL_FEATURES, LABEL_COLUMN] as const;
+
+export type FraudColumn = (typeof FRAUD_COLUMNS)[number];
 
 export type NumericalFeature = (typeof NUMERICAL_FEATURES)[number];
 export type CategoricalFeature = (typeof CATEGORICAL_FEATURES)[number];
