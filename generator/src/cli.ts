@@ -1,5 +1,5 @@
-import { formatHelp, optionalString, parseCommand, parseIntegerFlag, requireString, type CommandSpec } from '../../services/core/src/cliArgs.ts';
-import { UserError, runCommand } from '../../services/core/src/errors.ts';
+import { optionalString, parseIntegerFlag, requireString, type CommandSpec, runCommandLine } from '../../services/core/src/cliArgs.ts';
+import { UserError } from '../../services/core/src/errors.ts';
 import { generateDataset } from './generateDataset.ts';
 import { listScenarios, loadScenarioFile, scenarioPath } from './scenarioConfig.ts';
 
@@ -15,12 +15,7 @@ const spec: CommandSpec = {
   },
 };
 
-await runCommand('generate', async () => {
-  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
-  if (helpRequested) {
-    process.stdout.write(formatHelp(spec));
-    return;
-  }
+await runCommandLine('generate', spec, async ({ values }) => {
   const scenarioName = optionalString(values, 'scenario');
   const configPath = optionalString(values, 'config');
   if ((scenarioName === undefined) === (configPath === undefined)) throw new UserError('give exactly one of --scenario NAME or --config PATH');

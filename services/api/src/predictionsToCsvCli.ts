@@ -1,8 +1,8 @@
 import { writeFileAtomic } from '../../core/src/atomicWrite.ts';
-import { formatHelp, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
 import { formatCsvLine } from '../../core/src/csvFormat.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError, runCommand } from '../../core/src/errors.ts';
+import { UserError } from '../../core/src/errors.ts';
 import { CATEGORICAL_FEATURES, NUMERICAL_FEATURES } from '../../core/src/fraudDataset.ts';
 import { readPredictionLog } from './predictionLog.ts';
 
@@ -15,12 +15,7 @@ const spec: CommandSpec = {
   },
 };
 
-await runCommand('predictions-to-csv', () => {
-  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
-  if (helpRequested) {
-    process.stdout.write(formatHelp(spec));
-    return;
-  }
+await runCommandLine('predictions-to-csv', spec, ({ values }) => {
   const records = readPredictionLog(String(values.predictions));
   if (records.length === 0) throw new UserError(`no predictions logged in ${String(values.predictions)} yet (serve the API and send /predict requests)`);
   const columns = [...NUMERICAL_FEATURES, ...CATEGORICAL_FEATURES];

@@ -1,6 +1,6 @@
-import { formatHelp, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError, runCommand } from '../../core/src/errors.ts';
+import { UserError } from '../../core/src/errors.ts';
 import { readAuditLines, verifyAuditLines } from './auditLog.ts';
 import { auditPath } from './controlRun.ts';
 
@@ -10,12 +10,7 @@ const spec: CommandSpec = {
   options: { events: { type: 'string', description: 'events directory', default: DEFAULT_PATHS.events } },
 };
 
-await runCommand('audit-verify', () => {
-  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
-  if (helpRequested) {
-    process.stdout.write(formatHelp(spec));
-    return;
-  }
+await runCommandLine('audit-verify', spec, ({ values }) => {
   const path = auditPath(String(values.events));
   const verification = verifyAuditLines(readAuditLines(path));
   if (!verification.ok) throw new UserError(`${path}: line ${verification.line}: ${verification.problem}`);

@@ -1,5 +1,4 @@
-import { formatHelp, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
-import { runCommand } from '../../core/src/errors.ts';
+import { type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
 import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
 import { runControl } from './controlRun.ts';
 
@@ -9,12 +8,7 @@ const spec: CommandSpec = {
   options: CONTROL_FLAGS,
 };
 
-await runCommand('control', () => {
-  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
-  if (helpRequested) {
-    process.stdout.write(formatHelp(spec));
-    return;
-  }
+await runCommandLine('control', spec, ({ values }) => {
   const outcome = runControl(controlOptionsFrom(values));
   const { sentinel, plan, release } = outcome;
   process.stderr.write(`control: run ${sentinel.run_id}: ${sentinel.incident_type} (${sentinel.severity}, ${sentinel.rule}) -> ${plan.action} [${plan.policy_rule}, confidence ${plan.confidence.value.toFixed(2)}] -> ${release.outcome}\n`);

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { formatHelp, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { runCommand } from '../../core/src/errors.ts';
 import { readJsonFile } from '../../core/src/yamlFile.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
@@ -18,12 +17,7 @@ const spec: CommandSpec = {
   },
 };
 
-await runCommand('demo', () => {
-  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
-  if (helpRequested) {
-    process.stdout.write(formatHelp(spec));
-    return;
-  }
+await runCommandLine('demo', spec, ({ values }) => {
   const events = String(values.events);
   const sentinel = readJsonFile(join(events, EVENT_FILES.sentinel)) as SentinelReport;
   const plan = readJsonFile(join(events, EVENT_FILES.plan)) as ExecutionPlan;

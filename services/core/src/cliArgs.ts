@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UserError, errorMessage } from './errors.ts';
+import { UserError, errorMessage, runCommand } from './errors.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -72,4 +72,16 @@ export function parseIntegerFlag(name: string, raw: string, options: { min?: num
 export function parseListFlag(raw: string | undefined): string[] {
   if (raw === undefined) return [];
   return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+/** A command's whole edge: parse the flags (or print help), run, map errors to exit codes. */
+export async function runCommandLine(name: string, spec: CommandSpec, main: (parsed: ParsedCommand) => Promise<void> | void): Promise<void> {
+  await runCommand(name, async () => {
+    const parsed = parseCommand(spec, process.argv.slice(2));
+    if (parsed.helpRequested) {
+      process.stdout.write(formatHelp(spec));
+      return;
+    }
+    await main(parsed);
+  });
 }

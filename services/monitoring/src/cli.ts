@@ -1,7 +1,6 @@
-import { formatHelp, optionalString, parseCommand, parseListFlag, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { optionalString, parseListFlag, type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
 import { readCsvHeader } from '../../core/src/csvTable.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { runCommand } from '../../core/src/errors.ts';
 import { FRAUD_COLUMNS, ID_COLUMN, NON_FEATURE_COLUMNS, TIME_COLUMN } from '../../core/src/fraudDataset.ts';
 import { startCsvReadInWorker } from '../../core/src/parallelCsvRead.ts';
 import { newRunId, parseNow } from '../../core/src/runContext.ts';
@@ -27,12 +26,7 @@ const spec: CommandSpec = {
 };
 
 
-await runCommand('monitor', async () => {
-  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
-  if (helpRequested) {
-    process.stdout.write(formatHelp(spec));
-    return;
-  }
+await runCommandLine('monitor', spec, async ({ values }) => {
   const referencePath = String(values.reference);
   const currentPath = String(values.current);
   const numerical = parseListFlag(optionalString(values, 'numerical'));

@@ -1,7 +1,7 @@
-import { formatHelp, optionalString, parseCommand, parseIntegerFlag, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { optionalString, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
 import { readCsvTable } from '../../core/src/csvTable.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError, runCommand } from '../../core/src/errors.ts';
+import { UserError } from '../../core/src/errors.ts';
 import { actorName, newRunId, parseNow } from '../../core/src/runContext.ts';
 import { registerVersion } from '../../registry/src/index.ts';
 import { datasetLineage } from './datasetLineage.ts';
@@ -24,12 +24,7 @@ const spec: CommandSpec = {
   },
 };
 
-await runCommand('train', () => {
-  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
-  if (helpRequested) {
-    process.stdout.write(formatHelp(spec));
-    return;
-  }
+await runCommandLine('train', spec, ({ values }) => {
   const model = String(values.model);
   if (!['lr', 'rf', 'auto'].includes(model)) throw new UserError(`--model must be lr, rf or auto, got "${model}"`);
   const selectionMetric = String(values['selection-metric']);

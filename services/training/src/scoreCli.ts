@@ -1,8 +1,8 @@
 import { AtomicFileStream } from '../../core/src/atomicWrite.ts';
-import { formatHelp, parseCommand, requireString, type CommandSpec } from '../../core/src/cliArgs.ts';
+import { requireString, type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
 import { readCsvTable } from '../../core/src/csvTable.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError, runCommand } from '../../core/src/errors.ts';
+import { UserError } from '../../core/src/errors.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { scoreTable } from './batchScoring.ts';
 
@@ -19,12 +19,7 @@ const spec: CommandSpec = {
   },
 };
 
-await runCommand('score', async () => {
-  const { values, helpRequested } = parseCommand(spec, process.argv.slice(2));
-  if (helpRequested) {
-    process.stdout.write(formatHelp(spec));
-    return;
-  }
+await runCommandLine('score', spec, async ({ values }) => {
   const dataPath = requireString(values, 'data');
   const outPath = requireString(values, 'out');
   const registry = ModelRegistry.open(String(values.registry));
