@@ -6,7 +6,7 @@ import { sha256OfFileSync } from '../../core/src/fileHash.ts';
 import { LABEL_COLUMN } from '../../core/src/fraudDataset.ts';
 import type { PromotionPolicy } from '../../core/src/promotionPolicy.ts';
 import { ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
-import { averagePrecision, datasetLineage, DEFAULT_TRAINING, rocAuc, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
+import { classificationReport, datasetLineage, DEFAULT_TRAINING, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
 import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
 import type { ReleaseEffects } from './agents/release.ts';
 import { createApproval } from './approvalsStore.ts';
@@ -93,14 +93,8 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       const selected = rows === 'all' ? undefined : rows;
       const scores = scoreTable(artifact, table, selected).probabilities;
       const sliceLabels = selected ? selected.map((row) => labels[row] as number) : Array.from(labels);
-      const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
-      return {
-        version,
-        rows: sliceLabels.length,
-        positives: sliceLabels.reduce((sum, label) => sum + label, 0),
-        roc_auc: finite(rocAuc(sliceLabels, scores)),
-        average_precision: finite(averagePrecision(sliceLabels, scores)),
-      };
+      const report = classificationReport(sliceLabels, scores, artifact.decision_threshold);
+      return { version, rows: report.rows, positives: report.positives, roc_auc: report.roc_auc, average_precision: report.average_precision };
     },
     promote: (version, stage) => {
       promoteVersion(context.registryDirectory, version, stage, moveContext(`passed every release gate (run ${context.runId})`));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export function sha256Hex(content: string | Uint8Array): string {
   return createHash('sha256').update(content).digest('hex');
@@ -7,12 +7,6 @@ export function sha256Hex(content: string | Uint8Array): string {
 
 export function sha256OfFileSync(path: string): string {
   return sha256Hex(readFileSync(path));
-}
-
-export async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** Key order must not change a hash of a config: sort keys recursively. */

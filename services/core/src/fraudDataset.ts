@@ -28,8 +28,6 @@ export type FraudColumn = (typeof FRAUD_COLUMNS)[number];
 export type NumericalFeature = (typeof NUMERICAL_FEATURES)[number];
 export type CategoricalFeature = (typeof CATEGORICAL_FEATURES)[number];
 
-export const CHANNELS = ['online', 'pos', 'atm', 'mobile'] as const;
-
 export interface Transaction {
   transaction_id: string;
   event_time: string;

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { UserError, errorMessage } from './errors.ts';
 import { compileSchema, type SchemaProblem } from './jsonSchema.ts';
-import { parseYamlWithSchema } from './yamlFile.ts';
+import { loadYamlWithSchema, parseYamlWithSchema } from './yamlFile.ts';
 import policySchema from '../../../policies/promotion.schema.json' with { type: 'json' };
 
 export type Action = 'noop' | 'monitor' | 'retrain_and_evaluate' | 'rollback' | 'escalate';
@@ -100,11 +98,5 @@ export function parsePolicy(text: string, source: string): PromotionPolicy {
 }
 
 export function loadPolicy(path: string): PromotionPolicy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UserError(`cannot read policy ${path}: ${errorMessage(error)}`);
-  }
-  return parsePolicy(text, path);
+  return loadYamlWithSchema(path, validatePolicy, checkPolicyConsistency);
 }

@@ -1,4 +1,4 @@
-import { averagePrecision, brierScore, precisionRecallF1, rocAuc } from '../../training/src/index.ts';
+import { classificationReport } from '../../training/src/index.ts';
 
 export interface CalibrationSummary {
   mean_predicted: number;
@@ -51,22 +51,9 @@ export function calibration(labels: ArrayLike<number>, scores: ArrayLike<number>
   return { mean_predicted: totalPredicted / labels.length, observed_rate: totalObserved / labels.length, expected_calibration_error: error };
 }
 
-function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
-}
-
 export function sidePerformance(labels: ArrayLike<number>, scores: ArrayLike<number>, threshold: number): SidePerformance {
-  let positives = 0;
-  for (let index = 0; index < labels.length; index += 1) positives += labels[index] as number;
-  return {
-    rows: labels.length,
-    positives,
-    roc_auc: finiteOrNull(rocAuc(labels, scores)),
-    average_precision: finiteOrNull(averagePrecision(labels, scores)),
-    f1: precisionRecallF1(labels, scores, threshold).f1,
-    brier: brierScore(labels, scores),
-    calibration: calibration(labels, scores),
-  };
+  const { rows, positives, roc_auc: rocAuc, average_precision: averagePrecision, f1, brier } = classificationReport(labels, scores, threshold);
+  return { rows, positives, roc_auc: rocAuc, average_precision: averagePrecision, f1, brier, calibration: calibration(labels, scores) };
 }
 
 function difference(current: number | null, reference: number | null): number | null {

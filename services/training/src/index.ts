@@ -1,6 +1,6 @@
 /** Training's public interface: other stages import from here only. */
 export { scoreTable } from './batchScoring.ts';
-export { classificationReport, rocAuc, averagePrecision, brierScore, precisionRecallF1, type ClassificationReport } from './metrics.ts';
+export { classificationReport, type ClassificationReport } from './metrics.ts';
 export { createPredictor, serializeArtifact, type ModelArtifact, type Predictor } from './modelArtifact.ts';
 export { recordRowSource, type RowSource } from './preprocessing.ts';
 export { datasetLineage } from './datasetLineage.ts';
