@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -59,6 +59,34 @@ describe('observability files', () => {
     expect(expressions).toContain('driftwatch_dataset_drift');
     expect(expressions).toMatch(/status=~"5\.\."/);
     expect(expressions).toContain('histogram_quantile(0.99');
+  });
+
+  // Docker is not on CI, so the stack is checked for wiring: every name and path one file
+  // gives another must agree.
+  it('docker-compose.yml, the Dockerfile, Prometheus and Grafana provisioning point at each other', () => {
+    type Service = { build?: { context: string; dockerfile: string }; environment?: Record<string, string>; volumes?: string[]; ports?: string[] };
+    const compose = parseYaml(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+    const { api: apiService, prometheus: prometheusService, grafana: grafanaService } = compose.services;
+    expect(apiService?.build && existsSync(join(REPO_ROOT, apiService.build.context, apiService.build.dockerfile))).toBe(true);
+    const mounts = (service: Service | undefined) => new Map((service?.volumes ?? []).map((volume) => {
+      const [host, container] = volume.split(':') as [string, string];
+      expect(existsSync(join(REPO_ROOT, host)), `${volume}: the host path exists`).toBe(true);
+      return [container, host];
+    }));
+    const prometheusMounts = mounts(prometheusService);
+    const prometheusConfig = parseYaml(readFileSync(join(REPO_ROOT, 'infra/prometheus/prometheus.yml'), 'utf8')) as { rule_files: string[]; scrape_configs: { static_configs: { targets: string[] }[] }[] };
+    expect(prometheusMounts.get('/etc/prometheus/prometheus.yml')).toBe('./infra/prometheus/prometheus.yml');
+    for (const ruleFile of prometheusConfig.rule_files) expect(prometheusMounts.has(ruleFile), `${ruleFile} is mounted`).toBe(true);
+    expect(prometheusConfig.scrape_configs.flatMap((scrape) => scrape.static_configs.flatMap((config) => config.targets))).toContain(`api:${apiService?.environment?.PORT}`);
+    expect(apiService?.environment?.HOST).toBe('0.0.0.0');
+    const grafanaMounts = mounts(grafanaService);
+    const datasources = parseYaml(readFileSync(join(REPO_ROOT, 'infra/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { url: string }[] };
+    expect(datasources.datasources.map((source) => source.url)).toContain('http://prometheus:9090');
+    const providers = parseYaml(readFileSync(join(REPO_ROOT, 'infra/grafana/provisioning/dashboards/driftwatch.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+    for (const provider of providers.providers) expect(grafanaMounts.get(provider.options.path)).toBe('./infra/grafana/dashboards');
+    expect(grafanaMounts.get('/etc/grafana/provisioning')).toBe('./infra/grafana/provisioning');
+    const dockerignore = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
+    for (const kept of ['node_modules', 'shared']) expect(dockerignore, `.dockerignore keeps ${kept} out of the image`).toContain(kept);
   });
 
   it('the Grafana dashboard queries only metrics the API exposes', async () => {

@@ -59,17 +59,22 @@ export class PredictionLog {
         const batch = this.queue;
         this.queue = [];
         let chunk = '';
+        let chunkBytes = 0;
         for (const line of batch) {
-          // Rotate between records, never inside one.
-          if (this.fileBytes > 0 && this.fileBytes + Buffer.byteLength(chunk) + Buffer.byteLength(line) > this.maxFileBytes) {
+          const lineBytes = Buffer.byteLength(line);
+          // Rotate between records, never inside one; a record alone over the limit gets its own file.
+          const pendingBytes = this.fileBytes + chunkBytes;
+          if (pendingBytes > 0 && pendingBytes + lineBytes > this.maxFileBytes) {
             await this.write(chunk);
             chunk = '';
+            chunkBytes = 0;
             await this.handle?.close();
             this.handle = undefined;
             this.fileIndex += 1;
             this.fileBytes = 0;
           }
           chunk += line;
+          chunkBytes += lineBytes;
         }
         await this.write(chunk);
         this.written += batch.length;
