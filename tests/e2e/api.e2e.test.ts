@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createApiApp, type ApiApp, type ApiOptions } from '../../services/api/src/app.ts';
 import { readPredictionLog } from '../../services/api/src/predictionLog.ts';
-import { makeTempDir, REPO_ROOT, runScript } from '../helpers/runScript.ts';
+import { makeTempDir, REPO_ROOT, runScript, runScriptAsync } from '../helpers/runScript.ts';
 
 const temp = makeTempDir('api-e2e');
 const dirs = { data: join(temp.path, 'data'), registry: join(temp.path, 'registry'), reports: join(temp.path, 'reports'), events: join(temp.path, 'events'), approvals: join(temp.path, 'approvals') };
@@ -198,5 +198,59 @@ describe('API: model changes and admin endpoints', () => {
     expect(await (await fetch(`${emptyBase}/health`)).json()).toMatchObject({ status: 'no_model', model_version: null });
     expect((await post(emptyBase, '/predict', TRANSACTION)).status).toBe(503);
     await stop(empty, emptyServer);
+  });
+});
+
+describe('API: hot reload under traffic', () => {
+  const registry = join(temp.path, 'hot-registry');
+  const ok = (result: { status: number | null; stderr: string }) => expect(result.status, result.stderr).toBe(0);
+
+  it('serves a newly promoted version by itself, answering every request meanwhile', async () => {
+    for (const seed of ['1', '9']) ok(runScript('services/training/src/cli.ts', ['--data', join(dirs.data, 'reference.csv'), '--model', 'lr', '--seed', seed, '--registry', registry]));
+    ok(runScript('services/registry/src/cli.ts', ['--registry', registry, 'promote', 'v1', '--stage', 'Production']));
+    const predictions = join(temp.path, 'hot-predictions');
+    const hot = createApiApp(options({ registryDirectory: registry, predictionsDirectory: predictions, reloadIntervalMs: 50 }));
+    const { base: hotBase, server: hotServer } = await listen(hot);
+    let traffic = true;
+    const statuses: number[] = [];
+    const versions: number[] = [];
+    const client = async () => {
+      while (traffic) {
+        const response = await post(hotBase, '/predict', TRANSACTION);
+        statuses.push(response.status);
+        versions.push((await json<PredictionBody>(response)).model_version);
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The promotion runs in another process while the clients keep the server busy.
+    ok(await runScriptAsync('services/registry/src/cli.ts', ['--registry', registry, 'promote', 'v2', '--stage', 'Production']));
+    for (let waited = 0; versions.at(-1) !== 2 && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    traffic = false;
+    await Promise.all(clients);
+    await stop(hot, hotServer);
+    expect(statuses.length).toBeGreaterThan(50);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(versions.at(-1)).toBe(2);
+    // The log is in the server's own order: once v2 answered, v1 never did again.
+    const logged = readPredictionLog(predictions).map((record) => record.model_version);
+    expect(logged).toHaveLength(statuses.length);
+    const firstV2 = logged.indexOf(2);
+    expect(firstV2).toBeGreaterThan(0);
+    expect(logged.slice(firstV2).every((version) => version === 2)).toBe(true);
+  });
+
+  it('a Production artifact that fails its checksum is refused by /reload with 409, and the old model keeps serving', async () => {
+    ok(runScript('services/training/src/cli.ts', ['--data', join(dirs.data, 'reference.csv'), '--model', 'lr', '--seed', '3', '--registry', registry]));
+    const manual = createApiApp(options({ registryDirectory: registry, predictionsDirectory: join(temp.path, 'manual-predictions') }));
+    const { base: manualBase, server: manualServer } = await listen(manual);
+    ok(runScript('services/registry/src/cli.ts', ['--registry', registry, 'promote', 'v3', '--stage', 'Production']));
+    appendFileSync(join(registry, 'versions', 'v3', 'model.json'), ' ');
+    const refused = await post(manualBase, '/reload', {}, { 'x-api-key': 'test-key' });
+    expect(refused.status).toBe(409);
+    expect((await json<{ error: string }>(refused)).error).toMatch(/v3: .*tampered or corrupt.*; still serving v2$/);
+    expect((await json<PredictionBody>(await post(manualBase, '/predict', TRANSACTION))).model_version).toBe(2);
+    await stop(manual, manualServer);
   });
 });

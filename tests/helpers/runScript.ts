@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +20,19 @@ export function runScript(script: string, args: string[], options: { env?: NodeJ
     timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** runScript without blocking the event loop, for tests that serve requests meanwhile. */
+export function runScriptAsync(script: string, args: string[]): Promise<ScriptResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => { stdout += String(chunk); });
+  child.stderr.on('data', (chunk) => { stderr += String(chunk); });
+  return new Promise((resolvePromise, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => resolvePromise({ status, stdout, stderr }));
+  });
 }
 
 export function makeTempDir(prefix: string): { path: string; cleanup: () => void } {

@@ -188,7 +188,13 @@ export function createApiApp(options: ApiOptions): ApiApp {
 
   app.post('/reload', (request, response) => {
     requireKey(request);
-    response.json(reload());
+    try {
+      response.json(reload());
+    } catch (error) {
+      // The registry, not the request, is at fault: say so, and that the old model still serves.
+      if (!isUserError(error)) throw error;
+      throw new HttpError(409, `${errorMessage(error)}; still serving v${served?.version ?? '-'}`);
+    }
   });
 
   app.post('/inspect', (request, response) => {
