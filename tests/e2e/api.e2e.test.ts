@@ -91,6 +91,11 @@ describe('API: serving', () => {
     ['a nested object', { ...TRANSACTION, merchant_category: { a: { b: { c: [1, 2, { d: 3 }] } } } }, 400, /^merchant_category: must be string$/],
     ['a body over 1 MB', { ...TRANSACTION, transaction_id: 'x'.repeat(1_200_000) }, 413, /^body: larger than 1 MB$/],
     ['an array', [1, 2, 3], 400, /must be object/],
+    ['JSON nested 200,000 deep', `${'['.repeat(200_000)}${']'.repeat(200_000)}`, 400, /must be object/],
+    ['a batch of nested arrays', `{"transactions": [${'['.repeat(100_000)}${']'.repeat(100_000)}]}`, 400, /^transactions\[0\]: must be object$/],
+    ['JSON null', 'null', 400, /^body: invalid JSON$/],
+    ['an empty body', '', 400, /^body: empty; send one transaction or \{"transactions": \[\.\.\.\]\}$/],
+    ['an empty object', {}, 400, /^body: empty/],
   ];
   for (const [name, body, status, message] of badBodies) {
     it(`refuses ${name} with ${status} and a field-level message`, async () => {
@@ -99,6 +104,12 @@ describe('API: serving', () => {
       expect((await json<{ error: string }>(response)).error).toMatch(message);
     });
   }
+
+  it('refuses a body that is not JSON by its content type with 415', async () => {
+    const response = await fetch(`${base}/predict`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(TRANSACTION) });
+    expect(response.status).toBe(415);
+    expect((await json<{ error: string }>(response)).error).toBe('content-type: must be application/json');
+  });
 
   it('stays up after every bad body', async () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
