@@ -131,8 +131,10 @@ demo-nodrift: node_modules/.install-stamp ## same distribution -> noop
 
 # --- benchmarks (figures printed, never asserted in tests) ---------------------
 .PHONY: bench
-bench: node_modules/.install-stamp ## print speed and memory figures for every stage
+bench: node_modules/.install-stamp ## print speed and memory figures for every stage, the API included
 	npx tsx bench/run.ts
+	@echo
+	npx tsx bench/api.ts
 
 .PHONY: bench-api
 bench-api: node_modules/.install-stamp ## autocannon against the API: req/s, p99, and log records == 2xx responses

@@ -58,7 +58,7 @@ await new Promise((resolve) => server.once('exit', resolve));
 const logged = readPredictionLog(predictions).length;
 
 process.stdout.write(`DriftWatch API benchmark (autocannon, 127.0.0.1, 50 connections, 10 s after a ${WARM_UP_SECONDS} s warm-up, single-row /predict, log on)\n\n`);
-report('throughput', `${result.requests.average.toFixed(0)} req/s`, '>= 3,000 req/s');
+report('throughput', `${result.requests.average.toFixed(0)} req/s (${(result.requests.average / 3000).toFixed(2)}x)`, '>= 3,000 req/s');
 report('latency p50 / p99', `${result.latency.p50} ms / ${result.latency.p99} ms`, 'p99 <= 25 ms');
 report('warm-up: throughput, p99', `${warmUp.requests.average.toFixed(0)} req/s, ${warmUp.latency.p99} ms (not measured against the target)`);
 report('2xx seen by autocannon / non-2xx / errors (both runs)', `${warmUp['2xx'] + result['2xx']} / ${warmUp.non2xx + result.non2xx} / ${warmUp.errors + result.errors}`);
