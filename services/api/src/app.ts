@@ -49,6 +49,10 @@ class HttpError extends Error {
   }
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
@@ -149,12 +153,12 @@ export function createApiApp(options: ApiOptions): ApiApp {
     const requestId = /^[\w.-]{1,64}$/.test(request.get('x-request-id') ?? '') ? (request.get('x-request-id') as string) : randomUUID();
     const body: unknown = request.body;
     // body-parser leaves the body undefined for another content type and turns an empty one into {}.
-    if (body === undefined || (body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
+    if (body === undefined || (isPlainObject(body) && Object.keys(body).length === 0)) {
       metrics.validationErrors.inc({ route: '/predict' });
       if (body === undefined) throw new HttpError(415, 'content-type: must be application/json');
       throw new HttpError(400, 'body: empty; send one transaction or {"transactions": [...]}');
     }
-    const isBatch = body !== null && typeof body === 'object' && !Array.isArray(body) && 'transactions' in body;
+    const isBatch = isPlainObject(body) && 'transactions' in body;
     const transactions: unknown[] = isBatch ? ((body as { transactions: unknown }).transactions as unknown[]) : [body];
     if (isBatch && (!Array.isArray(transactions) || transactions.length === 0 || transactions.length > options.maxBatch)) {
       metrics.validationErrors.inc({ route: '/predict' });
