@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createApiApp } from '../../services/api/src/app.ts';
 import { acquireFileLock } from '../../services/core/src/fileLock.ts';
 import { assertValid } from '../../services/core/src/jsonSchema.ts';
 import { validateAuditRecord, validateExecutionPlan, validateReleaseResult, validateSentinelReport } from '../../services/control_plane/src/eventSchemas.ts';
@@ -191,6 +194,45 @@ describe('control (real scripts): black friday', () => {
     expect(expectOneLineUserError(approvals(ws, ['approve', second.approval_id]))).toMatch(/already approved/);
     const kinds = auditLines(ws).map((line) => JSON.parse(line).kind);
     expect(kinds.filter((kind: string) => kind === 'approval')).toHaveLength(2);
+    ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events]));
+  });
+
+  it('the same decisions through the API: list, reject needs a reason, approve runs the plan, each audited with the caller', async () => {
+    const ws = variant(shock, 'api-approvals');
+    ok(control(ws));
+    const pendingId = event(ws, 'release_result.json').approval_id as string;
+    const api = createApiApp({
+      registryDirectory: ws.registry, predictionsDirectory: join(ws.root, 'predictions'), reportsDirectory: ws.reports, eventsDirectory: ws.events,
+      approvalsDirectory: ws.approvals, dataDirectory: ws.data, policyPath: ws.policy, apiKey: 'test-key', maxBatch: 10, maxLogFileBytes: 1e6, reloadIntervalMs: 0,
+    });
+    const server = api.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', 'x-api-key': 'test-key' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: string } };
+    };
+    try {
+      const listed = await fetch(`${base}/approvals`, { headers: { 'x-api-key': 'test-key' } });
+      expect(await listed.json()).toEqual([expect.objectContaining({ id: pendingId, status: 'pending' })]);
+      expect(await call('POST', `/approvals/${pendingId}/reject`, {})).toEqual({ status: 400, body: { error: expect.stringMatching(/^reject needs a reason/) } });
+      expect((await call('POST', '/approvals/no-such-id/approve', {})).status).toBe(404);
+      expect((await call('POST', `/approvals/${pendingId}/maybe`, {})).status).toBe(404);
+      const approved = await call('POST', `/approvals/${pendingId}/approve`, { reason: 'checked the dashboard' });
+      expect(approved.status).toBe(200);
+      expect(approved.body).toMatchObject({ action: 'retrain_and_evaluate', approval: { id: pendingId, status: 'approved', reason: 'checked the dashboard' } });
+      expect(['promoted', 'blocked']).toContain(approved.body.outcome);
+      const again = await call('POST', `/approvals/${pendingId}/approve`, {});
+      expect(again).toEqual({ status: 409, body: { error: `${pendingId} is already approved` } });
+      const health = (await (await fetch(`${base}/health`)).json()) as { model_version: number };
+      expect(health.model_version).toBe(production(ws)[0]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await api.close();
+    }
+    const approvalRecords = auditLines(ws).map((line) => JSON.parse(line)).filter((record) => record.kind === 'approval');
+    expect(approvalRecords).toHaveLength(1);
+    expect(approvalRecords[0].detail.by).toMatch(/^api:/);
     ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events]));
   });
 });

@@ -49,6 +49,8 @@ class HttpError extends Error {
   }
 }
 
+const USER_ERROR_STATUS = { invalid: 400, not_found: 404, conflict: 409 } as const;
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -265,7 +267,7 @@ export function createApiApp(options: ApiOptions): ApiApp {
   // One place maps errors to responses: the server stays up whatever the body was.
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     const status = error instanceof HttpError ? error.status
-      : isUserError(error) ? 400
+      : isUserError(error) ? USER_ERROR_STATUS[error.problem]
       : typeof (error as { status?: unknown }).status === 'number' && (error as { status: number }).status < 500 ? (error as { status: number }).status
       : 500;
     const type = (error as { type?: string }).type;

@@ -5,7 +5,7 @@ import { auditPath, runHumanAction, withControlLock, type ControlOptions, type C
 
 function pending(options: ControlOptions, id: string): Approval {
   const approval = loadApproval(options.approvalsDirectory, id);
-  if (approval.status !== 'pending') throw new UserError(`${id} is already ${approval.status}`);
+  if (approval.status !== 'pending') throw new UserError(`${id} is already ${approval.status}`, 'conflict');
   return approval;
 }
 

@@ -52,7 +52,7 @@ export function listApprovals(directory: string): Approval[] {
 export function loadApproval(directory: string, id: string): Approval {
   if (!/^[\w.-]+$/.test(id)) throw new UserError(`not an approval id: "${id}"`);
   const path = join(directory, `${id}.json`);
-  if (!existsSync(path)) throw new UserError(`no approval "${id}" in ${directory} (see: approvals list)`);
+  if (!existsSync(path)) throw new UserError(`no approval "${id}" in ${directory} (see: approvals list)`, 'not_found');
   return readJsonFile(path) as Approval;
 }
 

@@ -4,7 +4,8 @@
  */
 export class UserError extends Error {
   readonly kind = 'user' as const;
-  constructor(message: string) {
+  /** What the HTTP edge answers with: 400, 404 or 409. Commands exit 2 whatever it is. */
+  constructor(message: string, readonly problem: 'invalid' | 'not_found' | 'conflict' = 'invalid') {
     super(message);
     this.name = 'UserError';
   }
