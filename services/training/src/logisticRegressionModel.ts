@@ -18,6 +18,20 @@ export interface SerializedLogisticRegression {
   weights: number[];
 }
 
+/**
+ * The training matrix never changes, but the trainer transposes it on every gradient step,
+ * copying the whole data set each time (about a fifth of the time at 50k rows): transpose
+ * it once. The trainer only reads the transpose, so the weights are bit-identical.
+ */
+class FixedFeatures extends Matrix {
+  private transposed: Matrix | undefined;
+
+  override transpose(): Matrix {
+    this.transposed ??= super.transpose();
+    return this.transposed;
+  }
+}
+
 function sigmoid(value: number): number {
   return 1 / (1 + Math.exp(-value));
 }
@@ -33,7 +47,7 @@ export class LogisticRegressionClassifier implements ProbabilisticClassifier {
    * reloaded artifact gives bit-identical probabilities.
    */
   static train(matrix: number[][], labels: number[], params: LogisticRegressionParams = DEFAULT_LOGISTIC_REGRESSION): LogisticRegressionClassifier {
-    const withIntercept = new Matrix(matrix.map((row) => [1, ...row]));
+    const withIntercept = new FixedFeatures(matrix.map((row) => [1, ...row]));
     // The package's LogisticRegression trains one two-class model per class, i.e. the same
     // model twice for 0/1 labels; its two-class trainer alone gives the identical weights in half the time.
     const model = new LogisticRegressionTwoClasses({ numSteps: params.num_steps, learningRate: params.step_size / matrix.length });
