@@ -9,7 +9,7 @@ import { compileSchema, formatPath } from '../../core/src/jsonSchema.ts';
 import { loadPolicy } from '../../core/src/promotionPolicy.ts';
 import { newRunId } from '../../core/src/runContext.ts';
 import { approveApproval, listApprovals, rejectApproval, runHumanAction, type ControlOptions } from '../../control_plane/src/index.ts';
-import { analyseTables, pairFor, selectColumns } from '../../monitoring/src/index.ts';
+import { analyseTables, driftSettings, fileIdentity, inferredTypeIn, selectColumns } from '../../monitoring/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { createPredictor, recordRowSource, type Predictor } from '../../training/src/index.ts';
 import transactionSchema from '../schema/transaction.schema.json' with { type: 'json' };
@@ -218,17 +218,16 @@ export function createApiApp(options: ApiOptions): ApiApp {
     const current = readCsvTable(currentPath, { computeSha256: true });
     const columns = selectColumns({
       referenceHeader: reference.header, currentHeader: current.header, referenceSource: String(body.reference), currentSource: String(body.current),
-      inferredType: (name) => (reference.column(name).kind === 'numerical' && current.column(name).kind === 'numerical' ? 'numerical' : 'categorical'),
+      inferredType: inferredTypeIn(reference, current),
       numerical: [], categorical: [], exclude: [], defaultExcluded: NON_FEATURE_COLUMNS, policyColumns: drift.columns ?? {},
     });
     const summary = analyseTables({
       reference, current,
-      referenceIdentity: { path: String(body.reference), rows: reference.rowCount, sha256: reference.sha256 as string },
-      currentIdentity: { path: String(body.current), rows: current.rowCount, sha256: current.sha256 as string },
+      referenceIdentity: fileIdentity(String(body.reference), reference),
+      currentIdentity: fileIdentity(String(body.current), current),
       columns,
-      drift: { driftShare: drift.drift_share, severityThresholds: drift.severity_thresholds, stattest: drift.stattest, stattestThreshold: drift.stattest_threshold, columns: drift.columns ?? {} },
+      drift: driftSettings(drift),
       minSamples: drift.min_samples, runId: `inspect-${randomUUID().slice(0, 8)}`, now: new Date(), policy: null,
-      pairs: new Map(columns.features.map((feature) => [feature.name, pairFor(feature.name, feature.type, reference, current)])),
     });
     response.json(summary);
   });

@@ -1,3 +1,4 @@
+import type { DataTable } from '../../core/src/csvTable.ts';
 import { UserError } from '../../core/src/errors.ts';
 import type { ColumnDriftRule } from '../../core/src/promotionPolicy.ts';
 import type { ColumnType } from './stattests/columnPair.ts';
@@ -23,6 +24,11 @@ export interface SelectedColumns {
   features: { name: string; type: ColumnType }[];
   excluded: string[];
   extraInCurrent: string[];
+}
+
+/** A column is numerical only when both files read it as numbers (pandas' dtype on each side). */
+export function inferredTypeIn(reference: DataTable, current: DataTable): (column: string) => ColumnType {
+  return (column) => (reference.column(column).kind === 'numerical' && current.column(column).kind === 'numerical' ? 'numerical' : 'categorical');
 }
 
 /**

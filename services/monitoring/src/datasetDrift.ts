@@ -1,4 +1,4 @@
-import type { ColumnDriftRule, Severity, StatTestChoice } from '../../core/src/promotionPolicy.ts';
+import type { ColumnDriftRule, PromotionPolicy, Severity, StatTestChoice } from '../../core/src/promotionPolicy.ts';
 import type { ColumnPair, ColumnType } from './stattests/columnPair.ts';
 import { assertTestAccepts, defaultStatTest, statTestByName } from './stattests/statTestRegistry.ts';
 import type { StatTestName } from './stattests/statTest.ts';
@@ -22,6 +22,11 @@ export interface DriftSettings {
   stattest?: StatTestChoice;
   stattestThreshold?: number;
   columns: Readonly<Record<string, ColumnDriftRule>>;
+}
+
+/** The policy's drift section (or Evidently's defaults, which name no test) as the analysis reads it. */
+export function driftSettings(drift: Pick<PromotionPolicy['drift_policy'], 'drift_share' | 'severity_thresholds' | 'stattest' | 'stattest_threshold' | 'columns'>): DriftSettings {
+  return { driftShare: drift.drift_share, severityThresholds: drift.severity_thresholds, stattest: drift.stattest, stattestThreshold: drift.stattest_threshold, columns: drift.columns ?? {} };
 }
 
 /** Evidently's per-column drift: the column's test (policy first, else Evidently's default) at its threshold. */

@@ -9,10 +9,10 @@ import { assertValid, compileSchema } from '../../core/src/jsonSchema.ts';
 import { finishParallelRead, type ParallelReadRequest, type WorkerRead } from '../../core/src/parallelCsvRead.ts';
 import { loadPolicy, type PromotionPolicy } from '../../core/src/promotionPolicy.ts';
 import summarySchema from '../schema/monitoring-summary.schema.json' with { type: 'json' };
-import { selectColumns } from './columnSelection.ts';
-import type { DriftSettings } from './datasetDrift.ts';
+import { inferredTypeIn, selectColumns } from './columnSelection.ts';
+import { driftSettings } from './datasetDrift.ts';
 import { columnHistogram, renderDriftReport } from './htmlReport.ts';
-import { analyseTables, pairFor, type MonitoringSummary, type ScoredSides } from './monitoringSummary.ts';
+import { analyseTables, featurePairs, fileIdentity, type MonitoringSummary, type ScoredSides } from './monitoringSummary.ts';
 import type { ColumnPair } from './stattests/columnPair.ts';
 
 export const SUMMARY_FILE = 'monitoring_summary.json';
@@ -96,7 +96,7 @@ export async function runMonitor(request: MonitorRequest, referenceRead: WorkerR
     currentHeader: current.header.filter((column) => columnsToRead.includes(column) || !referenceHeader.includes(column)),
     referenceSource: referencePath,
     currentSource: currentPath,
-    inferredType: (column) => (reference.column(column).kind === 'numerical' && current.column(column).kind === 'numerical' ? 'numerical' : 'categorical'),
+    inferredType: inferredTypeIn(reference, current),
     numerical,
     categorical,
     exclude,
@@ -110,22 +110,15 @@ export async function runMonitor(request: MonitorRequest, referenceRead: WorkerR
     current.column(target);
   }
   const scores = await scoresFrom({ reference, current, prediction, model: request.model, registry: request.registry });
-  const settings: DriftSettings = {
-    driftShare: drift.drift_share,
-    severityThresholds: drift.severity_thresholds,
-    stattest: 'stattest' in drift ? drift.stattest : undefined,
-    stattestThreshold: 'stattest_threshold' in drift ? drift.stattest_threshold : undefined,
-    columns: drift.columns ?? {},
-  };
-  const pairs = new Map(columns.features.map((feature) => [feature.name, pairFor(feature.name, feature.type, reference, current)]));
+  const pairs = featurePairs(columns, reference, current);
   const summary = analyseTables({
     pairs,
     reference,
     current,
-    referenceIdentity: { path: referencePath, rows: reference.rowCount, sha256: reference.sha256 as string },
-    currentIdentity: { path: currentPath, rows: current.rowCount, sha256: current.sha256 as string },
+    referenceIdentity: fileIdentity(referencePath, reference),
+    currentIdentity: fileIdentity(currentPath, current),
     columns,
-    drift: settings,
+    drift: driftSettings(drift),
     minSamples: drift.min_samples,
     target,
     scores,

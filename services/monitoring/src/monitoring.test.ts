@@ -6,9 +6,9 @@ import { loadScenarioFile, scenarioPath } from '../../../generator/src/scenarioC
 import { makeTempDir, REPO_ROOT } from '../../../tests/helpers/runScript.ts';
 import { parseCsvText, readCsvTable, type CsvTable } from '../../core/src/csvTable.ts';
 import { NON_FEATURE_COLUMNS } from '../../core/src/fraudDataset.ts';
-import { selectColumns } from './columnSelection.ts';
+import { inferredTypeIn, selectColumns } from './columnSelection.ts';
 import { severityFromShare, type DriftSettings } from './datasetDrift.ts';
-import { analyseTables, pairFor, type MonitoringSummary } from './monitoringSummary.ts';
+import { analyseTables, type MonitoringSummary } from './monitoringSummary.ts';
 import { calibration, performanceSummary } from './performance.ts';
 import { volumeSummary } from './volume.ts';
 
@@ -28,14 +28,13 @@ function analyse(reference: CsvTable, current: CsvTable, options: { minSamples?:
     currentHeader: current.header,
     referenceSource: reference.source,
     currentSource: current.source,
-    inferredType: (name) => (reference.column(name).kind === 'numerical' && current.column(name).kind === 'numerical' ? 'numerical' : 'categorical'),
+    inferredType: inferredTypeIn(reference, current),
     numerical: [],
     categorical: [],
     exclude: [],
     defaultExcluded: reference.hasColumn('is_fraud') ? NON_FEATURE_COLUMNS : [],
     policyColumns: {},
   });
-  const pairs = new Map(columns.features.map((feature) => [feature.name, pairFor(feature.name, feature.type, reference, current)]));
   return analyseTables({
     reference,
     current,
@@ -47,7 +46,6 @@ function analyse(reference: CsvTable, current: CsvTable, options: { minSamples?:
     runId: 'test',
     now: new Date('2026-11-23T00:00:00Z'),
     policy: null,
-    pairs,
   });
 }
 

@@ -69,8 +69,8 @@ export interface AnalysisInput {
   runId: string;
   now: Date;
   policy: { path: string; sha256: string } | null;
-  /** Column pairs already built (each costs a sort of both samples): reused for drift and the report. */
-  pairs: ReadonlyMap<string, ColumnPair>;
+  /** The features' pairs when the caller needs them too (each costs a sort of both samples); built here otherwise. */
+  pairs?: ReadonlyMap<string, ColumnPair>;
 }
 
 function numbersOf(table: DataTable, name: string) {
@@ -78,9 +78,17 @@ function numbersOf(table: DataTable, name: string) {
   return cleaned ?? table.numerical(name).values;
 }
 
-export function pairFor(name: string, type: 'numerical' | 'categorical', reference: DataTable, current: DataTable): ColumnPair {
+function pairFor(name: string, type: 'numerical' | 'categorical', reference: DataTable, current: DataTable): ColumnPair {
   if (type === 'numerical') return numericalPair(numbersOf(reference, name), numbersOf(current, name));
   return categoricalPair(reference.categorical(name), current.categorical(name));
+}
+
+export function featurePairs(columns: SelectedColumns, reference: DataTable, current: DataTable): Map<string, ColumnPair> {
+  return new Map(columns.features.map((feature) => [feature.name, pairFor(feature.name, feature.type, reference, current)]));
+}
+
+export function fileIdentity(path: string, table: DataTable): FileIdentity {
+  return { path, rows: table.rowCount, sha256: table.sha256 as string };
 }
 
 /** Labels of a target column, refused unless every value is 0 or 1. */
@@ -119,7 +127,7 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
     refuseAllEmpty(reference, feature.name);
     refuseAllEmpty(current, feature.name);
   }
-  const pairs = new Map(columns.features.map((feature) => [feature.name, input.pairs.get(feature.name) ?? pairFor(feature.name, feature.type, reference, current)]));
+  const pairs = input.pairs ?? featurePairs(columns, reference, current);
   const quality = dataQuality(columns.features.map((feature) => ({
     ...feature,
     pair: pairs.get(feature.name) as ColumnPair,
