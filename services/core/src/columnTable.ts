@@ -1,4 +1,5 @@
 import { ColumnLookup, type CategoricalColumn, type CsvColumn, type DataTable } from './csvTable.ts';
+import { StringCodes } from './stringCodes.ts';
 
 /** A numerical column's finite values, sorted, with what pandas' dtype would be (for the drift tests). */
 export interface CleanNumbers {
@@ -71,19 +72,8 @@ export class ColumnTable extends ColumnLookup implements DataTable {
   categorical(name: string): CategoricalColumn {
     const column = this.column(name);
     if (column.kind === 'categorical') return column;
-    const categories: string[] = [];
-    const index = new Map<string, number>();
-    const codes = Int32Array.from(column.values, (value) => {
-      if (Number.isNaN(value)) return -1;
-      const text = String(value);
-      let code = index.get(text);
-      if (code === undefined) {
-        code = categories.length;
-        categories.push(text);
-        index.set(text, code);
-      }
-      return code;
-    });
-    return { kind: 'categorical', name, codes, categories };
+    const categories = new StringCodes();
+    const codes = Int32Array.from(column.values, (value) => (Number.isNaN(value) ? -1 : categories.codeOf(String(value))));
+    return { kind: 'categorical', name, codes, categories: categories.values };
   }
 }

@@ -1,4 +1,5 @@
 import { cleanNumbers, type CleanNumbers } from '../../../core/src/columnTable.ts';
+import { StringCodes } from '../../../core/src/stringCodes.ts';
 
 /**
  * A column of the reference and current tables, cleaned the way Evidently cleans it
@@ -54,17 +55,6 @@ export function categoricalPair(
   reference: { codes: ArrayLike<number>; categories: readonly string[] },
   current: { codes: ArrayLike<number>; categories: readonly string[] },
 ): CategoricalPair {
-  const keyIndex = new Map<string, number>();
-  const keys: string[] = [];
-  const indexOf = (key: string): number => {
-    let index = keyIndex.get(key);
-    if (index === undefined) {
-      index = keys.length;
-      keys.push(key);
-      keyIndex.set(key, index);
-    }
-    return index;
-  };
   const count = (side: typeof reference): number[] => {
     const perCategory = new Array<number>(side.categories.length).fill(0);
     for (let row = 0; row < side.codes.length; row += 1) {
@@ -75,13 +65,18 @@ export function categoricalPair(
   };
   const referencePerCategory = count(reference);
   const currentPerCategory = count(current);
-  reference.categories.forEach((category, code) => { if ((referencePerCategory[code] as number) > 0) indexOf(category); });
-  current.categories.forEach((category, code) => { if ((currentPerCategory[code] as number) > 0) indexOf(category); });
-  const referenceCounts = new Float64Array(keys.length);
-  const currentCounts = new Float64Array(keys.length);
-  reference.categories.forEach((category, code) => { if ((referencePerCategory[code] as number) > 0) referenceCounts[indexOf(category)] = referencePerCategory[code] as number; });
-  current.categories.forEach((category, code) => { if ((currentPerCategory[code] as number) > 0) currentCounts[indexOf(category)] = currentPerCategory[code] as number; });
-  return { type: 'categorical', keys, referenceCounts, currentCounts };
+  // Keys are the values present on either side, reference's first; a category with no rows is not a key.
+  const keys = new StringCodes();
+  const keyOf = (side: typeof reference, perCategory: number[]): number[] =>
+    side.categories.map((category, code) => ((perCategory[code] as number) > 0 ? keys.codeOf(category) : -1));
+  const referenceKeys = keyOf(reference, referencePerCategory);
+  const currentKeys = keyOf(current, currentPerCategory);
+  const aligned = (sideKeys: number[], perCategory: number[]): Float64Array => {
+    const counts = new Float64Array(keys.values.length);
+    sideKeys.forEach((key, code) => { if (key >= 0) counts[key] = perCategory[code] as number; });
+    return counts;
+  };
+  return { type: 'categorical', keys: keys.values, referenceCounts: aligned(referenceKeys, referencePerCategory), currentCounts: aligned(currentKeys, currentPerCategory) };
 }
 
 function sum(values: Float64Array): number {
