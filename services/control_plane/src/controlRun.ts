@@ -48,17 +48,39 @@ export function withControlLock<T>(options: Pick<ControlOptions, 'eventsDirector
   return withFileLock(join(options.eventsDirectory, '.control.lock'), { timeoutMs: options.lockTimeoutMs, purpose }, work);
 }
 
-function loadInputs(options: ControlOptions): { policy: PromotionPolicy; summary: MonitoringSummary; summarySha256: string } {
+interface ControlInputs { policy: PromotionPolicy; summary: MonitoringSummary; summarySha256: string }
+
+function loadInputs(options: ControlOptions): ControlInputs {
   const policy = loadPolicy(options.policyPath);
   const summary = assertValid(validateSummary, readJsonFile(options.summaryPath), options.summaryPath);
   return { policy, summary, summarySha256: sha256Hex(readFileSync(options.summaryPath)) };
 }
 
-function effectsFor(options: ControlOptions, runDirectory: string, summary: MonitoringSummary, policy: PromotionPolicy) {
+function sentinelFor(options: ControlOptions, { policy, summary, summarySha256 }: ControlInputs, registry: ModelRegistry): SentinelReport {
+  return runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, policy, productionVersion: registry.productionVersion() });
+}
+
+function planFor(options: ControlOptions, { policy, summary }: ControlInputs, sentinel: SentinelReport, registry: ModelRegistry, retrainTimes: Date[]): ExecutionPlan {
+  return runPlanner({
+    report: sentinel,
+    policy,
+    now: options.now,
+    currentRows: summary.current.rows,
+    minSamples: summary.min_samples,
+    retrainTimes,
+    previousProductionVersion: rollbackCandidate(registry),
+  });
+}
+
+function runDirectoryOf(options: ControlOptions): string {
+  return join(options.eventsDirectory, 'runs', options.runId);
+}
+
+function effectsFor(options: ControlOptions, { summary, policy }: ControlInputs) {
   return createReleaseEffects({
     registryDirectory: options.registryDirectory,
     approvalsDirectory: options.approvalsDirectory,
-    runDirectory,
+    runDirectory: runDirectoryOf(options),
     referencePath: summary.reference.path,
     currentPath: summary.current.path,
     currentSha256: summary.current.sha256,
@@ -90,27 +112,13 @@ export function runControl(options: ControlOptions): ControlOutcome {
       appendAudit(audit, [{ time: options.now.toISOString(), run_id: options.runId, kind: 'refusal', decision: 'no_action', detail: { reason: errorMessage(error) } }]);
       throw isUserError(error) ? error : new UserError(errorMessage(error));
     }
-    const { policy, summary, summarySha256 } = inputs;
     const registry = ModelRegistry.open(options.registryDirectory);
-    const productionVersion = registry.productionVersion();
-    const previousProductionVersion = rollbackCandidate(registry);
-
-    const sentinel = runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, policy, productionVersion });
-    const plan = runPlanner({
-      report: sentinel,
-      policy,
-      now: options.now,
-      currentRows: summary.current.rows,
-      minSamples: summary.min_samples,
-      retrainTimes: retrainTimesFromAudit(readAuditLines(audit)),
-      previousProductionVersion,
-    });
-    const runDirectory = join(options.eventsDirectory, 'runs', options.runId);
-    const effects = effectsFor(options, runDirectory, summary, policy);
-    const release = runRelease({ plan, policy, now: options.now }, effects);
+    const sentinel = sentinelFor(options, inputs, registry);
+    const plan = planFor(options, inputs, sentinel, registry, retrainTimesFromAudit(readAuditLines(audit)));
+    const release = runRelease({ plan, policy: inputs.policy, now: options.now }, effectsFor(options, inputs));
     writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
     appendAudit(audit, decisionEntries(options.now, sentinel, plan, release));
-    return { sentinel, plan, release, runDirectory };
+    return { sentinel, plan, release, runDirectory: runDirectoryOf(options) };
   });
 }
 
@@ -127,15 +135,14 @@ export type HumanOrigin =
 export function runHumanAction(options: ControlOptions, origin: HumanOrigin): ControlOutcome {
   const label = origin.kind === 'approval' ? `approval ${origin.approval.id}` : `manual ${origin.requestedAction}`;
   return withControlLock(options, label, () => {
-    const { policy, summary, summarySha256 } = loadInputs(options);
+    const inputs = loadInputs(options);
+    const { policy } = inputs;
     const audit = auditPath(options.eventsDirectory);
     const registry = ModelRegistry.open(options.registryDirectory);
     const retrainTimes = retrainTimesFromAudit(readAuditLines(audit));
-    const sentinel = runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, policy, productionVersion: registry.productionVersion() });
+    const sentinel = sentinelFor(options, inputs, registry);
     const action: Action = origin.kind === 'approval' ? origin.approval.approval_action : origin.requestedAction;
-    const basePlan = origin.kind === 'approval'
-      ? origin.approval.plan
-      : runPlanner({ report: sentinel, policy, now: options.now, currentRows: summary.current.rows, minSamples: summary.min_samples, retrainTimes, previousProductionVersion: rollbackCandidate(registry) });
+    const basePlan = origin.kind === 'approval' ? origin.approval.plan : planFor(options, inputs, sentinel, registry, retrainTimes);
     const guardrails = checkGuardrails(action, policy.guardrails, options.now, retrainTimes);
     const failed = guardrails.filter((check) => !check.passed);
     const why = origin.kind === 'approval' ? `approved by ${options.actor} (${origin.approval.id}, from run ${origin.approval.run_id})` : `requested by ${options.actor} (POST /action ${action})`;
@@ -151,12 +158,9 @@ export function runHumanAction(options: ControlOptions, origin: HumanOrigin): Co
       status: failed.length > 0 ? 'skipped' : 'ready',
       reasons: [why, ...failed.map((check) => `guardrail ${check.name}: ${check.detail}`)],
     };
-    const runDirectory = join(options.eventsDirectory, 'runs', options.runId);
-    const effects = effectsFor(options, runDirectory, summary, policy);
     const approvalId = origin.kind === 'approval' ? origin.approval.id : `manual-${options.runId}`;
-    const release = plan.status === 'skipped'
-      ? runRelease({ plan, policy, now: options.now }, effects)
-      : runRelease({ plan, policy, now: options.now, approved: { approvalId, action } }, effects);
+    const approved = plan.status === 'skipped' ? undefined : { approvalId, action };
+    const release = runRelease({ plan, policy, now: options.now, approved }, effectsFor(options, inputs));
     writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
     appendAudit(audit, [
       origin.kind === 'approval'
@@ -164,6 +168,6 @@ export function runHumanAction(options: ControlOptions, origin: HumanOrigin): Co
         : { time: options.now.toISOString(), run_id: options.runId, kind: 'manual', decision: `requested:${action}`, detail: { by: options.actor } },
       ...decisionEntries(options.now, sentinel, plan, release).slice(1),
     ]);
-    return { sentinel, plan, release, runDirectory };
+    return { sentinel, plan, release, runDirectory: runDirectoryOf(options) };
   });
 }
