@@ -6,7 +6,7 @@ import { sha256OfFileSync } from '../../core/src/fileHash.ts';
 import { LABEL_COLUMN } from '../../core/src/fraudDataset.ts';
 import type { PromotionPolicy } from '../../core/src/promotionPolicy.ts';
 import { ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
-import { classificationReport, datasetLineage, DEFAULT_TRAINING, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
+import { classificationReport, DEFAULT_TRAINING, registrationRecord, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
 import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
 import type { ReleaseEffects } from './agents/release.ts';
 import { createApproval } from './approvalsStore.ts';
@@ -66,22 +66,14 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       const trainingTable = readCsvTable(trainingPath);
       const { retrain } = context.policy;
       const trained = trainModels(trainingTable, { ...DEFAULT_TRAINING, model: retrain.model, seed: retrain.seed, selectionMetric: retrain.selection_metric, minRows: Math.min(DEFAULT_TRAINING.minRows, trainingTable.rowCount) });
-      const selected = trained.candidates.find((candidate) => candidate.model_type === trained.selected);
-      if (!selected) throw new Error('training selected no candidate');
-      const metadata = registerVersion(context.registryDirectory, {
-        artifact: trained.artifact,
-        metadata: {
-          model_type: trained.selected,
-          decision_threshold: trained.artifact.decision_threshold,
-          selection_metric: trained.selection_metric,
-          metrics: { validation: selected.validation, candidates: trained.candidates },
-          training_data: datasetLineage(trainingPath, trainingTable.rowCount),
-          seed: retrain.seed,
-          params: { ...selected.params, split: trained.split, retrain_data: retrain.data, holdout_excluded: true },
-          run_id: context.runId,
-          tags: { role: 'challenger', trained_on: context.currentPath },
-        },
-      }, moveContext(`challenger trained on ${retrain.data} data`));
+      const metadata = registerVersion(context.registryDirectory, registrationRecord(trained, {
+        dataPath: trainingPath,
+        rows: trainingTable.rowCount,
+        seed: retrain.seed,
+        runId: context.runId,
+        params: { retrain_data: retrain.data, holdout_excluded: true },
+        tags: { role: 'challenger', trained_on: context.currentPath },
+      }), moveContext(`challenger trained on ${retrain.data} data`));
       promoteVersion(context.registryDirectory, metadata.version, 'Staging', moveContext('challenger awaiting evaluation'));
       // Fault injection for the crash test: die exactly between "challenger registered" and "promoted".
       if (process.env.DRIFTWATCH_FAULT === 'kill_after_challenger_registered') process.kill(process.pid, 'SIGKILL');

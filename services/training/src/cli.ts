@@ -4,8 +4,7 @@ import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
 import { UserError } from '../../core/src/errors.ts';
 import { actorName, newRunId, parseNow } from '../../core/src/runContext.ts';
 import { registerVersion } from '../../registry/src/index.ts';
-import { datasetLineage } from './datasetLineage.ts';
-import { DEFAULT_TRAINING, trainModels, type ModelChoice, type SelectionMetric } from './trainModels.ts';
+import { DEFAULT_TRAINING, registrationRecord, trainModels, type ModelChoice, type SelectionMetric } from './trainModels.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent train -- --data PATH [--model lr|rf|auto] [--seed S] [--registry DIR]',
@@ -39,25 +38,15 @@ await runCommandLine('train', spec, ({ values }) => {
   const table = readCsvTable(dataPath);
   const shuffleLabels = values['shuffle-labels'] === true;
   const result = trainModels(table, { ...DEFAULT_TRAINING, model: model as ModelChoice, seed, selectionMetric: selectionMetric as SelectionMetric, minRows, shuffleLabels });
-  const selected = result.candidates.find((candidate) => candidate.model_type === result.selected);
-  if (!selected) throw new Error('selected candidate missing from the report');
-  const metadata = registerVersion(registryDirectory, {
-    artifact: result.artifact,
-    metadata: {
-      model_type: result.selected,
-      decision_threshold: result.artifact.decision_threshold,
-      selection_metric: result.selection_metric,
-      metrics: { validation: selected.validation, candidates: result.candidates },
-      training_data: datasetLineage(dataPath, table.rowCount),
-      seed,
-      params: { ...selected.params, split: result.split, ...(shuffleLabels ? { shuffled_labels: true } : {}) },
-      run_id: runId,
-    },
-  }, { actor: actorName(optionalString(values, 'actor')), reason: `trained on ${dataPath}`, runId, now });
+  const metadata = registerVersion(
+    registryDirectory,
+    registrationRecord(result, { dataPath, rows: table.rowCount, seed, runId, params: shuffleLabels ? { shuffled_labels: true } : {} }),
+    { actor: actorName(optionalString(values, 'actor')), reason: `trained on ${dataPath}`, runId, now },
+  );
 
   for (const candidate of result.candidates) {
     process.stderr.write(`train: ${candidate.model_type} roc_auc=${candidate.validation.roc_auc?.toFixed(4)} average_precision=${candidate.validation.average_precision?.toFixed(4)} f1=${candidate.validation.f1.toFixed(4)} (${candidate.train_seconds.toFixed(2)} s)\n`);
   }
   process.stderr.write(`train: registered v${metadata.version} (${result.selected}, by ${result.selection_metric}) in ${registryDirectory}\n`);
-  process.stdout.write(`${JSON.stringify({ version: metadata.version, model_type: metadata.model_type, run_id: runId, validation: selected.validation })}\n`);
+  process.stdout.write(`${JSON.stringify({ version: metadata.version, model_type: metadata.model_type, run_id: runId, validation: metadata.metrics.validation })}\n`);
 });

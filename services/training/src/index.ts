@@ -3,6 +3,5 @@ export { scoreTable } from './batchScoring.ts';
 export { classificationReport, type ClassificationReport } from './metrics.ts';
 export { createPredictor, serializeArtifact, type ModelArtifact, type Predictor } from './modelArtifact.ts';
 export { recordRowSource, type RowSource } from './preprocessing.ts';
-export { datasetLineage } from './datasetLineage.ts';
-export { DEFAULT_TRAINING, trainModels, type TrainingResult, type TrainingOptions } from './trainModels.ts';
+export { DEFAULT_TRAINING, registrationRecord, trainModels, type TrainingResult, type TrainingOptions } from './trainModels.ts';
 export { stratifiedSplit } from './stratifiedSplit.ts';

@@ -5,6 +5,7 @@ import { CATEGORICAL_FEATURES, LABEL_COLUMN, NUMERICAL_FEATURES } from '../../co
 import type { ClassifierParams, ModelKind, ProbabilisticClassifier } from './classifier.ts';
 import { DEFAULT_LOGISTIC_REGRESSION, LogisticRegressionClassifier } from './logisticRegressionModel.ts';
 import { bestF1Threshold, classificationReport, type ClassificationReport } from './metrics.ts';
+import { datasetLineage } from './datasetLineage.ts';
 import { ARTIFACT_FORMAT_VERSION, type ModelArtifact } from './modelArtifact.ts';
 import { fitPreprocessing, tableRowSource, transformRows } from './preprocessing.ts';
 import { DEFAULT_RANDOM_FOREST, RandomForestModel } from './randomForestModel.ts';
@@ -132,5 +133,28 @@ export function trainModels(table: CsvTable, options: TrainingOptions): Training
     selected: best.classifier.kind,
     selection_metric: options.selectionMetric,
     split: { train_rows: split.train.length, validation_rows: split.validation.length, validation_positives: validationLabels.reduce((sum, label) => sum + label, 0) },
+  };
+}
+
+/**
+ * What the registry records of a training run (its register input): the selected model,
+ * every candidate's metrics, the data's lineage, and the parameters that made it.
+ */
+export function registrationRecord(result: TrainingResult, run: { dataPath: string; rows: number; seed: number; runId: string; params?: Record<string, unknown>; tags?: Record<string, string> }) {
+  const selected = result.candidates.find((candidate) => candidate.model_type === result.selected);
+  if (!selected) throw new Error('training selected no candidate');
+  return {
+    artifact: result.artifact,
+    metadata: {
+      model_type: result.selected,
+      decision_threshold: result.artifact.decision_threshold,
+      selection_metric: result.selection_metric,
+      metrics: { validation: selected.validation, candidates: result.candidates },
+      training_data: datasetLineage(run.dataPath, run.rows),
+      seed: run.seed,
+      params: { ...selected.params, split: result.split, ...run.params },
+      run_id: run.runId,
+      ...(run.tags ? { tags: run.tags } : {}),
+    },
   };
 }
