@@ -39,7 +39,7 @@ export function createApproval(directory: string, plan: ExecutionPlan): Approval
     reason: null,
     executed_run_id: null,
   };
-  writeJsonAtomic(join(directory, `${approval.id}.json`), approval);
+  saveApproval(directory, approval);
   return approval;
 }
 
@@ -49,13 +49,17 @@ export function listApprovals(directory: string): Approval[] {
     .map((file) => readJsonFile(join(directory, file)) as Approval);
 }
 
+function approvalPath(directory: string, id: string): string {
+  return join(directory, `${id}.json`);
+}
+
 export function loadApproval(directory: string, id: string): Approval {
   if (!/^[\w.-]+$/.test(id)) throw new UserError(`not an approval id: "${id}"`);
-  const path = join(directory, `${id}.json`);
+  const path = approvalPath(directory, id);
   if (!existsSync(path)) throw new UserError(`no approval "${id}" in ${directory} (see: approvals list)`, 'not_found');
   return readJsonFile(path) as Approval;
 }
 
 export function saveApproval(directory: string, approval: Approval): void {
-  writeJsonAtomic(join(directory, `${approval.id}.json`), approval);
+  writeJsonAtomic(approvalPath(directory, approval.id), approval);
 }

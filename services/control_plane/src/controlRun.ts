@@ -14,7 +14,7 @@ import { runSentinel } from './agents/sentinel.ts';
 import { appendAudit, readAuditLines, retrainTimesFromAudit, type AuditEntry } from './auditLog.ts';
 import type { Approval } from './approvalsStore.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
-import { writeRunEvents } from './eventsStore.ts';
+import { runDirectoryPath, writeRunEvents } from './eventsStore.ts';
 import { checkGuardrails } from './guardrails.ts';
 import { createReleaseEffects } from './releaseEffects.ts';
 
@@ -73,7 +73,7 @@ function planFor(options: ControlOptions, { policy, summary }: ControlInputs, se
 }
 
 function runDirectoryOf(options: ControlOptions): string {
-  return join(options.eventsDirectory, 'runs', options.runId);
+  return runDirectoryPath(options.eventsDirectory, options.runId);
 }
 
 function effectsFor(options: ControlOptions, { summary, policy }: ControlInputs) {

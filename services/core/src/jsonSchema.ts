@@ -67,3 +67,10 @@ export function assertValid<T>(validator: SchemaValidator<T>, data: unknown, sou
   if (first) throw new UserError(`${source}: ${formatPath(first.pathKeys)}: ${first.message}`);
   return data as T;
 }
+
+/** Check our own output against its contract before anyone reads it: a breach is our bug, so an Error, not a UserError. */
+export function assertOwnOutput<T>(validator: SchemaValidator<T>, data: T, name: string): T {
+  const first = validator.problems(data)[0];
+  if (first) throw new Error(`internal: ${name} breaks its schema at ${formatPath(first.pathKeys)}: ${first.message}`);
+  return data;
+}

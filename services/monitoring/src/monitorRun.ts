@@ -5,7 +5,7 @@ import type { DataTable } from '../../core/src/csvTable.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
 import { UserError } from '../../core/src/errors.ts';
 import { sha256Hex } from '../../core/src/fileHash.ts';
-import { assertValid, compileSchema } from '../../core/src/jsonSchema.ts';
+import { assertOwnOutput, compileSchema } from '../../core/src/jsonSchema.ts';
 import { finishParallelRead, type ParallelReadRequest, type WorkerRead } from '../../core/src/parallelCsvRead.ts';
 import { loadPolicy, type PromotionPolicy } from '../../core/src/promotionPolicy.ts';
 import summarySchema from '../schema/monitoring-summary.schema.json' with { type: 'json' };
@@ -126,12 +126,7 @@ export async function runMonitor(request: MonitorRequest, referenceRead: WorkerR
     now,
     policy: policyIdentity,
   });
-  // Our own output must meet its contract; a failure here is our bug, not the user's.
-  try {
-    assertValid(validateSummary, summary, 'monitoring summary');
-  } catch (error) {
-    throw new Error(`internal: ${(error as Error).message}`, { cause: error });
-  }
+  assertOwnOutput(validateSummary, summary, 'monitoring summary');
   const histograms = columns.features.map((feature) => columnHistogram(feature.name, pairs.get(feature.name) as ColumnPair));
   const report = renderDriftReport(summary, histograms);
   // Both outputs are complete before either replaces its predecessor.
