@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';
 import { PredictionLog, readPredictionLog, type PredictionRecord } from './predictionLog.ts';
@@ -40,6 +40,16 @@ describe('PredictionLog', () => {
     const filesAfter = readdirSync(directory).sort();
     expect(filesAfter.slice(0, filesBefore.length)).toEqual(filesBefore);
     expect(readPredictionLog(directory).map((entry) => entry.request_id)).toEqual(Array.from({ length: 21 }, (_, index) => `r${index}`));
+  });
+
+  it('a restart after a crash mid-write cuts the torn record, so the next one starts a whole line', async () => {
+    const directory = join(temp.path, 'torn');
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(join(directory, 'predictions-000001.jsonl'), `${JSON.stringify(record(0))}\n{"request_id":"r1","ti`);
+    const log = new PredictionLog(directory, 1000);
+    log.append(record(2));
+    await log.close();
+    expect(readPredictionLog(directory).map((entry) => entry.request_id)).toEqual(['r0', 'r2']);
   });
 
   it('a record larger than the limit gets a file of its own rather than being dropped', async () => {

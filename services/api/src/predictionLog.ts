@@ -1,6 +1,7 @@
-import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cutTornTail } from '../../core/src/appendOnlyLines.ts';
 
 /** One line of shared/predictions/predictions-NNNNNN.jsonl. */
 export interface PredictionRecord {
@@ -42,8 +43,8 @@ export class PredictionLog {
     await mkdir(this.directory, { recursive: true });
     const indices = (await readdir(this.directory)).map((name) => FILE_PATTERN.exec(name)).filter((match) => match !== null).map((match) => Number(match[1]));
     this.fileIndex = indices.length > 0 ? Math.max(...indices) : 1;
-    const current = join(this.directory, fileName(this.fileIndex));
-    this.fileBytes = existsSync(current) ? (await stat(current)).size : 0;
+    // A server killed mid-write leaves a torn last record: cut it, or the next record would run into it.
+    this.fileBytes = cutTornTail(join(this.directory, fileName(this.fileIndex)));
   }
 
   append(record: PredictionRecord): void {

@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { cutTornTail } from '../../core/src/appendOnlyLines.ts';
 import { canonicalJson, sha256Hex } from '../../core/src/fileHash.ts';
 import { UserError } from '../../core/src/errors.ts';
 
@@ -65,14 +66,8 @@ export function readAuditLines(path: string): string[] {
 
 /** Append under the caller's lock; a torn last line (crash mid-append) is cut first so the chain continues from a whole record. */
 export function appendAudit(path: string, entries: AuditEntry[]): AuditRecord[] {
-  let lines = readAuditLines(path);
-  if (existsSync(path)) {
-    const text = readFileSync(path, 'utf8');
-    if (text.length > 0 && !text.endsWith('\n')) {
-      truncateSync(path, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
-      lines = readAuditLines(path);
-    }
-  }
+  cutTornTail(path);
+  const lines = readAuditLines(path);
   let last: { seq: number; hash: string } | undefined;
   if (lines.length > 0) {
     try {

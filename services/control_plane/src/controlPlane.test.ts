@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir } from '../../../tests/helpers/runScript.ts';
 import { parsePolicy, type PromotionPolicy } from '../../core/src/promotionPolicy.ts';
 import type { MonitoringSummary } from '../../monitoring/src/index.ts';
 import { runPlanner } from './agents/planner.ts';
 import { runRelease, type ReleaseEffects } from './agents/release.ts';
 import { runSentinel } from './agents/sentinel.ts';
-import { chainEntries, verifyAuditLines } from './auditLog.ts';
+import { appendAudit, chainEntries, readAuditLines, verifyAuditLines } from './auditLog.ts';
 import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
 import { checkGuardrails, isInBlackout } from './guardrails.ts';
 
@@ -222,5 +224,16 @@ describe('audit log hash chain', () => {
   it('appending continues the chain', () => {
     const more = chainEntries(JSON.parse(lines[3]!), entries.slice(0, 1)).map((record) => JSON.stringify(record));
     expect(verifyAuditLines([...lines, ...more])).toEqual({ ok: true, records: 5 });
+  });
+  it('an append after a crash mid-append cuts the torn record and continues the chain from the last whole one', () => {
+    const temp = makeTempDir('audit-torn');
+    try {
+      const path = join(temp.path, 'audit.jsonl');
+      writeFileSync(path, `${lines.slice(0, 2).join('\n')}\n${(lines[2] as string).slice(0, 40)}`);
+      appendAudit(path, entries.slice(2, 3));
+      expect(verifyAuditLines(readAuditLines(path))).toEqual({ ok: true, records: 3 });
+    } finally {
+      temp.cleanup();
+    }
   });
 });

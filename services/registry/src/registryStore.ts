@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cutTornTail } from '../../core/src/appendOnlyLines.ts';
 import { UserError, errorMessage } from '../../core/src/errors.ts';
 import { withFileLock } from '../../core/src/fileLock.ts';
 import { sha256Hex } from '../../core/src/fileHash.ts';
@@ -182,14 +183,6 @@ function lockPath(directory: string): string {
   return join(directory, '.lock');
 }
 
-/** A crash mid-append can leave a last line without its newline: cut it before appending after it. */
-function dropTornTail(path: string): void {
-  if (!existsSync(path)) return;
-  const text = readFileSync(path, 'utf8');
-  if (text.length === 0 || text.endsWith('\n')) return;
-  truncateSync(path, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
-}
-
 function appendMoves(directory: string, moves: StageMove[], operation: HistoryEntry['operation'], context: MoveContext): HistoryEntry[] {
   const operationId = randomUUID();
   const entries = moves.map((move): HistoryEntry => ({
@@ -205,7 +198,7 @@ function appendMoves(directory: string, moves: StageMove[], operation: HistoryEn
     operation_size: moves.length,
   }));
   const historyPath = join(directory, 'history.jsonl');
-  dropTornTail(historyPath);
+  cutTornTail(historyPath);
   // One write for the whole operation; O_APPEND keeps concurrent appends whole.
   appendFileSync(historyPath, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   return entries;
