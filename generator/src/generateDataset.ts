@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
-import { AtomicFileStream, writeJsonAtomic } from '../../services/core/src/atomicWrite.ts';
+import { writeJsonAtomic, writeStreamAtomic } from '../../services/core/src/atomicWrite.ts';
 import { formatCsvLine } from '../../services/core/src/csvFormat.ts';
 import { transactionCsvLine } from './transactionCsvLine.ts';
 import { FRAUD_COLUMNS, type Transaction } from '../../services/core/src/fraudDataset.ts';
@@ -37,10 +37,9 @@ export async function generateDataset(config: ScenarioConfig, options: { rows: n
   // alea: seedable like the default ARC4 but ~5x faster per draw (DEPENDENCY-NOTES).
   const rng = seedrandom.alea(String(options.seed));
   const nextTransaction = createTransactionSampler(config, rng);
-  const out = new AtomicFileStream(options.outPath);
   const hash = createHash('sha256');
   let fraudCount = 0;
-  try {
+  await writeStreamAtomic(options.outPath, async (out) => {
     const header = formatCsvLine(FRAUD_COLUMNS);
     hash.update(header);
     await out.write(header);
@@ -57,11 +56,7 @@ export async function generateDataset(config: ScenarioConfig, options: { rows: n
       hash.update(chunk);
       await out.write(chunk);
     }
-    await out.commit();
-  } catch (error) {
-    await out.abort();
-    throw error;
-  }
+  });
   const meta: DatasetMeta = {
     generator_version: GENERATOR_VERSION,
     scenario: config.name,

@@ -35,7 +35,7 @@ export function writeJsonAtomic(path: string, value: unknown): void {
  * A stream to a temporary file that becomes `path` only on commit(); abort() removes
  * it, so a failed or interrupted run leaves the previous file untouched.
  */
-export class AtomicFileStream {
+class AtomicFileStream {
   readonly path: string;
   private readonly temporaryPath: string;
   private readonly stream: WriteStream;
@@ -71,5 +71,20 @@ export class AtomicFileStream {
   async abort(): Promise<void> {
     this.stream.destroy();
     await fs.rm(this.temporaryPath, { force: true });
+  }
+}
+
+/**
+ * Stream a file through `fill`: it appears at `path` only when fill and the final flush
+ * succeed; on any error the temporary file is removed and `path` keeps what it held.
+ */
+export async function writeStreamAtomic(path: string, fill: (out: Pick<AtomicFileStream, 'write'>) => Promise<void>): Promise<void> {
+  const out = new AtomicFileStream(path);
+  try {
+    await fill(out);
+    await out.commit();
+  } catch (error) {
+    await out.abort();
+    throw error;
   }
 }

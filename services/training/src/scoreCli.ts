@@ -1,4 +1,4 @@
-import { AtomicFileStream } from '../../core/src/atomicWrite.ts';
+import { writeStreamAtomic } from '../../core/src/atomicWrite.ts';
 import { requireString, type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
 import { readCsvTable } from '../../core/src/csvTable.ts';
 import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
@@ -28,8 +28,7 @@ await runCommandLine('score', spec, async ({ values }) => {
   const table = readCsvTable(dataPath);
   if (table.hasColumn(PREDICTION_COLUMN)) throw new UserError(`${dataPath}: already has a "${PREDICTION_COLUMN}" column`);
   const { probabilities, unseen_categories: unseen } = scoreTable(artifact, table);
-  const out = new AtomicFileStream(outPath);
-  try {
+  await writeStreamAtomic(outPath, async (out) => {
     await out.write(`${table.header.join(',')},${PREDICTION_COLUMN}\n`);
     const chunkRows = 10_000;
     for (let start = 0; start < table.rowCount; start += chunkRows) {
@@ -37,11 +36,7 @@ await runCommandLine('score', spec, async ({ values }) => {
       for (let row = start; row < Math.min(table.rowCount, start + chunkRows); row += 1) lines.push(`${table.recordText(row)},${probabilities[row]}\n`);
       await out.write(lines.join(''));
     }
-    await out.commit();
-  } catch (error) {
-    await out.abort();
-    throw error;
-  }
+  });
   const unseenTotal = Object.values(unseen).reduce((sum, count) => sum + count, 0);
   process.stderr.write(`score: v${version} scored ${table.rowCount} rows -> ${outPath}${unseenTotal > 0 ? ` (${unseenTotal} unseen or missing category values encoded as all-zero)` : ''}\n`);
 });
