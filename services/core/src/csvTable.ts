@@ -85,7 +85,12 @@ class FieldScanner {
       this.next();
       return;
     }
-    let index = this.position;
+    this.finishField(this.unquotedEnd(this.position));
+  }
+
+  /** Where an unquoted field starting at `index` ends (its delimiter, or the end of the text). */
+  private unquotedEnd(index: number): number {
+    const text = this.text;
     const length = text.length;
     while (index < length) {
       const code = text.charCodeAt(index);
@@ -93,7 +98,7 @@ class FieldScanner {
       if (code === QUOTE) throw new UserError(`${this.source}: line ${this.line}: quote inside an unquoted field`);
       index += 1;
     }
-    this.finishField(index);
+    return index;
   }
 
   private finishField(index: number): void {
@@ -145,12 +150,7 @@ class FieldScanner {
       }
     } else {
       const start = index;
-      while (index < length) {
-        const code = text.charCodeAt(index);
-        if (code === COMMA || code === LF || code === CR) break;
-        if (code === QUOTE) throw new UserError(`${this.source}: line ${this.line}: quote inside an unquoted field`);
-        index += 1;
-      }
+      index = this.unquotedEnd(start);
       value = text.slice(start, Math.min(index, start + maxLength));
     }
     this.finishField(index);

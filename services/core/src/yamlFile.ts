@@ -32,23 +32,20 @@ export function parseYamlWithSchema<T>(text: string, source: string, validator: 
   return data as T;
 }
 
-export function loadYamlWithSchema<T>(path: string, validator: SchemaValidator<T>, check?: (data: T) => SchemaProblem | undefined): T {
-  let text: string;
+function readTextFile(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
   }
-  return parseYamlWithSchema(text, path, validator, check);
+}
+
+export function loadYamlWithSchema<T>(path: string, validator: SchemaValidator<T>, check?: (data: T) => SchemaProblem | undefined): T {
+  return parseYamlWithSchema(readTextFile(path), path, validator, check);
 }
 
 export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
-  }
+  const text = readTextFile(path);
   try {
     return JSON.parse(text);
   } catch (error) {
