@@ -1,4 +1,5 @@
 import type { Action, Severity } from '../../core/src/promotionPolicy.ts';
+import type { ClassificationReport } from '../../training/src/index.ts';
 
 export type IncidentType = 'none' | 'data_drift' | 'concept_drift' | 'shock' | 'data_quality';
 export type ReleaseOutcome = 'promoted' | 'blocked' | 'rolled_back' | 'pending_approval' | 'skipped' | 'failed' | 'no_action';
@@ -15,16 +16,20 @@ export interface Evidence {
   direction?: 'above' | 'below';
 }
 
-/** shared/events/sentinel_report.json */
-export interface SentinelReport {
-  run_id: string;
-  created_at: string;
+/** What an incident rule finds. */
+export interface Incident {
   incident_type: IncidentType;
   severity: Severity;
   /** The incident rule that fired (or "no_incident"). */
   rule: string;
   explanation: string;
   evidence: Evidence[];
+}
+
+/** shared/events/sentinel_report.json */
+export interface SentinelReport extends Incident {
+  run_id: string;
+  created_at: string;
   monitoring_summary: { path: string; sha256: string; status: string; generated_at: string };
   production_version: number | null;
 }
@@ -71,12 +76,9 @@ export interface GateResult {
   detail: string;
 }
 
-export interface ModelEvaluation {
+/** A model's ranking quality on a slice of current labels (the figures the release gates compare). */
+export interface ModelEvaluation extends Pick<ClassificationReport, 'rows' | 'positives' | 'roc_auc' | 'average_precision'> {
   version: number;
-  rows: number;
-  positives: number;
-  roc_auc: number | null;
-  average_precision: number | null;
 }
 
 /** shared/events/release_result.json */

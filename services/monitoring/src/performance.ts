@@ -1,4 +1,4 @@
-import { classificationReport } from '../../training/src/index.ts';
+import { classificationReport, type ClassificationReport } from '../../training/src/index.ts';
 
 export interface CalibrationSummary {
   mean_predicted: number;
@@ -7,13 +7,7 @@ export interface CalibrationSummary {
   expected_calibration_error: number;
 }
 
-export interface SidePerformance {
-  rows: number;
-  positives: number;
-  roc_auc: number | null;
-  average_precision: number | null;
-  f1: number;
-  brier: number;
+export interface SidePerformance extends Pick<ClassificationReport, 'rows' | 'positives' | 'roc_auc' | 'average_precision' | 'f1' | 'brier'> {
   calibration: CalibrationSummary;
 }
 

@@ -1,14 +1,6 @@
 import type { PromotionPolicy, Severity } from '../../../core/src/promotionPolicy.ts';
 import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
-import type { Evidence, IncidentType } from '../controlTypes.ts';
-
-export interface Incident {
-  incident_type: IncidentType;
-  severity: Severity;
-  rule: string;
-  explanation: string;
-  evidence: Evidence[];
-}
+import type { Evidence, Incident } from '../controlTypes.ts';
 
 /** One incident rule: returns an incident when it fires. Rules are tried in INCIDENT_RULES order. */
 export interface IncidentRule {

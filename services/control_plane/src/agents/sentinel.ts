@@ -1,7 +1,7 @@
 import type { PromotionPolicy } from '../../../core/src/promotionPolicy.ts';
 import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
-import type { SentinelReport } from '../controlTypes.ts';
-import { INCIDENT_RULES, type Incident } from './incidentRules.ts';
+import type { Incident, SentinelReport } from '../controlTypes.ts';
+import { INCIDENT_RULES } from './incidentRules.ts';
 
 export interface SentinelInput {
   runId: string;
