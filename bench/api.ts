@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { readPredictionLog } from '../services/api/src/predictionLog.ts';
+import { startServerProcess } from '../tests/helpers/serverProcess.ts';
 import { REPO_ROOT, report } from './measure.ts';
 
 /**
@@ -22,18 +23,10 @@ run('services/registry/src/cli.ts', ['--registry', registry, 'promote', 'v1', '-
 
 const predictions = join(BENCH_DIR, 'predictions');
 // SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--trace-gc") profiles the server under this load.
-const server = spawn(process.execPath, [...(process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', join(REPO_ROOT, 'services/api/src/server.ts')], {
-  cwd: REPO_ROOT, env: { ...process.env, PORT: '0', DRIFTWATCH_REGISTRY: registry, DRIFTWATCH_PREDICTIONS: predictions }, stdio: ['ignore', 'inherit', 'pipe'],
-});
-let serverLog = '';
-const port = await new Promise<string>((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`server did not start: ${serverLog}`)), 30_000);
-  server.stderr.on('data', (chunk) => {
-    serverLog += String(chunk);
-    const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(serverLog);
-    if (match) { clearTimeout(timer); resolve(match[1] as string); }
-  });
-});
+const { child: server, port } = await startServerProcess(
+  { DRIFTWATCH_REGISTRY: registry, DRIFTWATCH_PREDICTIONS: predictions },
+  { nodeFlags: (process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean), stdout: 'inherit' },
+);
 
 const load = (duration: number) => autocannon({
   url: `http://127.0.0.1:${port}/predict`,

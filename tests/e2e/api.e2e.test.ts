@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import { join } from 'node:path';
 import { createApiApp, type ApiApp, type ApiOptions } from '../../services/api/src/app.ts';
 import { readPredictionLog } from '../../services/api/src/predictionLog.ts';
 import { makeTempDir, REPO_ROOT, runScript, runScriptAsync } from '../helpers/runScript.ts';
+import { startServerProcess } from '../helpers/serverProcess.ts';
 
 const temp = makeTempDir('api-e2e');
 const dirs = { data: join(temp.path, 'data'), registry: join(temp.path, 'registry'), reports: join(temp.path, 'reports'), events: join(temp.path, 'events'), approvals: join(temp.path, 'approvals') };
@@ -138,18 +138,7 @@ describe('API: the prediction log', () => {
 
   it('SIGTERM under load: a real server process writes every prediction it answered', async () => {
     const predictions = join(temp.path, 'sigterm');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services/api/src/server.ts')], {
-      cwd: REPO_ROOT, env: { ...process.env, PORT: '0', DRIFTWATCH_REGISTRY: dirs.registry, DRIFTWATCH_PREDICTIONS: predictions, DRIFTWATCH_REPORTS: dirs.reports, DRIFTWATCH_EVENTS: dirs.events }, stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => { stderr += String(chunk); });
-    const port = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
-      child.stderr.on('data', () => {
-        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
-        if (match) { clearTimeout(timer); resolve(match[1] as string); }
-      });
-    });
+    const { child, port } = await startServerProcess({ DRIFTWATCH_REGISTRY: dirs.registry, DRIFTWATCH_PREDICTIONS: predictions, DRIFTWATCH_REPORTS: dirs.reports, DRIFTWATCH_EVENTS: dirs.events });
     const exited = once(child, 'exit');
     // SIGTERM lands while 20 clients are still sending: every 200 they saw must be in the log.
     let answered = 0;
@@ -177,6 +166,21 @@ describe('API: the prediction log', () => {
     expect(answered).toBeGreaterThanOrEqual(150);
     expect(refused).toBe(20);
     expect(readPredictionLog(predictions)).toHaveLength(answered);
+  });
+
+  it('a real server whose registry is corrupt still starts, says why, and answers no_model', async () => {
+    const registry = join(temp.path, 'corrupt-registry');
+    mkdirSync(registry, { recursive: true });
+    writeFileSync(join(registry, 'history.jsonl'), 'not json\n{}\n');
+    const server = await startServerProcess({ DRIFTWATCH_REGISTRY: registry, DRIFTWATCH_PREDICTIONS: join(temp.path, 'corrupt-predictions') });
+    try {
+      expect(server.stderr()).toMatch(/no model loaded yet: .*history\.jsonl: line 1: not valid JSON/);
+      expect(await (await fetch(`http://127.0.0.1:${server.port}/health`)).json()).toMatchObject({ status: 'no_model', model_version: null });
+      expect((await post(`http://127.0.0.1:${server.port}`, '/predict', TRANSACTION)).status).toBe(503);
+    } finally {
+      server.child.kill('SIGTERM');
+      await once(server.child, 'exit');
+    }
   });
 });
 

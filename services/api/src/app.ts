@@ -36,6 +36,8 @@ export interface ApiApp {
   metrics: ApiMetrics;
   log: PredictionLog;
   reload(): { version: number | null; changed: boolean };
+  /** The Production version being served now (null: none loaded). */
+  servedVersion(): number | null;
   /** Stop background work and write every accepted prediction. */
   close(): Promise<void>;
 }
@@ -108,7 +110,8 @@ export function createApiApp(options: ApiOptions): ApiApp {
   timer?.unref();
 
   const log = new PredictionLog(options.predictionsDirectory, options.maxLogFileBytes);
-  const metrics = createApiMetrics({ reportsDirectory: options.reportsDirectory, eventsDirectory: options.eventsDirectory, modelVersion: () => served?.version ?? null });
+  const servedVersion = (): number | null => served?.version ?? null;
+  const metrics = createApiMetrics({ reportsDirectory: options.reportsDirectory, eventsDirectory: options.eventsDirectory, modelVersion: servedVersion });
   const app = express();
   app.disable('x-powered-by');
   // Responses are never cached, and a SHA-1 ETag per prediction costs ~5% of throughput.
@@ -282,6 +285,7 @@ export function createApiApp(options: ApiOptions): ApiApp {
     metrics,
     log,
     reload,
+    servedVersion,
     async close() {
       if (timer) clearInterval(timer);
       await log.close();

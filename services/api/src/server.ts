@@ -30,7 +30,7 @@ function main(): void {
   const server = api.app.listen(port, host, () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    process.stderr.write(`serve: listening on http://${host}:${actualPort} (model v${api.reload().version ?? '-'}, admin endpoints ${process.env.DRIFTWATCH_API_KEY ? 'on' : 'off: set DRIFTWATCH_API_KEY'})\n`);
+    process.stderr.write(`serve: listening on http://${host}:${actualPort} (model v${api.servedVersion() ?? '-'}, admin endpoints ${process.env.DRIFTWATCH_API_KEY ? 'on' : 'off: set DRIFTWATCH_API_KEY'})\n`);
   });
   server.on('error', (error) => {
     process.stderr.write(`serve: error: cannot listen on ${host}:${port}: ${error.message}\n`);

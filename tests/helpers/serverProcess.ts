@@ -1,0 +1,28 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './runScript.ts';
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  /** Everything the server has written to stderr so far. */
+  stderr(): string;
+}
+
+/** `make serve` as a real process on a free loopback port, resolved once it says it is listening. */
+export async function startServerProcess(env: NodeJS.ProcessEnv, options: { nodeFlags?: string[]; stdout?: 'ignore' | 'inherit' } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', join(REPO_ROOT, 'services/api/src/server.ts')], {
+    cwd: REPO_ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before listening: ${stderr}`)); });
+    child.stderr?.on('data', (chunk) => {
+      stderr += String(chunk);
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+      if (match) { clearTimeout(timer); resolve(Number(match[1])); }
+    });
+  });
+  return { child, port, stderr: () => stderr };
+}
