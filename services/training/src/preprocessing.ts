@@ -60,7 +60,7 @@ export function fitPreprocessing(table: DataTable, rows: number[], numericalColu
     const column = table.numerical(name).values;
     const present = rows.map((row) => column[row] as number).filter((value) => Number.isFinite(value));
     const raw = moments(present);
-    const transform = present.length > 0 && Math.min(...present) >= 0 && raw.skewness > SKEWNESS_FOR_LOG && new Set(present).size > MIN_DISTINCT_FOR_LOG ? 'log1p' : 'identity';
+    const transform = present.length > 0 && present.every((value) => value >= 0) && raw.skewness > SKEWNESS_FOR_LOG && new Set(present).size > MIN_DISTINCT_FOR_LOG ? 'log1p' : 'identity';
     const fitted = transform === 'identity' ? raw : moments(present.map((value) => applyTransform(transform, value)));
     return { name, transform, mean: fitted.mean, std: fitted.std > 0 ? fitted.std : 1 };
   });

@@ -22,6 +22,12 @@ describe('stratified split', () => {
     expect(validation.some((row) => rare[row] === 1)).toBe(true);
     expect(train.some((row) => rare[row] === 1)).toBe(true);
   });
+  it('splits a million rows (a class of that size is never spread as call arguments)', () => {
+    const many = new Float64Array(1_000_000).map((_, index) => (index % 30 === 0 ? 1 : 0));
+    const { train, validation } = stratifiedSplit(many, 0.25, seedrandom.alea('big'));
+    expect(train.length + validation.length).toBe(1_000_000);
+    expect(Math.abs(validation.length - 250_000)).toBeLessThanOrEqual(1); // each class rounds its own share
+  });
 });
 
 describe('positive-enriched subsample', () => {

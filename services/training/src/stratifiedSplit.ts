@@ -27,14 +27,15 @@ export function stratifiedSplit(labels: ArrayLike<number>, validationShare: numb
     members.push(index);
     byClass.set(label, members);
   }
-  const train: number[] = [];
-  const validation: number[] = [];
+  let train: number[] = [];
+  let validation: number[] = [];
   for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
     const members = byClass.get(label) as number[];
     shuffleInPlace(members, rng);
     const validationCount = members.length < 2 ? 0 : Math.min(members.length - 1, Math.max(1, Math.round(validationShare * members.length)));
-    validation.push(...members.slice(0, validationCount));
-    train.push(...members.slice(validationCount));
+    // concat, not push(...): spreading a class of 100k+ rows as arguments overflows the stack.
+    validation = validation.concat(members.slice(0, validationCount));
+    train = train.concat(members.slice(validationCount));
   }
   return { train: train.sort((a, b) => a - b), validation: validation.sort((a, b) => a - b) };
 }

@@ -43,6 +43,13 @@ describe('preprocessing', () => {
     expect(result.unseen_categories).toEqual({ channel: 1 });
   });
 
+  it('fits a column of 300,000 rows (no spread of the values as call arguments)', () => {
+    const rows = 300_000;
+    const big = parseCsvText(`amount\n${Array.from({ length: rows }, (_, row) => (row % 100 === 0 ? 5000 + (row % 13) : row % 13)).join('\n')}\n`, 'big.csv');
+    const fitted = fitPreprocessing(big, Array.from({ length: rows }, (_, row) => row), ['amount'], []);
+    expect(fitted.numerical[0]?.transform).toBe('log1p'); // non-negative, skewed, many distinct values
+  });
+
   it('fits on the training rows only', () => {
     const trainOnly = fitPreprocessing(table, [0, 1], ['amount'], ['channel']);
     expect(trainOnly.numerical[0]?.mean).toBe(2);
