@@ -1,6 +1,5 @@
-import type { CsvColumn } from '../../core/src/csvTable.ts';
 import { lowerBound, upperBound } from './stattests/binning.ts';
-import type { ColumnPair, NumericalPair } from './stattests/columnPair.ts';
+import { valueCounts, type CategoricalPair, type ColumnPair, type NumericalPair } from './stattests/columnPair.ts';
 
 export interface ColumnQuality {
   column_type: 'numerical' | 'categorical';
@@ -23,68 +22,57 @@ export interface DataQuality {
   max_out_of_range_share: number;
 }
 
-function missingCount(column: CsvColumn): number {
-  let missing = 0;
-  if (column.kind === 'numerical') { for (const value of column.values) if (Number.isNaN(value)) missing += 1; }
-  else for (const code of column.codes) if (code < 0) missing += 1;
-  return missing;
-}
-
-function rowsOf(column: CsvColumn): number {
-  return column.kind === 'numerical' ? column.values.length : column.codes.length;
-}
-
 /** From the sorted finite values of both sides: the reference range is its two ends. */
-function numericalQuality(pair: NumericalPair, currentRows: number, currentMissing: number): Pick<ColumnQuality, 'current_out_of_reference_range_share' | 'current_non_finite_count'> {
+function numericalQuality(pair: NumericalPair, currentRows: number): Pick<ColumnQuality, 'current_out_of_reference_range_share' | 'current_non_finite_count'> {
   const { reference, current } = pair;
   const low = reference[0] as number;
   const high = reference[reference.length - 1] as number;
   const outside = lowerBound(current, low) + (current.length - upperBound(current, high));
   return {
     current_out_of_reference_range_share: current.length === 0 ? 0 : outside / current.length,
-    current_non_finite_count: currentRows - currentMissing - current.length,
+    current_non_finite_count: currentRows - pair.currentMissing - current.length,
   };
 }
 
 const MAX_LISTED_CATEGORIES = 20;
 
-function categoricalQuality(reference: { codes: Int32Array; categories: string[] }, current: { codes: Int32Array; categories: string[] }): Pick<ColumnQuality, 'unseen_categories' | 'current_unseen_category_share'> {
-  const seenInReference = new Set<string>();
-  for (const code of reference.codes) if (code >= 0) seenInReference.add(reference.categories[code] as string);
-  const unseen = new Set<string>();
+/** From the pair's aligned counts: a key with current rows and no reference rows is unseen. */
+function categoricalQuality(pair: CategoricalPair): Pick<ColumnQuality, 'unseen_categories' | 'current_unseen_category_share'> {
+  const unseen: string[] = [];
   let unseenRows = 0;
   let present = 0;
-  for (const code of current.codes) {
-    if (code < 0) continue;
-    present += 1;
-    const category = current.categories[code] as string;
-    if (!seenInReference.has(category)) { unseenRows += 1; unseen.add(category); }
-  }
-  return { unseen_categories: [...unseen].sort().slice(0, MAX_LISTED_CATEGORIES), current_unseen_category_share: present === 0 ? 0 : unseenRows / present };
+  pair.keys.forEach((key, index) => {
+    const currentCount = pair.currentCounts[index] as number;
+    present += currentCount;
+    if (currentCount > 0 && pair.referenceCounts[index] === 0) { unseen.push(key); unseenRows += currentCount; }
+  });
+  return { unseen_categories: unseen.sort().slice(0, MAX_LISTED_CATEGORIES), current_unseen_category_share: present === 0 ? 0 : unseenRows / present };
+}
+
+/** Missing values per side: counted while cleaning a numerical pair; the rows a categorical pair did not count. */
+function missingCounts(pair: ColumnPair, rows: { reference: number; current: number }): { reference: number; current: number } {
+  if (pair.type === 'numerical') return { reference: pair.referenceMissing, current: pair.currentMissing };
+  const { referenceTotal, currentTotal } = valueCounts(pair);
+  return { reference: rows.reference - referenceTotal, current: rows.current - currentTotal };
 }
 
 /** Missing values, unseen categories and out-of-range numbers per feature column. */
 export function dataQuality(
-  features: { name: string; type: 'numerical' | 'categorical'; reference: CsvColumn; current: CsvColumn; pair: ColumnPair; asCategories: () => { reference: { codes: Int32Array; categories: string[] }; current: { codes: Int32Array; categories: string[] } } }[],
+  features: { name: string; type: 'numerical' | 'categorical'; pair: ColumnPair }[],
+  rows: { reference: number; current: number },
   extraColumnsInCurrent: string[],
 ): DataQuality {
   const columns: Record<string, ColumnQuality> = {};
+  const share = (missing: number, total: number): number => (total === 0 ? 0 : missing / total);
   for (const feature of features) {
-    // A numerical pair counted its missing values while cleaning: no second pass over the rows.
-    const referenceMissing = feature.pair.type === 'numerical' ? feature.pair.referenceMissing : missingCount(feature.reference);
-    const currentMissing = feature.pair.type === 'numerical' ? feature.pair.currentMissing : missingCount(feature.current);
-    const share = (missing: number, column: CsvColumn): number => (rowsOf(column) === 0 ? 0 : missing / rowsOf(column));
+    // Everything comes from the pair already built for the drift tests: no second pass over the rows.
+    const missing = missingCounts(feature.pair, rows);
     const quality: ColumnQuality = {
       column_type: feature.type,
-      reference_missing_share: share(referenceMissing, feature.reference),
-      current_missing_share: share(currentMissing, feature.current),
+      reference_missing_share: share(missing.reference, rows.reference),
+      current_missing_share: share(missing.current, rows.current),
     };
-    if (feature.pair.type === 'numerical') {
-      Object.assign(quality, numericalQuality(feature.pair, rowsOf(feature.current), currentMissing));
-    } else {
-      const { reference, current } = feature.asCategories();
-      Object.assign(quality, categoricalQuality(reference, current));
-    }
+    Object.assign(quality, feature.pair.type === 'numerical' ? numericalQuality(feature.pair, rows.current) : categoricalQuality(feature.pair));
     columns[feature.name] = quality;
   }
   const values = Object.values(columns);

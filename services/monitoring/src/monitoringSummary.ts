@@ -128,13 +128,11 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
     refuseAllEmpty(current, feature.name);
   }
   const pairs = input.pairs ?? featurePairs(columns, reference, current);
-  const quality = dataQuality(columns.features.map((feature) => ({
-    ...feature,
-    pair: pairs.get(feature.name) as ColumnPair,
-    reference: reference.column(feature.name),
-    current: current.column(feature.name),
-    asCategories: () => ({ reference: reference.categorical(feature.name), current: current.categorical(feature.name) }),
-  })), columns.extraInCurrent);
+  const quality = dataQuality(
+    columns.features.map((feature) => ({ ...feature, pair: pairs.get(feature.name) as ColumnPair })),
+    { reference: reference.rowCount, current: current.rowCount },
+    columns.extraInCurrent,
+  );
   const volume = volumeSummary({
     referenceRows: reference.rowCount,
     currentRows: current.rowCount,
