@@ -1,7 +1,7 @@
 import { driftStrength } from './datasetDrift.ts';
 import type { MonitoringSummary } from './monitoringSummary.ts';
 import { histogramCounts, sturgesBinEdges } from './stattests/binning.ts';
-import type { ColumnPair } from './stattests/columnPair.ts';
+import { valueCounts, type ColumnPair } from './stattests/columnPair.ts';
 
 /** Reference and current shares over common bins (or top categories), for one chart. */
 export interface ColumnHistogram {
@@ -31,8 +31,7 @@ export function columnHistogram(name: string, pair: ColumnPair): ColumnHistogram
       current: share(pair.current),
     };
   }
-  const referenceTotal = pair.referenceCounts.reduce((sum, count) => sum + count, 0);
-  const currentTotal = pair.currentCounts.reduce((sum, count) => sum + count, 0);
+  const { referenceTotal, currentTotal } = valueCounts(pair);
   const order = pair.keys.map((key, index) => ({ key, index, weight: (pair.referenceCounts[index] as number) / referenceTotal + (pair.currentCounts[index] as number) / currentTotal }))
     .sort((a, b) => b.weight - a.weight || a.key.localeCompare(b.key))
     .slice(0, MAX_CATEGORY_BARS);
