@@ -1,5 +1,5 @@
-import { optionalString, parseIntegerFlag, requireString, type CommandSpec, runCommandLine } from '../../services/core/src/cliArgs.ts';
-import { UserError } from '../../services/core/src/errors.ts';
+import { optionalString, parseIntegerFlag, requireString, type CommandSpec, runCommandLine } from '../../services/core/src/infrastructure/cliArgs.ts';
+import { UserError } from '../../services/core/src/infrastructure/errors.ts';
 import { generateDataset } from './generateDataset.ts';
 import { listScenarios, loadScenarioFile, scenarioPath } from './scenarioConfig.ts';
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
-import { writeJsonAtomic, writeStreamAtomic } from '../../services/core/src/atomicWrite.ts';
-import { formatCsvLine } from '../../services/core/src/csvFormat.ts';
+import { writeJsonAtomic, writeStreamAtomic } from '../../services/core/src/infrastructure/atomicWrite.ts';
+import { formatCsvLine } from '../../services/core/src/infrastructure/csv/csvFormat.ts';
 import { transactionCsvLine } from './transactionCsvLine.ts';
-import { FRAUD_COLUMNS, type Transaction } from '../../services/core/src/fraudDataset.ts';
-import { canonicalJson, sha256Hex } from '../../services/core/src/fileHash.ts';
+import { FRAUD_COLUMNS, type Transaction } from '../../services/core/src/domain/fraudDataset.ts';
+import { canonicalJson, sha256Hex } from '../../services/core/src/infrastructure/fileHash.ts';
 import type { ScenarioConfig } from './scenarioConfig.ts';
 import { createTransactionSampler } from './transactionSampler.ts';
 

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../../services/core/src/errors.ts';
-import { assertValid, compileSchema } from '../../services/core/src/jsonSchema.ts';
-import { loadYamlWithSchema } from '../../services/core/src/yamlFile.ts';
+import { UserError } from '../../services/core/src/infrastructure/errors.ts';
+import { assertValid, compileSchema } from '../../services/core/src/infrastructure/jsonSchema.ts';
+import { loadYamlWithSchema } from '../../services/core/src/infrastructure/yamlFile.ts';
 import scenarioSchema from '../schema/scenario.schema.json' with { type: 'json' };
 
 export interface LogNormalSpec { log_mean: number; log_sd: number; multiplier: number }

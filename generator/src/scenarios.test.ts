@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { readCsvTable, type CsvTable } from '../../services/core/src/csvTable.ts';
-import { FRAUD_COLUMNS } from '../../services/core/src/fraudDataset.ts';
-import { sha256OfFileSync } from '../../services/core/src/fileHash.ts';
+import { readCsvTable } from '../../services/core/src/infrastructure/csv/csvFile.ts';
+import type { CsvTable } from '../../services/core/src/infrastructure/csv/csvTable.ts';
+import { FRAUD_COLUMNS } from '../../services/core/src/domain/fraudDataset.ts';
+import { sha256OfFileSync } from '../../services/core/src/infrastructure/fileHash.ts';
 import { makeTempDir } from '../../tests/helpers/runScript.ts';
 import { generateDataset, metaPathFor } from './generateDataset.ts';
 import { listScenarios, loadScenarioFile, scenarioPath } from './scenarioConfig.ts';

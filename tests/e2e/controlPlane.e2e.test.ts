@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApiApp } from '../../services/api/src/app.ts';
-import { acquireFileLock } from '../../services/core/src/fileLock.ts';
-import { assertValid } from '../../services/core/src/jsonSchema.ts';
+import { acquireFileLock } from '../../services/core/src/infrastructure/fileLock.ts';
+import { assertValid } from '../../services/core/src/infrastructure/jsonSchema.ts';
 import { validateAuditRecord, validateExecutionPlan, validateReleaseResult, validateSentinelReport } from '../../services/control_plane/src/eventSchemas.ts';
 import { expectOneLineUserError, makeTempDir, runScript } from '../helpers/runScript.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertValid, compileSchema } from '../../services/core/src/jsonSchema.ts';
+import { assertValid, compileSchema } from '../../services/core/src/infrastructure/jsonSchema.ts';
 import summarySchema from '../../services/monitoring/schema/monitoring-summary.schema.json' with { type: 'json' };
 import { expectOneLineUserError, makeTempDir, runScript } from '../helpers/runScript.ts';
 

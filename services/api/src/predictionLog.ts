@@ -1,7 +1,7 @@
 import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cutTornTail } from '../../core/src/appendOnlyLines.ts';
+import { cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
 
 /** One line of shared/predictions/predictions-NNNNNN.jsonl. */
 export interface PredictionRecord {

@@ -1,9 +1,9 @@
-import { writeFileAtomic } from '../../core/src/atomicWrite.ts';
-import { type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
-import { formatCsvLine } from '../../core/src/csvFormat.ts';
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError } from '../../core/src/errors.ts';
-import { CATEGORICAL_FEATURES, NUMERICAL_FEATURES } from '../../core/src/fraudDataset.ts';
+import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { CATEGORICAL_FEATURES, NUMERICAL_FEATURES } from '../../core/src/domain/fraudDataset.ts';
 import { readPredictionLog } from './predictionLog.ts';
 
 const spec: CommandSpec = {

@@ -1,6 +1,6 @@
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { parseIntegerFlag } from '../../core/src/cliArgs.ts';
-import { errorMessage } from '../../core/src/errors.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { parseIntegerFlag } from '../../core/src/infrastructure/cliArgs.ts';
+import { errorMessage } from '../../core/src/infrastructure/errors.ts';
 import { createApiApp } from './app.ts';
 
 /** make serve: PORT and DRIFTWATCH_API_KEY from the environment; loopback unless HOST says otherwise. */

@@ -1,4 +1,4 @@
-import { UserError } from '../../core/src/errors.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { loadApproval, saveApproval, type Approval } from './approvalsStore.ts';
 import { appendAudit } from './auditLog.ts';
 import { auditPath, runHumanAction, withControlLock, type ControlOptions, type ControlOutcome } from './controlRun.ts';

@@ -1,5 +1,5 @@
-import { formatHelp, optionalString, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
-import { UserError, runCommand } from '../../core/src/errors.ts';
+import { formatHelp, optionalString, parseCommand, type CommandSpec } from '../../core/src/infrastructure/cliArgs.ts';
+import { UserError, runCommand } from '../../core/src/infrastructure/errors.ts';
 import { approveApproval, rejectApproval } from './approvalDecisions.ts';
 import { listApprovals } from './approvalsStore.ts';
 import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';

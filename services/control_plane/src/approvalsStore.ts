@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../core/src/atomicWrite.ts';
-import { UserError } from '../../core/src/errors.ts';
-import { readJsonFile } from '../../core/src/yamlFile.ts';
-import type { Action } from '../../core/src/promotionPolicy.ts';
+import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
+import type { Action } from '../../core/src/domain/promotionPolicy.ts';
 import type { ExecutionPlan } from './controlTypes.ts';
 
 /** shared/approvals/<id>.json: an action waiting for a human. */

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { cutTornTail } from '../../core/src/appendOnlyLines.ts';
-import { canonicalJson, sha256Hex } from '../../core/src/fileHash.ts';
-import { UserError } from '../../core/src/errors.ts';
+import { cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
+import { canonicalJson, sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 
 export type AuditKind = 'sentinel' | 'plan' | 'release' | 'refusal' | 'approval' | 'manual';
 

@@ -1,6 +1,6 @@
-import { type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError } from '../../core/src/errors.ts';
+import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { readAuditLines, verifyAuditLines } from './auditLog.ts';
 import { auditPath } from './controlRun.ts';
 

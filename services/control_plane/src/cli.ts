@@ -1,4 +1,4 @@
-import { type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
+import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
 import { runControl } from './controlRun.ts';
 

@@ -1,7 +1,7 @@
-import type { CommandSpec, ParsedCommand } from '../../core/src/cliArgs.ts';
-import { optionalString, parseIntegerFlag } from '../../core/src/cliArgs.ts';
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { actorName, newRunId, parseNow } from '../../core/src/runContext.ts';
+import type { CommandSpec, ParsedCommand } from '../../core/src/infrastructure/cliArgs.ts';
+import { optionalString, parseIntegerFlag } from '../../core/src/infrastructure/cliArgs.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { actorName, newRunId, parseNow } from '../../core/src/infrastructure/runContext.ts';
 import type { ControlOptions } from './controlRun.ts';
 
 /** Flags shared by `control` and `approvals`: where things are, the clock, the run id. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';
-import { parsePolicy, type PromotionPolicy } from '../../core/src/promotionPolicy.ts';
+import { parsePolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import type { MonitoringSummary } from '../../monitoring/src/index.ts';
 import { runPlanner } from './agents/planner.ts';
 import { runRelease, type ReleaseEffects } from './agents/release.ts';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage, isUserError, UserError } from '../../core/src/errors.ts';
-import { withFileLock } from '../../core/src/fileLock.ts';
-import { sha256Hex } from '../../core/src/fileHash.ts';
-import { assertValid, compileSchema } from '../../core/src/jsonSchema.ts';
-import { loadPolicy, type Action, type PromotionPolicy } from '../../core/src/promotionPolicy.ts';
-import { readJsonFile } from '../../core/src/yamlFile.ts';
+import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
+import { withFileLock } from '../../core/src/infrastructure/fileLock.ts';
+import { sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
+import { assertValid, compileSchema } from '../../core/src/infrastructure/jsonSchema.ts';
+import { loadPolicy, type Action, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
 import { monitoringSummarySchema, type MonitoringSummary } from '../../monitoring/src/index.ts';
 import { ModelRegistry, rollbackCandidate } from '../../registry/src/index.ts';
 import { runPlanner } from './agents/planner.ts';

@@ -1,4 +1,4 @@
-import type { Action, Severity } from '../../core/src/promotionPolicy.ts';
+import type { Action, Severity } from '../../core/src/domain/promotionPolicy.ts';
 import type { ClassificationReport } from '../../training/src/index.ts';
 
 export type IncidentType = 'none' | 'data_drift' | 'concept_drift' | 'shock' | 'data_quality';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { readJsonFile } from '../../core/src/yamlFile.ts';
+import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
 import { EVENT_FILES } from './eventsStore.ts';

@@ -1,4 +1,4 @@
-import { compileSchema } from '../../core/src/jsonSchema.ts';
+import { compileSchema } from '../../core/src/infrastructure/jsonSchema.ts';
 import auditRecordSchema from '../schema/audit-record.schema.json' with { type: 'json' };
 import executionPlanSchema from '../schema/execution-plan.schema.json' with { type: 'json' };
 import releaseResultSchema from '../schema/release-result.schema.json' with { type: 'json' };

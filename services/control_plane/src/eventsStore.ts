@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../core/src/atomicWrite.ts';
-import { assertOwnOutput } from '../../core/src/jsonSchema.ts';
+import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
 import { validateExecutionPlan, validateReleaseResult, validateSentinelReport } from './eventSchemas.ts';
 

@@ -1,4 +1,4 @@
-import type { Action, BlackoutWindow, PromotionPolicy } from '../../core/src/promotionPolicy.ts';
+import type { Action, BlackoutWindow, PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import type { GuardrailCheck } from './controlTypes.ts';
 
 type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import { writeFileAtomic } from '../../core/src/atomicWrite.ts';
-import { readCsvHeader, readCsvTable, type CsvTable } from '../../core/src/csvTable.ts';
-import { sha256OfFileSync } from '../../core/src/fileHash.ts';
-import { LABEL_COLUMN } from '../../core/src/fraudDataset.ts';
-import type { PromotionPolicy } from '../../core/src/promotionPolicy.ts';
+import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import { readCsvHeader, readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
+import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
+import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
+import { LABEL_COLUMN } from '../../core/src/domain/fraudDataset.ts';
+import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
 import { classificationReport, DEFAULT_TRAINING, registrationRecord, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
 import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';

@@ -1,9 +1,9 @@
-import { optionalString, parseListFlag, type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
-import { readCsvHeader } from '../../core/src/csvTable.ts';
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { FRAUD_COLUMNS, ID_COLUMN, NON_FEATURE_COLUMNS, TIME_COLUMN } from '../../core/src/fraudDataset.ts';
-import { startCsvReadInWorker } from '../../core/src/parallelCsvRead.ts';
-import { newRunId, parseNow } from '../../core/src/runContext.ts';
+import { optionalString, parseListFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { readCsvHeader } from '../../core/src/infrastructure/csv/csvFile.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { FRAUD_COLUMNS, ID_COLUMN, NON_FEATURE_COLUMNS, TIME_COLUMN } from '../../core/src/domain/fraudDataset.ts';
+import { startCsvReadInWorker } from '../../core/src/infrastructure/csv/parallelCsvRead.ts';
+import { newRunId, parseNow } from '../../core/src/infrastructure/runContext.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent monitor -- --reference R.csv --current C.csv --out DIR [--target COL] [--prediction COL] [--model production|VERSION] [--numerical a,b] [--categorical c,d] [--exclude x,y] [--policy PATH]',

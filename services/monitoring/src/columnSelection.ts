@@ -1,7 +1,7 @@
-import type { DataTable } from '../../core/src/csvTable.ts';
-import { UserError } from '../../core/src/errors.ts';
-import type { ColumnDriftRule } from '../../core/src/promotionPolicy.ts';
-import type { ColumnType } from './stattests/columnPair.ts';
+import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import type { ColumnDriftRule } from '../../core/src/domain/promotionPolicy.ts';
+import type { ColumnType } from '../../core/src/domain/stattests/columnPair.ts';
 
 export interface ColumnSelectionInput {
   referenceHeader: readonly string[];

@@ -1,5 +1,5 @@
-import { lowerBound, upperBound } from './stattests/binning.ts';
-import { valueCounts, type CategoricalPair, type ColumnPair, type NumericalPair } from './stattests/columnPair.ts';
+import { lowerBound, upperBound } from '../../core/src/domain/stattests/binning.ts';
+import { valueCounts, type CategoricalPair, type ColumnPair, type NumericalPair } from '../../core/src/domain/stattests/columnPair.ts';
 
 export interface ColumnQuality {
   column_type: 'numerical' | 'categorical';

@@ -1,7 +1,7 @@
-import type { ColumnDriftRule, PromotionPolicy, Severity, StatTestChoice } from '../../core/src/promotionPolicy.ts';
-import type { ColumnPair, ColumnType } from './stattests/columnPair.ts';
-import { assertTestAccepts, defaultStatTest, statTestByName } from './stattests/statTestRegistry.ts';
-import type { StatTestName } from './stattests/statTest.ts';
+import type { ColumnDriftRule, PromotionPolicy, Severity, StatTestChoice } from '../../core/src/domain/promotionPolicy.ts';
+import type { ColumnPair, ColumnType } from '../../core/src/domain/stattests/columnPair.ts';
+import { assertTestAccepts, defaultStatTest, statTestByName } from '../../core/src/domain/stattests/statTestRegistry.ts';
+import type { StatTestName } from '../../core/src/domain/stattests/statTest.ts';
 
 export interface ColumnDrift {
   column_name: string;

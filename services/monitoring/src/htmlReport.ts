@@ -1,7 +1,7 @@
 import { driftStrength } from './datasetDrift.ts';
 import type { MonitoringSummary } from './monitoringSummary.ts';
-import { histogramCounts, sturgesBinEdges } from './stattests/binning.ts';
-import { valueCounts, type ColumnPair } from './stattests/columnPair.ts';
+import { histogramCounts, sturgesBinEdges } from '../../core/src/domain/stattests/binning.ts';
+import { valueCounts, type ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
 
 /** Reference and current shares over common bins (or top categories), for one chart. */
 export interface ColumnHistogram {

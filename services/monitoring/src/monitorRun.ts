@@ -1,19 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../../core/src/atomicWrite.ts';
-import type { DataTable } from '../../core/src/csvTable.ts';
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError } from '../../core/src/errors.ts';
-import { sha256Hex } from '../../core/src/fileHash.ts';
-import { assertOwnOutput, compileSchema } from '../../core/src/jsonSchema.ts';
-import { finishParallelRead, type ParallelReadRequest, type WorkerRead } from '../../core/src/parallelCsvRead.ts';
-import { loadPolicy, type PromotionPolicy } from '../../core/src/promotionPolicy.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
+import { assertOwnOutput, compileSchema } from '../../core/src/infrastructure/jsonSchema.ts';
+import { finishParallelRead, type ParallelReadRequest, type WorkerRead } from '../../core/src/infrastructure/csv/parallelCsvRead.ts';
+import { loadPolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import summarySchema from '../schema/monitoring-summary.schema.json' with { type: 'json' };
 import { inferredTypeIn, selectColumns } from './columnSelection.ts';
 import { driftSettings } from './datasetDrift.ts';
 import { columnHistogram, renderDriftReport } from './htmlReport.ts';
 import { analyseTables, featurePairs, fileIdentity, type MonitoringSummary, type ScoredSides } from './monitoringSummary.ts';
-import type { ColumnPair } from './stattests/columnPair.ts';
+import type { ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
 
 export const SUMMARY_FILE = 'monitoring_summary.json';
 export const REPORT_FILE = 'drift_report.html';

@@ -1,12 +1,12 @@
-import { UserError } from '../../core/src/errors.ts';
-import { ColumnTable } from '../../core/src/columnTable.ts';
-import type { DataTable } from '../../core/src/csvTable.ts';
-import { HOUR_COLUMN, TIME_COLUMN } from '../../core/src/fraudDataset.ts';
-import type { Severity } from '../../core/src/promotionPolicy.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { ColumnTable } from '../../core/src/infrastructure/csv/columnTable.ts';
+import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
+import { HOUR_COLUMN, TIME_COLUMN } from '../../core/src/domain/fraudDataset.ts';
+import type { Severity } from '../../core/src/domain/promotionPolicy.ts';
 import { columnDrift, datasetDrift, type ColumnDrift, type DriftSettings } from './datasetDrift.ts';
 import { dataQuality, type DataQuality } from './dataQuality.ts';
 import { performanceSummary, type PerformanceSummary } from './performance.ts';
-import { categoricalPair, numericalPair, type ColumnPair } from './stattests/columnPair.ts';
+import { categoricalPair, numericalPair, type ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
 import type { SelectedColumns } from './columnSelection.ts';
 import { volumeSummary, type VolumeSummary } from './volume.ts';
 

@@ -1,4 +1,4 @@
-import { jensenShannonDistance } from './stattests/jensenshannon.ts';
+import { jensenShannonDistance } from '../../core/src/domain/stattests/jensenshannon.ts';
 
 export interface VolumeSummary {
   reference_rows: number;

@@ -1,7 +1,7 @@
-import { formatHelp, optionalString, parseCommand, type CommandSpec } from '../../core/src/cliArgs.ts';
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError, runCommand } from '../../core/src/errors.ts';
-import { actorName, parseNow } from '../../core/src/runContext.ts';
+import { formatHelp, optionalString, parseCommand, type CommandSpec } from '../../core/src/infrastructure/cliArgs.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { UserError, runCommand } from '../../core/src/infrastructure/errors.ts';
+import { actorName, parseNow } from '../../core/src/infrastructure/runContext.ts';
 import { productionAt } from './registryStages.ts';
 import { ModelRegistry, promoteVersion, rollbackProduction } from './registryStore.ts';
 import type { HistoryEntry } from './registryTypes.ts';

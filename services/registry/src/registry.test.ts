@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import seedrandom from 'seedrandom';
 import { contextAt, registerTiny } from '../../../tests/helpers/registryFixtures.ts';
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';
-import { acquireFileLock } from '../../core/src/fileLock.ts';
+import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { planPromotion, productionAt, rollbackTarget } from './registryStages.ts';
 import { ModelRegistry, promoteVersion, rollbackProduction } from './registryStore.ts';
 import type { HistoryEntry, Stage } from './registryTypes.ts';

@@ -1,4 +1,4 @@
-import { UserError } from '../../core/src/errors.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { HistoryEntry, Stage, StageMove } from './registryTypes.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cutTornTail } from '../../core/src/appendOnlyLines.ts';
-import { UserError, errorMessage } from '../../core/src/errors.ts';
-import { withFileLock } from '../../core/src/fileLock.ts';
-import { sha256Hex } from '../../core/src/fileHash.ts';
-import { assertValid, compileSchema } from '../../core/src/jsonSchema.ts';
+import { cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
+import { UserError, errorMessage } from '../../core/src/infrastructure/errors.ts';
+import { withFileLock } from '../../core/src/infrastructure/fileLock.ts';
+import { sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
+import { assertValid, compileSchema } from '../../core/src/infrastructure/jsonSchema.ts';
 import { serializeArtifact, type ModelArtifact } from '../../training/src/modelArtifact.ts';
 import historyEntrySchema from '../schema/history-entry.schema.json' with { type: 'json' };
 import versionMetadataSchema from '../schema/version-metadata.schema.json' with { type: 'json' };

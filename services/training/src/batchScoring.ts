@@ -1,4 +1,4 @@
-import type { DataTable } from '../../core/src/csvTable.ts';
+import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
 import { createPredictor, type ModelArtifact, type Scored } from './modelArtifact.ts';
 import { tableRowSource } from './preprocessing.ts';
 

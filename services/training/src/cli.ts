@@ -1,8 +1,8 @@
-import { optionalString, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
-import { readCsvTable } from '../../core/src/csvTable.ts';
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError } from '../../core/src/errors.ts';
-import { actorName, newRunId, parseNow } from '../../core/src/runContext.ts';
+import { optionalString, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { actorName, newRunId, parseNow } from '../../core/src/infrastructure/runContext.ts';
 import { registerVersion } from '../../registry/src/index.ts';
 import { DEFAULT_TRAINING, registrationRecord, trainModels, type ModelChoice, type SelectionMetric } from './trainModels.ts';
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { sha256OfFileSync } from '../../core/src/fileHash.ts';
+import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
 
 export interface DatasetLineage {
   path: string;

@@ -1,4 +1,4 @@
-import type { DataTable } from '../../core/src/csvTable.ts';
+import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
 
 /**
  * Preprocessing fitted on the training rows only and frozen into the artifact, so

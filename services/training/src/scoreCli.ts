@@ -1,8 +1,8 @@
-import { writeStreamAtomic } from '../../core/src/atomicWrite.ts';
-import { requireString, type CommandSpec, runCommandLine } from '../../core/src/cliArgs.ts';
-import { readCsvTable } from '../../core/src/csvTable.ts';
-import { DEFAULT_PATHS } from '../../core/src/defaultPaths.ts';
-import { UserError } from '../../core/src/errors.ts';
+import { writeStreamAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import { requireString, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { scoreTable } from './batchScoring.ts';
 

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
-import { UserError } from '../../core/src/errors.ts';
-import type { CsvTable } from '../../core/src/csvTable.ts';
-import { CATEGORICAL_FEATURES, LABEL_COLUMN, NUMERICAL_FEATURES } from '../../core/src/fraudDataset.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
+import { CATEGORICAL_FEATURES, LABEL_COLUMN, NUMERICAL_FEATURES } from '../../core/src/domain/fraudDataset.ts';
 import type { ClassifierParams, ModelKind, ProbabilisticClassifier } from './classifier.ts';
 import { DEFAULT_LOGISTIC_REGRESSION, LogisticRegressionClassifier } from './logisticRegressionModel.ts';
 import { bestF1Threshold, classificationReport, type ClassificationReport } from './metrics.ts';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { parseCsvText, readCsvTable, type CsvTable } from '../../core/src/csvTable.ts';
+import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
+import { parseCsvText, type CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
 import { generateDataset } from '../../../generator/src/generateDataset.ts';
 import { loadScenarioFile, scenarioPath } from '../../../generator/src/scenarioConfig.ts';
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';

@@ -1,4 +1,4 @@
-import type { PromotionPolicy, Severity } from '../../../core/src/promotionPolicy.ts';
+import type { PromotionPolicy, Severity } from '../../../core/src/domain/promotionPolicy.ts';
 import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
 import type { Evidence, Incident } from '../controlTypes.ts';
 

@@ -1,4 +1,4 @@
-import type { Action, ActionRule, PromotionPolicy } from '../../../core/src/promotionPolicy.ts';
+import type { Action, ActionRule, PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
 import type { ConfidenceParts, ExecutionPlan, SentinelReport } from '../controlTypes.ts';
 import { checkGuardrails } from '../guardrails.ts';
 

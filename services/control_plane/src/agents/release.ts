@@ -1,5 +1,5 @@
-import { errorMessage } from '../../../core/src/errors.ts';
-import type { Action, PromotionPolicy } from '../../../core/src/promotionPolicy.ts';
+import { errorMessage } from '../../../core/src/infrastructure/errors.ts';
+import type { Action, PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
 import type { ExecutionPlan, GateResult, ModelEvaluation, ReleaseOutcome, ReleaseResult } from '../controlTypes.ts';
 
 /** What the release agent can do to the world; the runner supplies the real thing, tests a fake. */

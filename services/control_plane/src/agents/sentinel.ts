@@ -1,4 +1,4 @@
-import type { PromotionPolicy } from '../../../core/src/promotionPolicy.ts';
+import type { PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
 import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
 import type { Incident, SentinelReport } from '../controlTypes.ts';
 import { INCIDENT_RULES } from './incidentRules.ts';

@@ -1,4 +1,4 @@
-import { UserError } from '../../../core/src/errors.ts';
+import { UserError } from '../../infrastructure/errors.ts';
 import { chiSquareStatTest } from './chisquare.ts';
 import { referenceRows, uniqueCount, type ColumnPair, type ColumnType } from './columnPair.ts';
 import { jensenShannonStatTest } from './jensenshannon.ts';

@@ -1,6 +1,6 @@
-import { compileSchema, type SchemaProblem } from './jsonSchema.ts';
-import { loadYamlWithSchema, parseYamlWithSchema } from './yamlFile.ts';
-import policySchema from '../../../policies/promotion.schema.json' with { type: 'json' };
+import { compileSchema, type SchemaProblem } from '../infrastructure/jsonSchema.ts';
+import { loadYamlWithSchema, parseYamlWithSchema } from '../infrastructure/yamlFile.ts';
+import policySchema from '../../../../policies/promotion.schema.json' with { type: 'json' };
 
 export type Action = 'noop' | 'monitor' | 'retrain_and_evaluate' | 'rollback' | 'escalate';
 export type Severity = 'none' | 'low' | 'medium' | 'high';

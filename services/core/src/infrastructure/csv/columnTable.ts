@@ -1,4 +1,4 @@
-import { ColumnLookup, type CategoricalColumn, type CsvColumn, type DataTable } from './csvTable.ts';
+import { ColumnLookup, type CategoricalColumn, type CsvColumn, type DataTable } from './dataTable.ts';
 import { StringCodes } from './stringCodes.ts';
 
 /** A numerical column's finite values, sorted, with what pandas' dtype would be (for the drift tests). */

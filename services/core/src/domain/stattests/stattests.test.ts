@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../../tests/helpers/runScript.ts';
+import { REPO_ROOT } from '../../../../../tests/helpers/runScript.ts';
 import { chiSquareStatTest } from './chisquare.ts';
 import { categoricalPair, numericalPair, type ColumnPair } from './columnPair.ts';
 import { jensenShannonStatTest } from './jensenshannon.ts';

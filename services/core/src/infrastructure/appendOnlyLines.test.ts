@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir } from '../../../tests/helpers/runScript.ts';
+import { makeTempDir } from '../../../../tests/helpers/runScript.ts';
 import { cutTornTail } from './appendOnlyLines.ts';
 
 const temp = makeTempDir('append-only-lines');

@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { cleanNumbers } from './columnTable.ts';
-import { readCsvTable, type CsvReadOptions } from './csvTable.ts';
-import { isUserError } from './errors.ts';
+import { readCsvTable } from './csvFile.ts';
+import type { CsvReadOptions } from './csvTable.ts';
+import { isUserError } from '../errors.ts';
 
 /** Worker thread body: read one CSV into typed columns, sort its numbers, send them back (buffers transferred). */
 const { path, options, numericalToClean } = workerData as { path: string; options: CsvReadOptions; numericalToClean: 'all' | string[] };

@@ -1,7 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { cleanNumbers, ColumnTable, type CleanNumbers } from './columnTable.ts';
-import { readCsvTable, type CsvColumn, type CsvReadOptions, type NumericalColumn } from './csvTable.ts';
-import { UserError } from './errors.ts';
+import { readCsvTable } from './csvFile.ts';
+import type { CsvReadOptions } from './csvTable.ts';
+import type { CsvColumn, NumericalColumn } from './dataTable.ts';
+import { UserError } from '../errors.ts';
 
 export interface ParallelReadRequest {
   path: string;

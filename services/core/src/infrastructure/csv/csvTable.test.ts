@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { categoricalValues, parseCsvText, type CsvTable } from './csvTable.ts';
+import { parseCsvText, type CsvTable } from './csvTable.ts';
+import { categoricalValues } from './dataTable.ts';
 
 /** Every cell as text, as csv-parse (a maintained library) reads it. */
 function libraryCells(text: string): string[][] {

@@ -1,5 +1,5 @@
-import { cleanNumbers, type CleanNumbers } from '../../../core/src/columnTable.ts';
-import { StringCodes } from '../../../core/src/stringCodes.ts';
+import { cleanNumbers, type CleanNumbers } from '../../infrastructure/csv/columnTable.ts';
+import { StringCodes } from '../../infrastructure/csv/stringCodes.ts';
 
 /**
  * A column of the reference and current tables, cleaned the way Evidently cleans it
