@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertValid, compileSchema } from '../../services/core/src/infrastructure/jsonSchema.ts';
+import { compileContractSchema } from '../../services/core/src/domain/vocabularySchema.ts';
+import { assertValid } from '../../services/core/src/infrastructure/jsonSchema.ts';
 import summarySchema from '../../services/monitoring/schema/monitoring-summary.schema.json' with { type: 'json' };
 import { expectOneLineUserError, makeTempDir, runScript } from '../helpers/runScript.ts';
 
@@ -13,7 +14,7 @@ const out = join(temp.path, 'reports');
 afterAll(() => temp.cleanup());
 
 const monitor = (args: string[]) => runScript('services/monitoring/src/cli.ts', args);
-const validateSummary = compileSchema(summarySchema);
+const validateSummary = compileContractSchema(summarySchema);
 
 beforeAll(() => {
   expect(runScript('generator/src/cli.ts', ['--scenario', 'base', '--rows', '1500', '--out', reference]).status).toBe(0);

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { eventPath } from '../../control_plane/src/index.ts';
+import { summaryPath } from '../../monitoring/src/index.ts';
 
 /** Reads a JSON file again only when it changed (scrapes come every few seconds). */
 function cachedJson(path: string): () => unknown {
@@ -37,9 +39,9 @@ export interface ApiMetrics {
 export function createApiMetrics(paths: { reportsDirectory: string; eventsDirectory: string; modelVersion: () => number | null }): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const summary = cachedJson(join(paths.reportsDirectory, 'monitoring_summary.json'));
-  const plan = cachedJson(join(paths.eventsDirectory, 'execution_plan.json'));
-  const release = cachedJson(join(paths.eventsDirectory, 'release_result.json'));
+  const summary = cachedJson(summaryPath(paths.reportsDirectory));
+  const plan = cachedJson(eventPath(paths.eventsDirectory, 'plan'));
+  const release = cachedJson(eventPath(paths.eventsDirectory, 'release'));
 
   new Gauge({
     name: 'driftwatch_feature_drift_score', help: 'Drift score per feature from the latest monitoring summary (p-value or distance, see stattest)', labelNames: ['feature', 'stattest'], registers: [registry],
@@ -99,5 +101,19 @@ export function createApiMetrics(paths: { reportsDirectory: string; eventsDirect
     validationErrors: new Counter({ name: 'driftwatch_validation_errors_total', help: 'Requests refused for an invalid body', labelNames: ['route'], registers: [registry] }),
     requests: new Counter({ name: 'driftwatch_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: [registry] }),
     unseenCategories: new Counter({ name: 'driftwatch_unseen_categories_total', help: 'Category values not seen in training (scored as all-zero)', labelNames: ['feature'], registers: [registry] }),
+  };
+}
+
+/** Latency and a count of every request, by route (the approvals' ids folded into one route). */
+export function requestMetrics(metrics: ApiMetrics): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    const route = request.path.startsWith('/approvals') ? '/approvals' : request.path;
+    response.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.latency.observe({ route }, seconds);
+      metrics.requests.inc({ route, method: request.method, status: String(response.statusCode) });
+    });
+    next();
   };
 }

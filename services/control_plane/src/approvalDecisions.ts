@@ -1,7 +1,9 @@
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { loadApproval, saveApproval, type Approval } from './approvalsStore.ts';
 import { appendAudit } from './auditLog.ts';
-import { auditPath, runHumanAction, withControlLock, type ControlOptions, type ControlOutcome } from './controlRun.ts';
+import type { ControlOptions } from './controlOptions.ts';
+import { runHumanAction, withControlLock, type ControlOutcome } from './controlRun.ts';
+import { auditPath } from './eventsStore.ts';
 
 function pending(options: ControlOptions, id: string): Approval {
   const approval = loadApproval(options.approvalsDirectory, id);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
-import type { Action } from '../../core/src/domain/promotionPolicy.ts';
+import type { Action, ApprovalStatus } from '../../core/src/domain/vocabularies.ts';
 import type { ExecutionPlan } from './controlTypes.ts';
 
 /** shared/approvals/<id>.json: an action waiting for a human. */
@@ -11,7 +11,7 @@ export interface Approval {
   id: string;
   run_id: string;
   created_at: string;
-  status: 'pending' | 'approved' | 'rejected';
+  status: ApprovalStatus;
   /** What runs if approved. */
   approval_action: Action;
   plan: ExecutionPlan;

@@ -2,8 +2,8 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { canonicalJson, sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import type { AuditKind } from '../../core/src/domain/vocabularies.ts';
 
-export type AuditKind = 'sentinel' | 'plan' | 'release' | 'refusal' | 'approval' | 'manual';
 
 /** One line of shared/events/audit.jsonl: a decision, chained to the line before by its hash. */
 export interface AuditRecord {

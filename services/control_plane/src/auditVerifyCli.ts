@@ -2,7 +2,7 @@ import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { readAuditLines, verifyAuditLines } from './auditLog.ts';
-import { auditPath } from './controlRun.ts';
+import { auditPath } from './eventsStore.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent audit-verify -- [--events DIR]',

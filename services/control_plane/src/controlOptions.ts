@@ -1,8 +1,38 @@
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import type { CommandSpec, ParsedCommand } from '../../core/src/infrastructure/cliArgs.ts';
 import { optionalString, parseIntegerFlag } from '../../core/src/infrastructure/cliArgs.ts';
-import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { actorName, newRunId, parseNow } from '../../core/src/infrastructure/runContext.ts';
-import type { ControlOptions } from './controlRun.ts';
+import { summaryPath } from '../../monitoring/src/index.ts';
+
+/** Where a control run reads and writes. */
+export interface ControlLocations {
+  eventsDirectory: string;
+  approvalsDirectory: string;
+  registryDirectory: string;
+  policyPath: string;
+  summaryPath: string;
+}
+
+/** One control run: where, when (the clock is an input), who, and how long it waits for another run. */
+export interface ControlOptions extends ControlLocations {
+  runId: string;
+  now: Date;
+  actor: string;
+  lockTimeoutMs: number;
+}
+
+export const DEFAULT_LOCK_TIMEOUT_SECONDS = 30;
+
+/** The options of one run at `now` (a new run id unless one is given): the one way the commands and the API build them. */
+export function controlOptionsAt(locations: ControlLocations, run: { now: Date; actor: string; runId?: string; lockTimeoutMs?: number }): ControlOptions {
+  return {
+    ...locations,
+    runId: run.runId ?? newRunId(run.now),
+    now: run.now,
+    actor: run.actor,
+    lockTimeoutMs: run.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_SECONDS * 1000,
+  };
+}
 
 /** Flags shared by `control` and `approvals`: where things are, the clock, the run id. */
 export const CONTROL_FLAGS: CommandSpec['options'] = {
@@ -10,24 +40,24 @@ export const CONTROL_FLAGS: CommandSpec['options'] = {
   approvals: { type: 'string', description: 'approvals directory', default: DEFAULT_PATHS.approvals },
   registry: { type: 'string', description: 'registry directory', default: DEFAULT_PATHS.registry },
   policy: { type: 'string', description: 'policy YAML', default: DEFAULT_PATHS.policy },
-  summary: { type: 'string', description: 'monitoring summary JSON', default: `${DEFAULT_PATHS.reports}/monitoring_summary.json` },
+  summary: { type: 'string', description: 'monitoring summary JSON', default: summaryPath(DEFAULT_PATHS.reports) },
   now: { type: 'string', description: 'ISO time to decide at (blackouts, cooldowns) instead of the clock' },
   'run-id': { type: 'string', description: 'correlation id (default: a new one)' },
   actor: { type: 'string', description: 'who acts (default: $USER)' },
-  'lock-timeout': { type: 'string', description: 'seconds to wait for another control run', default: '30' },
+  'lock-timeout': { type: 'string', description: 'seconds to wait for another control run', default: String(DEFAULT_LOCK_TIMEOUT_SECONDS) },
 };
 
 export function controlOptionsFrom(values: ParsedCommand['values']): ControlOptions {
-  const now = parseNow(optionalString(values, 'now'));
-  return {
+  return controlOptionsAt({
     eventsDirectory: String(values.events),
     approvalsDirectory: String(values.approvals),
     registryDirectory: String(values.registry),
     policyPath: String(values.policy),
     summaryPath: String(values.summary),
-    runId: optionalString(values, 'run-id') ?? newRunId(now),
-    now,
+  }, {
+    now: parseNow(optionalString(values, 'now')),
     actor: actorName(optionalString(values, 'actor')),
+    runId: optionalString(values, 'run-id'),
     lockTimeoutMs: parseIntegerFlag('lock-timeout', String(values['lock-timeout']), { min: 0 }) * 1000,
-  };
+  });
 }

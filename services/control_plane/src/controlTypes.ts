@@ -1,8 +1,7 @@
-import type { Action, Severity } from '../../core/src/domain/promotionPolicy.ts';
+import type { Action, EvidenceDirection, GuardrailName, IncidentType, PlanStatus, ReleaseOutcome, Severity } from '../../core/src/domain/vocabularies.ts';
 import type { ClassificationReport } from '../../training/src/index.ts';
 
-export type IncidentType = 'none' | 'data_drift' | 'concept_drift' | 'shock' | 'data_quality';
-export type ReleaseOutcome = 'promoted' | 'blocked' | 'rolled_back' | 'pending_approval' | 'skipped' | 'failed' | 'no_action';
+export type { IncidentType, ReleaseOutcome } from '../../core/src/domain/vocabularies.ts';
 
 /** A figure that led to a decision, with the threshold it was compared to. */
 export interface Evidence {
@@ -13,7 +12,7 @@ export interface Evidence {
   /** The figure whose distance past its threshold is the evidence margin of the decision. */
   decisive?: boolean;
   /** How the figure breaches its threshold. */
-  direction?: 'above' | 'below';
+  direction?: EvidenceDirection;
 }
 
 /** What an incident rule finds. */
@@ -35,7 +34,7 @@ export interface SentinelReport extends Incident {
 }
 
 export interface GuardrailCheck {
-  name: 'blackout_window' | 'cooldown' | 'retrain_budget';
+  name: GuardrailName;
   passed: boolean;
   detail: string;
 }
@@ -63,8 +62,7 @@ export interface ExecutionPlan {
   /** What runs if a human approves (only with requires_approval). */
   approval_action: Action | null;
   guardrails: GuardrailCheck[];
-  /** ready: release executes it; pending_approval: waits for a human; skipped: a guardrail stopped it. */
-  status: 'ready' | 'pending_approval' | 'skipped';
+  status: PlanStatus;
   reasons: string[];
 }
 

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
-import { EVENT_FILES } from './eventsStore.ts';
+import { auditPath, eventPath, runDirectoryPath } from './eventsStore.ts';
+import { reportPath } from '../../monitoring/src/index.ts';
 
 const spec: CommandSpec = {
   usage: 'npx tsx services/control_plane/src/demoSummaryCli.ts --title TEXT',
@@ -19,9 +19,9 @@ const spec: CommandSpec = {
 
 await runCommandLine('demo', spec, ({ values }) => {
   const events = String(values.events);
-  const sentinel = readJsonFile(join(events, EVENT_FILES.sentinel)) as SentinelReport;
-  const plan = readJsonFile(join(events, EVENT_FILES.plan)) as ExecutionPlan;
-  const release = readJsonFile(join(events, EVENT_FILES.release)) as ReleaseResult;
+  const sentinel = readJsonFile(eventPath(events, 'sentinel')) as SentinelReport;
+  const plan = readJsonFile(eventPath(events, 'plan')) as ExecutionPlan;
+  const release = readJsonFile(eventPath(events, 'release')) as ReleaseResult;
   const production = ModelRegistry.open(String(values.registry)).productionVersion();
   const lines = [
     '',
@@ -32,9 +32,9 @@ await runCommandLine('demo', spec, ({ values }) => {
     ...release.reasons.map((reason) => `           ${reason}`),
     '',
     'Read:',
-    `  ${join(events, EVENT_FILES.sentinel)}, ${join(events, EVENT_FILES.plan)}, ${join(events, EVENT_FILES.release)}`,
-    `  ${join(events, 'runs', sentinel.run_id)}/   (this run)      ${join(events, 'audit.jsonl')}   (every decision; make audit-verify)`,
-    `  ${join(String(values.reports), 'drift_report.html')}   (open in a browser)      make registry   (versions and stages)`,
+    `  ${eventPath(events, 'sentinel')}, ${eventPath(events, 'plan')}, ${eventPath(events, 'release')}`,
+    `  ${runDirectoryPath(events, sentinel.run_id)}/   (this run)      ${auditPath(events)}   (every decision; make audit-verify)`,
+    `  ${reportPath(String(values.reports))}   (open in a browser)      make registry   (versions and stages)`,
     '',
   ];
   process.stdout.write(lines.join('\n'));

@@ -1,4 +1,4 @@
-import { compileSchema } from '../../core/src/infrastructure/jsonSchema.ts';
+import { compileContractSchema } from '../../core/src/domain/vocabularySchema.ts';
 import auditRecordSchema from '../schema/audit-record.schema.json' with { type: 'json' };
 import executionPlanSchema from '../schema/execution-plan.schema.json' with { type: 'json' };
 import releaseResultSchema from '../schema/release-result.schema.json' with { type: 'json' };
@@ -7,7 +7,7 @@ import type { AuditRecord } from './auditLog.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
 
 /** Validators for the files the control plane writes (checked before writing, and in tests). */
-export const validateSentinelReport = compileSchema<SentinelReport>(sentinelReportSchema);
-export const validateExecutionPlan = compileSchema<ExecutionPlan>(executionPlanSchema);
-export const validateReleaseResult = compileSchema<ReleaseResult>(releaseResultSchema);
-export const validateAuditRecord = compileSchema<AuditRecord>(auditRecordSchema);
+export const validateSentinelReport = compileContractSchema<SentinelReport>(sentinelReportSchema);
+export const validateExecutionPlan = compileContractSchema<ExecutionPlan>(executionPlanSchema);
+export const validateReleaseResult = compileContractSchema<ReleaseResult>(releaseResultSchema);
+export const validateAuditRecord = compileContractSchema<AuditRecord>(auditRecordSchema);

@@ -4,10 +4,36 @@ import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
 import { validateExecutionPlan, validateReleaseResult, validateSentinelReport } from './eventSchemas.ts';
 
-export const EVENT_FILES = { sentinel: 'sentinel_report.json', plan: 'execution_plan.json', release: 'release_result.json' } as const;
+/**
+ * The events directory (shared/events/ by default) and everything in it:
+ *   sentinel_report.json, execution_plan.json, release_result.json   the latest run
+ *   runs/<run_id>/                                                   every run (and a retrain's training data)
+ *   audit.jsonl                                                      every decision, hash-chained
+ *   .control.lock                                                    held by the one control run at a time
+ */
+const EVENT_FILES = { sentinel: 'sentinel_report.json', plan: 'execution_plan.json', release: 'release_result.json' } as const;
+export type EventKind = keyof typeof EVENT_FILES;
+
+/** A run's event file, or (without a run id) the latest run's copy at the top of the events directory. */
+export function eventPath(eventsDirectory: string, kind: EventKind, runId?: string): string {
+  return join(runId === undefined ? eventsDirectory : runDirectoryPath(eventsDirectory, runId), EVENT_FILES[kind]);
+}
 
 export function runDirectoryPath(eventsDirectory: string, runId: string): string {
   return join(eventsDirectory, 'runs', runId);
+}
+
+export function auditPath(eventsDirectory: string): string {
+  return join(eventsDirectory, 'audit.jsonl');
+}
+
+export function controlLockPath(eventsDirectory: string): string {
+  return join(eventsDirectory, '.control.lock');
+}
+
+/** The exact rows a challenger was trained on, kept with its run as lineage. */
+export function challengerTrainingPath(runDirectory: string): string {
+  return join(runDirectory, 'challenger_training.csv');
 }
 
 /** Every run under runs/<run_id>/, then the latest run's copies at the top of the events directory. */
@@ -15,11 +41,9 @@ export function writeRunEvents(eventsDirectory: string, events: { sentinel: Sent
   assertOwnOutput(validateSentinelReport, events.sentinel, 'sentinel report');
   assertOwnOutput(validateExecutionPlan, events.plan, 'execution plan');
   assertOwnOutput(validateReleaseResult, events.release, 'release result');
-  const runDirectory = runDirectoryPath(eventsDirectory, events.sentinel.run_id);
-  for (const directory of [runDirectory, eventsDirectory]) {
-    writeJsonAtomic(join(directory, EVENT_FILES.sentinel), events.sentinel);
-    writeJsonAtomic(join(directory, EVENT_FILES.plan), events.plan);
-    writeJsonAtomic(join(directory, EVENT_FILES.release), events.release);
+  const runId = events.sentinel.run_id;
+  for (const run of [runId, undefined]) {
+    for (const kind of Object.keys(EVENT_FILES) as EventKind[]) writeJsonAtomic(eventPath(eventsDirectory, kind, run), events[kind]);
   }
-  return runDirectory;
+  return runDirectoryPath(eventsDirectory, runId);
 }

@@ -1,7 +1,7 @@
-import type { Action, BlackoutWindow, PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import type { BlackoutWindow, PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import type { Action, Weekday } from '../../core/src/domain/vocabularies.ts';
 import type { GuardrailCheck } from './controlTypes.ts';
 
-type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The wall-clock date-time in a time zone, as "YYYY-MM-DDTHH:MM:SS", and its weekday. */
@@ -34,6 +34,15 @@ const GUARDED: Record<Action, GuardrailCheck['name'][]> = {
   rollback: ['blackout_window'],
   retrain_and_evaluate: ['blackout_window', 'cooldown', 'retrain_budget'],
 };
+
+/** A failed guardrail as a reason in a plan or a release result. */
+export function guardrailReason(check: GuardrailCheck): string {
+  return `guardrail ${check.name}: ${check.detail}`;
+}
+
+export function failedGuardrails(checks: readonly GuardrailCheck[]): GuardrailCheck[] {
+  return checks.filter((check) => !check.passed);
+}
 
 /**
  * The deterministic guardrails an action must pass: no changes in a blackout window,

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { readCsvHeader, readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
@@ -7,7 +6,7 @@ import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
 import { LABEL_COLUMN } from '../../core/src/domain/fraudDataset.ts';
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
-import { classificationReport, DEFAULT_TRAINING, registrationRecord, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
+import { classificationReport, DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
 import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
 import type { ReleaseEffects } from './agents/release.ts';
 import { createApproval } from './approvalsStore.ts';
@@ -15,7 +14,8 @@ import { createApproval } from './approvalsStore.ts';
 export interface EffectsContext {
   registryDirectory: string;
   approvalsDirectory: string;
-  runDirectory: string;
+  /** Where the challenger's exact training rows are written (lineage). */
+  trainingDataPath: string;
   referencePath: string;
   currentPath: string;
   /** The current file's hash as monitoring saw it: the release acts on that data or not at all. */
@@ -62,7 +62,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
         const reference = readCsvTable(context.referencePath);
         for (let row = 0; row < reference.rowCount; row += 1) lines.push(reference.recordText(row));
       }
-      const trainingPath = join(context.runDirectory, 'challenger_training.csv');
+      const trainingPath = context.trainingDataPath;
       writeFileAtomic(trainingPath, `${table.header.join(',')}\n${lines.join('\n')}\n`);
       const trainingTable = readCsvTable(trainingPath);
       const { retrain } = context.policy;
@@ -82,7 +82,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
     },
     evaluate: (version, rows): ModelEvaluation => {
       const { table, labels } = labelledCurrent();
-      const artifact = ModelRegistry.open(context.registryDirectory).loadArtifact(version);
+      const artifact = loadRegisteredArtifact(ModelRegistry.open(context.registryDirectory), version);
       const selected = rows === 'all' ? undefined : rows;
       const scores = scoreTable(artifact, table, selected).probabilities;
       const sliceLabels = selected ? selected.map((row) => labels[row] as number) : Array.from(labels);

@@ -1,8 +1,9 @@
 import { lowerBound, upperBound } from '../../core/src/domain/stattests/binning.ts';
 import { valueCounts, type CategoricalPair, type ColumnPair, type NumericalPair } from '../../core/src/domain/stattests/columnPair.ts';
+import type { ColumnType } from '../../core/src/domain/vocabularies.ts';
 
 export interface ColumnQuality {
-  column_type: 'numerical' | 'categorical';
+  column_type: ColumnType;
   reference_missing_share: number;
   current_missing_share: number;
   /** numerical: share of current values outside [min, max] of reference. */
@@ -58,7 +59,7 @@ function missingCounts(pair: ColumnPair, rows: { reference: number; current: num
 
 /** Missing values, unseen categories and out-of-range numbers per feature column. */
 export function dataQuality(
-  features: { name: string; type: 'numerical' | 'categorical'; pair: ColumnPair }[],
+  features: { name: string; type: ColumnType; pair: ColumnPair }[],
   rows: { reference: number; current: number },
   extraColumnsInCurrent: string[],
 ): DataQuality {

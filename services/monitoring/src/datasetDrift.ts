@@ -1,7 +1,7 @@
-import type { ColumnDriftRule, PromotionPolicy, Severity, StatTestChoice } from '../../core/src/domain/promotionPolicy.ts';
-import type { ColumnPair, ColumnType } from '../../core/src/domain/stattests/columnPair.ts';
-import { assertTestAccepts, defaultStatTest, statTestByName } from '../../core/src/domain/stattests/statTestRegistry.ts';
-import type { StatTestName } from '../../core/src/domain/stattests/statTest.ts';
+import type { ColumnDriftRule, PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import type { ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
+import { defaultStatTest, runStatTest, statTestByName, type StatTestName } from '../../core/src/domain/stattests/statTestRegistry.ts';
+import type { ColumnType, ScoreKind, Severity } from '../../core/src/domain/vocabularies.ts';
 
 export interface ColumnDrift {
   column_name: string;
@@ -10,8 +10,7 @@ export interface ColumnDrift {
   stattest_threshold: number;
   drift_score: number;
   drift_detected: boolean;
-  /** p_value: drift when small; distance: drift when large. */
-  score_kind: 'p_value' | 'distance';
+  score_kind: ScoreKind;
   reference_rows: number;
   current_rows: number;
 }
@@ -19,7 +18,7 @@ export interface ColumnDrift {
 export interface DriftSettings {
   driftShare: number;
   severityThresholds: { high: number; medium: number };
-  stattest?: StatTestChoice;
+  stattest?: StatTestName;
   stattestThreshold?: number;
   columns: Readonly<Record<string, ColumnDriftRule>>;
 }
@@ -34,9 +33,8 @@ export function columnDrift(name: string, pair: ColumnPair, settings: DriftSetti
   const rule = settings.columns[name];
   const chosen = rule?.stattest ?? settings.stattest;
   const test = chosen ? statTestByName(chosen) : defaultStatTest(pair);
-  assertTestAccepts(test, pair.type, name);
   const threshold = rule?.threshold ?? settings.stattestThreshold ?? test.defaultThreshold;
-  const { score, drifted } = test.run(pair, threshold);
+  const { score, drifted } = runStatTest(test, pair, threshold, name);
   return {
     column_name: name,
     column_type: pair.type,

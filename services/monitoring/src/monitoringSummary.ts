@@ -2,7 +2,7 @@ import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { ColumnTable } from '../../core/src/infrastructure/csv/columnTable.ts';
 import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
 import { HOUR_COLUMN, TIME_COLUMN } from '../../core/src/domain/fraudDataset.ts';
-import type { Severity } from '../../core/src/domain/promotionPolicy.ts';
+import type { ColumnType, MonitoringStatus, Severity } from '../../core/src/domain/vocabularies.ts';
 import { columnDrift, datasetDrift, type ColumnDrift, type DriftSettings } from './datasetDrift.ts';
 import { dataQuality, type DataQuality } from './dataQuality.ts';
 import { performanceSummary, type PerformanceSummary } from './performance.ts';
@@ -27,7 +27,7 @@ export interface MonitoringSummary {
   schema_version: number;
   generated_at: string;
   run_id: string;
-  status: 'ok' | 'insufficient_data';
+  status: MonitoringStatus;
   drift_by_columns: Record<string, ColumnDrift>;
   number_of_columns: number;
   number_of_drifted_columns: number;
@@ -78,7 +78,7 @@ function numbersOf(table: DataTable, name: string) {
   return cleaned ?? table.numerical(name).values;
 }
 
-function pairFor(name: string, type: 'numerical' | 'categorical', reference: DataTable, current: DataTable): ColumnPair {
+function pairFor(name: string, type: ColumnType, reference: DataTable, current: DataTable): ColumnPair {
   if (type === 'numerical') return numericalPair(numbersOf(reference, name), numbersOf(current, name));
   return categoricalPair(reference.categorical(name), current.categorical(name));
 }

@@ -1,10 +1,11 @@
-import { formatHelp, optionalString, parseCommand, type CommandSpec } from '../../core/src/infrastructure/cliArgs.ts';
+import { formatHelp, optionalString, parseChoiceFlag, parseCommand, type CommandSpec } from '../../core/src/infrastructure/cliArgs.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { UserError, runCommand } from '../../core/src/infrastructure/errors.ts';
 import { actorName, parseNow } from '../../core/src/infrastructure/runContext.ts';
 import { productionAt } from './registryStages.ts';
 import { ModelRegistry, promoteVersion, rollbackProduction } from './registryStore.ts';
 import type { HistoryEntry } from './registryTypes.ts';
+import { PROMOTION_TARGETS } from '../../core/src/domain/vocabularies.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent registry -- list | show V | promote V --stage Staging|Production | rollback | history [--at ISO_TIME]',
@@ -63,8 +64,7 @@ await runCommand('registry', () => {
     }
     case 'promote': {
       if (argument === undefined) throw new UserError('promote needs a version: registry promote v3 --stage Production');
-      const stage = optionalString(values, 'stage');
-      if (stage !== 'Staging' && stage !== 'Production') throw new UserError(`--stage must be Staging or Production, got "${stage ?? ''}"`);
+      const stage = parseChoiceFlag('stage', optionalString(values, 'stage') ?? '', PROMOTION_TARGETS);
       const version = ModelRegistry.open(directory).resolve(argument);
       const entries = promoteVersion(directory, version, stage, context());
       print(entries, entries.map(formatHistoryLine).join('\n'));

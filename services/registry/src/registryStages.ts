@@ -1,5 +1,6 @@
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { HistoryEntry, Stage, StageMove } from './registryTypes.ts';
+import type { PromotionTarget } from '../../core/src/domain/vocabularies.ts';
 
 /**
  * The registry's rules as pure functions of its history: what each version's stage is,
@@ -18,7 +19,7 @@ export function productionVersion(stages: ReadonlyMap<number, Stage>): number | 
 }
 
 /** Promoting to Production archives the previous Production in the same operation. */
-export function planPromotion(stages: ReadonlyMap<number, Stage>, version: number, target: 'Staging' | 'Production'): StageMove[] {
+export function planPromotion(stages: ReadonlyMap<number, Stage>, version: number, target: PromotionTarget): StageMove[] {
   const current = stages.get(version);
   if (current === undefined) throw new UserError(`unknown version v${version}`);
   if (current === target) throw new UserError(`v${version} is already in ${target}`);

@@ -5,12 +5,13 @@ import { cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { UserError, errorMessage } from '../../core/src/infrastructure/errors.ts';
 import { withFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
-import { assertValid, compileSchema } from '../../core/src/infrastructure/jsonSchema.ts';
-import { serializeArtifact, type ModelArtifact } from '../../training/src/modelArtifact.ts';
+import { compileContractSchema } from '../../core/src/domain/vocabularySchema.ts';
+import { assertValid } from '../../core/src/infrastructure/jsonSchema.ts';
 import historyEntrySchema from '../schema/history-entry.schema.json' with { type: 'json' };
 import versionMetadataSchema from '../schema/version-metadata.schema.json' with { type: 'json' };
 import { planPromotion, planRollback, productionVersion, rollbackTarget, stagesFromHistory } from './registryStages.ts';
 import type { HistoryEntry, MoveContext, Stage, StageMove, VersionMetadata } from './registryTypes.ts';
+import type { PromotionTarget } from '../../core/src/domain/vocabularies.ts';
 
 /**
  * The registry on disk:
@@ -23,8 +24,8 @@ import type { HistoryEntry, MoveContext, Stage, StageMove, VersionMetadata } fro
  * that loading ignores: the registry always loads, with one Production at most.
  */
 
-const validateHistoryEntry = compileSchema<HistoryEntry>(historyEntrySchema);
-const validateMetadata = compileSchema<VersionMetadata>(versionMetadataSchema);
+const validateHistoryEntry = compileContractSchema<HistoryEntry>(historyEntrySchema);
+const validateMetadata = compileContractSchema<VersionMetadata>(versionMetadataSchema);
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
@@ -148,8 +149,11 @@ export class ModelRegistry {
     return record;
   }
 
-  /** The artifact, refused unless its bytes match the sha256 recorded at registration. */
-  loadArtifact(version: number): ModelArtifact {
+  /**
+   * The artifact as parsed JSON, refused unless its bytes match the sha256 recorded at
+   * registration. The registry stores models of any kind; training reads them as its own.
+   */
+  loadArtifact(version: number): unknown {
     const record = this.metadata(version);
     const path = join(versionDirectory(this.directory, version), 'model.json');
     let bytes: Buffer;
@@ -163,7 +167,7 @@ export class ModelRegistry {
       throw new UserError(`v${version}: artifact ${path} has sha256 ${actual.slice(0, 12)}…, registered ${record.artifact_sha256.slice(0, 12)}… (tampered or corrupt); refusing to load it`);
     }
     try {
-      return JSON.parse(bytes.toString('utf8')) as ModelArtifact;
+      return JSON.parse(bytes.toString('utf8')) as unknown;
     } catch (error) {
       throw new UserError(`v${version}: artifact ${path} is not valid JSON: ${errorMessage(error)}`);
     }
@@ -205,7 +209,8 @@ function appendMoves(directory: string, moves: StageMove[], operation: HistoryEn
 }
 
 export interface RegisterInput {
-  artifact: ModelArtifact;
+  /** Stored as JSON in the key order it has: the same artifact is the same bytes, and the same sha256. */
+  artifact: object;
   metadata: Omit<VersionMetadata, 'version' | 'artifact_sha256' | 'created_at' | 'parent_version'>;
 }
 
@@ -215,7 +220,7 @@ export function registerVersion(directory: string, input: RegisterInput, context
   return withFileLock(lockPath(directory), { timeoutMs: lockTimeoutMs, purpose: 'register' }, () => {
     const registry = ModelRegistry.open(directory);
     const version = (registry.latestVersion() ?? 0) + 1;
-    const artifactText = serializeArtifact(input.artifact);
+    const artifactText = `${JSON.stringify(input.artifact)}\n`;
     const metadata: VersionMetadata = {
       version,
       created_at: context.now.toISOString(),
@@ -234,7 +239,7 @@ export function registerVersion(directory: string, input: RegisterInput, context
   });
 }
 
-export function promoteVersion(directory: string, version: number, stage: 'Staging' | 'Production', context: MoveContext, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): HistoryEntry[] {
+export function promoteVersion(directory: string, version: number, stage: PromotionTarget, context: MoveContext, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): HistoryEntry[] {
   return withFileLock(lockPath(directory), { timeoutMs: lockTimeoutMs, purpose: `promote v${version}` }, () => {
     const registry = ModelRegistry.open(directory);
     registry.loadArtifact(version); // a missing or tampered artifact is never promoted

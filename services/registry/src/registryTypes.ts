@@ -1,9 +1,7 @@
-import type { ClassificationReport } from '../../training/src/metrics.ts';
-import type { CandidateReport } from '../../training/src/trainModels.ts';
+import type { CandidateReport, ClassificationReport } from '../../core/src/domain/modelEvaluation.ts';
+import type { ModelKind, RegistryOperation, Stage } from '../../core/src/domain/vocabularies.ts';
 
-export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
-export type Stage = (typeof STAGES)[number];
-export type RegistryOperation = 'register' | 'promote' | 'rollback';
+export type { Stage } from '../../core/src/domain/vocabularies.ts';
 
 export interface HistoryEntry {
   time: string;
@@ -21,7 +19,7 @@ export interface HistoryEntry {
 export interface VersionMetadata {
   version: number;
   created_at: string;
-  model_type: 'lr' | 'rf';
+  model_type: ModelKind;
   artifact_sha256: string;
   decision_threshold?: number;
   selection_metric?: string;

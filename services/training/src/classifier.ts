@@ -1,14 +1,10 @@
-import type { LogisticRegressionParams, SerializedLogisticRegression } from './logisticRegressionModel.ts';
-import type { RandomForestParams, SerializedRandomForest } from './randomForestModel.ts';
+import type { ModelKind } from '../../core/src/domain/vocabularies.ts';
 
-export type ModelKind = 'lr' | 'rf';
-
-export type SerializedClassifier = SerializedLogisticRegression | SerializedRandomForest;
-export type ClassifierParams = LogisticRegressionParams | RandomForestParams;
+export type { ModelKind };
 
 /** What every model behind the registry offers: probabilities of fraud, and a JSON form. */
-export interface ProbabilisticClassifier {
+export interface ProbabilisticClassifier<Serialized extends object = object> {
   readonly kind: ModelKind;
   predictProbabilities(matrix: number[][]): number[];
-  toJSON(): SerializedClassifier;
+  toJSON(): Serialized;
 }

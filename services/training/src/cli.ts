@@ -1,10 +1,10 @@
-import { optionalString, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { optionalString, parseChoiceFlag, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
-import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { actorName, newRunId, parseNow } from '../../core/src/infrastructure/runContext.ts';
 import { registerVersion } from '../../registry/src/index.ts';
-import { DEFAULT_TRAINING, registrationRecord, trainModels, type ModelChoice, type SelectionMetric } from './trainModels.ts';
+import { DEFAULT_TRAINING, registrationRecord, trainModels } from './trainModels.ts';
+import { MODEL_CHOICES, SELECTION_METRICS } from '../../core/src/domain/vocabularies.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent train -- --data PATH [--model lr|rf|auto] [--seed S] [--registry DIR]',
@@ -24,10 +24,8 @@ const spec: CommandSpec = {
 };
 
 await runCommandLine('train', spec, ({ values }) => {
-  const model = String(values.model);
-  if (!['lr', 'rf', 'auto'].includes(model)) throw new UserError(`--model must be lr, rf or auto, got "${model}"`);
-  const selectionMetric = String(values['selection-metric']);
-  if (!['roc_auc', 'average_precision'].includes(selectionMetric)) throw new UserError(`--selection-metric must be roc_auc or average_precision, got "${selectionMetric}"`);
+  const model = parseChoiceFlag('model', String(values.model), MODEL_CHOICES);
+  const selectionMetric = parseChoiceFlag('selection-metric', String(values['selection-metric']), SELECTION_METRICS);
   const seed = parseIntegerFlag('seed', String(values.seed), { min: 0 });
   const minRows = parseIntegerFlag('min-rows', String(values['min-rows']), { min: 1 });
   const dataPath = String(values.data);
@@ -37,7 +35,7 @@ await runCommandLine('train', spec, ({ values }) => {
 
   const table = readCsvTable(dataPath);
   const shuffleLabels = values['shuffle-labels'] === true;
-  const result = trainModels(table, { ...DEFAULT_TRAINING, model: model as ModelChoice, seed, selectionMetric: selectionMetric as SelectionMetric, minRows, shuffleLabels });
+  const result = trainModels(table, { ...DEFAULT_TRAINING, model, seed, selectionMetric, minRows, shuffleLabels });
   const metadata = registerVersion(
     registryDirectory,
     registrationRecord(result, { dataPath, rows: table.rowCount, seed, runId, params: shuffleLabels ? { shuffled_labels: true } : {} }),

@@ -36,7 +36,7 @@ function sigmoid(value: number): number {
   return 1 / (1 + Math.exp(-value));
 }
 
-export class LogisticRegressionClassifier implements ProbabilisticClassifier {
+export class LogisticRegressionClassifier implements ProbabilisticClassifier<SerializedLogisticRegression> {
   readonly kind = 'lr' as const;
 
   constructor(private readonly params: LogisticRegressionParams, private readonly weights: number[]) {}

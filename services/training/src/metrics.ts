@@ -3,15 +3,13 @@
  * a metric that is undefined on the data (one class only) is NaN, never a guess.
  */
 
+import type { ClassificationReport, ConfusionMatrix } from '../../core/src/domain/modelEvaluation.ts';
+
 export type Labels = ArrayLike<number>;
 export type Scores = ArrayLike<number>;
 
-export interface ConfusionMatrix {
-  true_positives: number;
-  false_positives: number;
-  true_negatives: number;
-  false_negatives: number;
-}
+export type { ClassificationReport, ConfusionMatrix };
+
 
 function assertSameLength(labels: Labels, scores: Scores): void {
   if (labels.length !== scores.length) throw new Error(`labels (${labels.length}) and scores (${scores.length}) differ in length`);
@@ -146,19 +144,6 @@ export function bestF1Threshold(labels: Labels, scores: Scores): number {
   return bestThreshold;
 }
 
-export interface ClassificationReport {
-  rows: number;
-  positives: number;
-  roc_auc: number | null;
-  average_precision: number | null;
-  precision: number;
-  recall: number;
-  f1: number;
-  brier: number;
-  log_loss: number;
-  threshold: number;
-  confusion_matrix: ConfusionMatrix;
-}
 
 /** JSON has no NaN: an undefined metric is written as null. */
 function finiteOrNull(value: number): number | null {

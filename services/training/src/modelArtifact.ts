@@ -1,8 +1,15 @@
-import type { ProbabilisticClassifier, SerializedClassifier } from './classifier.ts';
-import { LogisticRegressionClassifier } from './logisticRegressionModel.ts';
+import type { ProbabilisticClassifier } from './classifier.ts';
+import { LogisticRegressionClassifier, type LogisticRegressionParams, type SerializedLogisticRegression } from './logisticRegressionModel.ts';
 import type { FrozenPreprocessing, RowSource, TransformResult } from './preprocessing.ts';
 import { transformRows } from './preprocessing.ts';
-import { RandomForestModel } from './randomForestModel.ts';
+import { RandomForestModel, type RandomForestParams, type SerializedRandomForest } from './randomForestModel.ts';
+
+/** The model kinds an artifact can hold, in their JSON form, and the parameters that made them. */
+export type SerializedClassifier = SerializedLogisticRegression | SerializedRandomForest;
+export type ClassifierParams = LogisticRegressionParams | RandomForestParams;
+import { MODEL_KINDS } from '../../core/src/domain/vocabularies.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import type { ModelRegistry } from '../../registry/src/index.ts';
 
 export const ARTIFACT_FORMAT_VERSION = 1;
 
@@ -17,7 +24,7 @@ export interface ModelArtifact {
   model: SerializedClassifier;
 }
 
-export function loadClassifier(serialized: SerializedClassifier): ProbabilisticClassifier {
+export function loadClassifier(serialized: SerializedClassifier): ProbabilisticClassifier<SerializedClassifier> {
   return serialized.kind === 'lr' ? LogisticRegressionClassifier.load(serialized) : RandomForestModel.load(serialized);
 }
 
@@ -41,7 +48,11 @@ export function createPredictor(artifact: ModelArtifact): Predictor {
   };
 }
 
-/** Artifacts are JSON with sorted keys, so identical models are identical bytes. */
-export function serializeArtifact(artifact: ModelArtifact): string {
-  return `${JSON.stringify(artifact)}\n`;
+/** A registered version's artifact, read as a model of ours: refused unless it is in the format this code writes. */
+export function loadRegisteredArtifact(registry: Pick<ModelRegistry, 'loadArtifact'>, version: number): ModelArtifact {
+  const artifact = registry.loadArtifact(version) as Partial<ModelArtifact> | null;
+  if (artifact === null || typeof artifact !== 'object' || artifact.format_version !== ARTIFACT_FORMAT_VERSION || !(MODEL_KINDS as readonly unknown[]).includes(artifact.model_type)) {
+    throw new UserError(`v${version}: the artifact is not a DriftWatch model of format ${ARTIFACT_FORMAT_VERSION}; it cannot be loaded`);
+  }
+  return artifact as ModelArtifact;
 }

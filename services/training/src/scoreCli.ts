@@ -5,6 +5,7 @@ import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { scoreTable } from './batchScoring.ts';
+import { loadRegisteredArtifact } from './modelArtifact.ts';
 
 export const PREDICTION_COLUMN = 'prediction';
 
@@ -24,7 +25,7 @@ await runCommandLine('score', spec, async ({ values }) => {
   const outPath = requireString(values, 'out');
   const registry = ModelRegistry.open(String(values.registry));
   const version = registry.resolve(String(values.model));
-  const artifact = registry.loadArtifact(version);
+  const artifact = loadRegisteredArtifact(registry, version);
   const table = readCsvTable(dataPath);
   if (table.hasColumn(PREDICTION_COLUMN)) throw new UserError(`${dataPath}: already has a "${PREDICTION_COLUMN}" column`);
   const { probabilities, unseen_categories: unseen } = scoreTable(artifact, table);

@@ -2,17 +2,18 @@ import seedrandom from 'seedrandom';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
 import { CATEGORICAL_FEATURES, LABEL_COLUMN, NUMERICAL_FEATURES } from '../../core/src/domain/fraudDataset.ts';
-import type { ClassifierParams, ModelKind, ProbabilisticClassifier } from './classifier.ts';
+import type { ModelKind, ProbabilisticClassifier } from './classifier.ts';
 import { DEFAULT_LOGISTIC_REGRESSION, LogisticRegressionClassifier } from './logisticRegressionModel.ts';
 import { bestF1Threshold, classificationReport, type ClassificationReport } from './metrics.ts';
 import { datasetLineage } from './datasetLineage.ts';
-import { ARTIFACT_FORMAT_VERSION, type ModelArtifact } from './modelArtifact.ts';
+import { ARTIFACT_FORMAT_VERSION, type ClassifierParams, type ModelArtifact, type SerializedClassifier } from './modelArtifact.ts';
 import { fitPreprocessing, tableRowSource, transformRows } from './preprocessing.ts';
 import { DEFAULT_RANDOM_FOREST, RandomForestModel } from './randomForestModel.ts';
 import { positiveEnrichedSubsample, stratifiedSplit } from './stratifiedSplit.ts';
+import { MODEL_KINDS, type ModelChoice, type SelectionMetric } from '../../core/src/domain/vocabularies.ts';
+import type { CandidateReport } from '../../core/src/domain/modelEvaluation.ts';
 
-export type ModelChoice = ModelKind | 'auto';
-export type SelectionMetric = 'roc_auc' | 'average_precision';
+export type { ModelChoice, SelectionMetric } from '../../core/src/domain/vocabularies.ts';
 
 export interface TrainingOptions {
   model: ModelChoice;
@@ -31,17 +32,11 @@ export const DEFAULT_TRAINING: Omit<TrainingOptions, 'seed'> = {
   minRows: 200,
 };
 
-export interface CandidateReport {
-  model_type: ModelKind;
-  params: ClassifierParams;
-  train_rows: number;
-  train_seconds: number;
-  validation: ClassificationReport;
-}
+export type TrainedCandidate = CandidateReport<ClassifierParams>;
 
 export interface TrainingResult {
   artifact: ModelArtifact;
-  candidates: CandidateReport[];
+  candidates: TrainedCandidate[];
   selected: ModelKind;
   selection_metric: SelectionMetric;
   split: { train_rows: number; validation_rows: number; validation_positives: number };
@@ -70,7 +65,7 @@ export function checkTrainingData(table: CsvTable, minRows: number): number[] {
   return labels;
 }
 
-function trainCandidate(kind: ModelKind, matrix: number[][], labels: number[], trainRows: number[], seed: number): { classifier: ProbabilisticClassifier; params: ClassifierParams; rows: number } {
+function trainCandidate(kind: ModelKind, matrix: number[][], labels: number[], trainRows: number[], seed: number): { classifier: ProbabilisticClassifier<SerializedClassifier>; params: ClassifierParams; rows: number } {
   if (kind === 'lr') {
     return { classifier: LogisticRegressionClassifier.train(trainRows.map((row) => matrix[row] as number[]), trainRows.map((row) => labels[row] as number)), params: DEFAULT_LOGISTIC_REGRESSION, rows: trainRows.length };
   }
@@ -107,14 +102,14 @@ export function trainModels(table: CsvTable, options: TrainingOptions): Training
   const validationLabels = split.validation.map((row) => labels[row] as number);
   const validationMatrix = split.validation.map((row) => matrix[row] as number[]);
 
-  const kinds: ModelKind[] = options.model === 'auto' ? ['lr', 'rf'] : [options.model];
+  const kinds: ModelKind[] = options.model === 'auto' ? [...MODEL_KINDS] : [options.model];
   const trained = kinds.map((kind) => {
     const started = performance.now();
     const { classifier, params, rows } = trainCandidate(kind, matrix, labels, split.train, options.seed);
     const trainSeconds = (performance.now() - started) / 1000;
     const scores = classifier.predictProbabilities(validationMatrix);
     const threshold = bestF1Threshold(validationLabels, scores);
-    const report: CandidateReport = { model_type: kind, params, train_rows: rows, train_seconds: Number(trainSeconds.toFixed(3)), validation: classificationReport(validationLabels, scores, threshold) };
+    const report: TrainedCandidate = { model_type: kind, params, train_rows: rows, train_seconds: Number(trainSeconds.toFixed(3)), validation: classificationReport(validationLabels, scores, threshold) };
     return { classifier, report };
   });
   const best = trained.reduce((winner, candidate) =>

@@ -7,7 +7,9 @@ import { loadScenarioFile, scenarioPath } from '../../../generator/src/scenarioC
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';
 import { scoreTable } from './batchScoring.ts';
 import { rocAuc } from './metrics.ts';
-import { serializeArtifact, type ModelArtifact } from './modelArtifact.ts';
+import type { ModelArtifact } from './modelArtifact.ts';
+
+const serializeArtifact = (artifact: ModelArtifact): string => JSON.stringify(artifact);
 import { fitPreprocessing, recordRowSource, transformRows } from './preprocessing.ts';
 import { DEFAULT_TRAINING, trainModels } from './trainModels.ts';
 

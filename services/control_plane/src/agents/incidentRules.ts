@@ -1,4 +1,5 @@
-import type { PromotionPolicy, Severity } from '../../../core/src/domain/promotionPolicy.ts';
+import type { PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
+import type { Severity } from '../../../core/src/domain/vocabularies.ts';
 import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
 import type { Evidence, Incident } from '../controlTypes.ts';
 

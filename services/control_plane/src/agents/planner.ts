@@ -1,6 +1,7 @@
-import type { Action, ActionRule, PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
+import type { ActionRule, PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
+import type { Action } from '../../../core/src/domain/vocabularies.ts';
 import type { ConfidenceParts, ExecutionPlan, SentinelReport } from '../controlTypes.ts';
-import { checkGuardrails } from '../guardrails.ts';
+import { checkGuardrails, failedGuardrails, guardrailReason } from '../guardrails.ts';
 
 export interface PlannerInput {
   report: SentinelReport;
@@ -59,7 +60,14 @@ export function confidenceParts(report: SentinelReport, rule: ActionRule, curren
   };
 }
 
-const CHANGES_THINGS: readonly Action[] = ['retrain_and_evaluate', 'rollback'];
+/** Whether an action changes what serves: only those wait for a human when confidence is low. */
+const CHANGES_WHAT_SERVES: Record<Action, boolean> = {
+  noop: false,
+  monitor: false,
+  escalate: false,
+  retrain_and_evaluate: true,
+  rollback: true,
+};
 
 /**
  * Planner: the policy's action for the incident, its confidence (the weakest of its
@@ -75,13 +83,13 @@ export function runPlanner(input: PlannerInput): ExecutionPlan {
   const reasons = [`${report.incident_type} (${report.severity}) by rule ${report.rule}: ${chosen.policyRule} says ${action}`];
 
   const guardrails = checkGuardrails(action, policy.guardrails, now, input.retrainTimes);
-  const failed = guardrails.filter((check) => !check.passed);
+  const failed = failedGuardrails(guardrails);
   const listedForApproval = policy.autonomy.require_approval_for.includes(action);
-  const belowConfidence = CHANGES_THINGS.includes(action) && value < policy.autonomy.min_confidence;
+  const belowConfidence = CHANGES_WHAT_SERVES[action] && value < policy.autonomy.min_confidence;
   const requiresApproval = listedForApproval || belowConfidence;
   if (listedForApproval) reasons.push(`autonomy.require_approval_for lists ${action}`);
   if (belowConfidence) reasons.push(`confidence ${value.toFixed(3)} < autonomy.min_confidence ${policy.autonomy.min_confidence}`);
-  for (const check of failed) reasons.push(`guardrail ${check.name}: ${check.detail}`);
+  reasons.push(...failed.map(guardrailReason));
 
   const status: ExecutionPlan['status'] = failed.length > 0 ? 'skipped' : requiresApproval ? 'pending_approval' : 'ready';
   return {
@@ -97,5 +105,44 @@ export function runPlanner(input: PlannerInput): ExecutionPlan {
     guardrails,
     status,
     reasons,
+  };
+}
+
+/** Where a human-initiated action comes from: a pending approval, or a direct request (POST /action). */
+export type HumanOrigin =
+  | { kind: 'approval'; approvalId: string; fromRun: string; plan: ExecutionPlan; action: Action }
+  | { kind: 'manual'; action: Extract<Action, 'retrain_and_evaluate' | 'rollback'> };
+
+export interface HumanPlanInput extends PlannerInput {
+  origin: HumanOrigin;
+  actor: string;
+  runId: string;
+}
+
+/**
+ * The plan for a human's decision, run now: the approved (or requested) action with the
+ * guardrails checked at this moment. An approval keeps the incident and rule it was made
+ * for; a direct request is planned against the current incident. It never asks for
+ * approval again: the human is the approval.
+ */
+export function planHumanAction(input: HumanPlanInput): ExecutionPlan {
+  const { origin, policy, now } = input;
+  const basePlan = origin.kind === 'approval' ? origin.plan : runPlanner(input);
+  const guardrails = checkGuardrails(origin.action, policy.guardrails, now, input.retrainTimes);
+  const failed = failedGuardrails(guardrails);
+  const why = origin.kind === 'approval'
+    ? `approved by ${input.actor} (${origin.approvalId}, from run ${origin.fromRun})`
+    : `requested by ${input.actor} (POST /action ${origin.action})`;
+  return {
+    ...basePlan,
+    run_id: input.runId,
+    created_at: now.toISOString(),
+    action: origin.action,
+    policy_rule: origin.kind === 'approval' ? basePlan.policy_rule : 'human request',
+    requires_approval: false,
+    approval_action: null,
+    guardrails,
+    status: failed.length > 0 ? 'skipped' : 'ready',
+    reasons: [why, ...failed.map(guardrailReason)],
   };
 }

@@ -1,6 +1,8 @@
 import { errorMessage } from '../../../core/src/infrastructure/errors.ts';
-import type { Action, PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
+import type { PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
+import type { Action, PromotionTarget } from '../../../core/src/domain/vocabularies.ts';
 import type { ExecutionPlan, GateResult, ModelEvaluation, ReleaseOutcome, ReleaseResult } from '../controlTypes.ts';
+import { failedGuardrails, guardrailReason } from '../guardrails.ts';
 
 /** What the release agent can do to the world; the runner supplies the real thing, tests a fake. */
 export interface ReleaseEffects {
@@ -13,7 +15,7 @@ export interface ReleaseEffects {
   trainChallenger(trainRows: number[]): number;
   /** A model's quality on the given current rows (labels never seen by a challenger). */
   evaluate(version: number, rows: number[] | 'all'): ModelEvaluation;
-  promote(version: number, stage: 'Staging' | 'Production'): void;
+  promote(version: number, stage: PromotionTarget): void;
   rollback(): { from: number; to: number };
   createApproval(plan: ExecutionPlan): string;
 }
@@ -71,64 +73,97 @@ function result(context: ReleaseContext, action: Action, outcome: ReleaseOutcome
   };
 }
 
+type Unchanged = { champion_version_before: number | null; champion_version_after: number | null };
+
+/** What a handler is given: the context, the effects, the champion before, and a place to note a challenger if one is made before a failure. */
+interface Carrying {
+  context: ReleaseContext;
+  effects: ReleaseEffects;
+  action: Action;
+  championBefore: number | null;
+  unchanged: Unchanged;
+  progress: { challengerVersion: number | null };
+}
+
+function nothingToDo({ context, action, unchanged }: Carrying): ReleaseResult {
+  return result(context, action, 'no_action', { ...unchanged, reasons: ['nothing to do'] });
+}
+
+function keepWatching({ context, action, unchanged }: Carrying): ReleaseResult {
+  return result(context, action, 'no_action', { ...unchanged, reasons: ['keep watching: nothing changes'] });
+}
+
+/** Only if the previous version ranks current labels better than the champion does. */
+function rollBack({ context, effects, action, championBefore, unchanged }: Carrying): ReleaseResult {
+  const candidate = effects.rollbackCandidate();
+  if (championBefore === null || candidate === null) return result(context, action, 'blocked', { ...unchanged, reasons: ['no earlier Production version to roll back to'] });
+  const champion = effects.evaluate(championBefore, 'all');
+  const previous = effects.evaluate(candidate, 'all');
+  const gates = rollbackGates(previous, champion);
+  const evaluation = { holdout_rows: champion.rows, champion, challenger: null, previous };
+  if (!gates.every((check) => check.passed)) return result(context, action, 'blocked', { ...unchanged, gates, evaluation, reasons: ['the previous version is not better on current labels: champion kept'] });
+  const moved = effects.rollback();
+  return result(context, action, 'rolled_back', { champion_version_before: moved.from, champion_version_after: moved.to, gates, evaluation, reasons: [`v${moved.to} restored to Production, v${moved.from} archived`] });
+}
+
+/** Challenger in Staging -> both models on the same held-out slice -> gates -> promoted, or blocked with the champion untouched. */
+function retrainAndEvaluate({ context, effects, action, championBefore, unchanged, progress }: Carrying): ReleaseResult {
+  const { policy } = context;
+  const { holdoutRows, trainRows } = effects.holdoutSplit();
+  const challengerVersion = effects.trainChallenger(trainRows);
+  progress.challengerVersion = challengerVersion;
+  const challenger = effects.evaluate(challengerVersion, holdoutRows);
+  const champion = championBefore === null ? null : effects.evaluate(championBefore, holdoutRows);
+  const gates = challengerGates(challenger, champion, policy);
+  const evaluation = { holdout_rows: holdoutRows.length, champion, challenger, previous: null };
+  const failedGates = gates.filter((check) => !check.passed);
+  if (failedGates.length > 0) {
+    return result(context, action, 'blocked', { ...unchanged, challenger_version: challengerVersion, gates, evaluation, reasons: failedGates.map((check) => `gate ${check.name} failed: ${check.detail}`) });
+  }
+  const stage = policy.release_policy.promote_stage;
+  effects.promote(challengerVersion, stage);
+  return result(context, action, 'promoted', {
+    champion_version_before: championBefore,
+    champion_version_after: stage === 'Production' ? challengerVersion : championBefore,
+    challenger_version: challengerVersion,
+    gates,
+    evaluation,
+    reasons: [`challenger v${challengerVersion} passed every gate and was promoted to ${stage}`],
+  });
+}
+
+/** How each action is carried out: a new action is a compile error here until it has a handler. */
+const CARRY_OUT: Record<Action, (carrying: Carrying) => ReleaseResult> = {
+  noop: nothingToDo,
+  monitor: keepWatching,
+  // An escalation reaches this point only once a human has approved it, and an approved escalation asks for nothing more.
+  escalate: nothingToDo,
+  rollback: rollBack,
+  retrain_and_evaluate: retrainAndEvaluate,
+};
+
 /**
- * Release: carries out a plan. Retrain -> challenger in Staging -> both models on the
- * same held-out slice -> gates -> promoted or blocked (champion untouched). Rollback
- * -> only if the previous version is better on current labels. Any error -> failed,
- * with the champion still serving.
+ * Release: carries out a plan. A plan a guardrail stopped is skipped; one that needs a
+ * human becomes a pending approval; anything else runs its action's handler. Any error
+ * -> failed, with the champion still serving.
  */
 export function runRelease(context: ReleaseContext, effects: ReleaseEffects): ReleaseResult {
-  const { plan, policy } = context;
+  const { plan } = context;
   const championBefore = effects.productionVersion();
   const unchanged = { champion_version_before: championBefore, champion_version_after: championBefore };
   const action = context.approved?.action ?? plan.action;
 
   if (!context.approved) {
-    if (plan.status === 'skipped') return result(context, action, 'skipped', { ...unchanged, reasons: plan.reasons.filter((reason) => reason.startsWith('guardrail')) });
+    if (plan.status === 'skipped') return result(context, action, 'skipped', { ...unchanged, reasons: failedGuardrails(plan.guardrails).map(guardrailReason) });
     if (plan.status === 'pending_approval' || action === 'escalate') {
       const approvalId = effects.createApproval(plan);
       return result(context, action, 'pending_approval', { ...unchanged, approval_id: approvalId, reasons: [`waiting for a human: npm run --silent approvals -- approve ${approvalId} (would run ${plan.approval_action ?? 'noop'})`] });
     }
   }
-  if (action === 'noop' || action === 'monitor' || action === 'escalate') {
-    return result(context, action, 'no_action', { ...unchanged, reasons: [action === 'monitor' ? 'keep watching: nothing changes' : 'nothing to do'] });
-  }
-
-  let challengerVersion: number | null = null;
+  const progress = { challengerVersion: null as number | null };
   try {
-    if (action === 'rollback') {
-      const candidate = effects.rollbackCandidate();
-      if (championBefore === null || candidate === null) return result(context, action, 'blocked', { ...unchanged, reasons: ['no earlier Production version to roll back to'] });
-      const champion = effects.evaluate(championBefore, 'all');
-      const previous = effects.evaluate(candidate, 'all');
-      const gates = rollbackGates(previous, champion);
-      const evaluation = { holdout_rows: champion.rows, champion, challenger: null, previous };
-      if (!gates.every((check) => check.passed)) return result(context, action, 'blocked', { ...unchanged, gates, evaluation, reasons: ['the previous version is not better on current labels: champion kept'] });
-      const moved = effects.rollback();
-      return result(context, action, 'rolled_back', { champion_version_before: moved.from, champion_version_after: moved.to, gates, evaluation, reasons: [`v${moved.to} restored to Production, v${moved.from} archived`] });
-    }
-
-    const { holdoutRows, trainRows } = effects.holdoutSplit();
-    challengerVersion = effects.trainChallenger(trainRows);
-    const challenger = effects.evaluate(challengerVersion, holdoutRows);
-    const champion = championBefore === null ? null : effects.evaluate(championBefore, holdoutRows);
-    const gates = challengerGates(challenger, champion, policy);
-    const evaluation = { holdout_rows: holdoutRows.length, champion, challenger, previous: null };
-    const failedGates = gates.filter((check) => !check.passed);
-    if (failedGates.length > 0) {
-      return result(context, action, 'blocked', { ...unchanged, challenger_version: challengerVersion, gates, evaluation, reasons: failedGates.map((check) => `gate ${check.name} failed: ${check.detail}`) });
-    }
-    const stage = policy.release_policy.promote_stage;
-    effects.promote(challengerVersion, stage);
-    return result(context, action, 'promoted', {
-      champion_version_before: championBefore,
-      champion_version_after: stage === 'Production' ? challengerVersion : championBefore,
-      challenger_version: challengerVersion,
-      gates,
-      evaluation,
-      reasons: [`challenger v${challengerVersion} passed every gate and was promoted to ${stage}`],
-    });
+    return CARRY_OUT[action]({ context, effects, action, championBefore, unchanged, progress });
   } catch (error) {
-    return result(context, action, 'failed', { ...unchanged, challenger_version: challengerVersion, reasons: [`failed: ${errorMessage(error)}; champion untouched`] });
+    return result(context, action, 'failed', { ...unchanged, challenger_version: progress.challengerVersion, reasons: [`failed: ${errorMessage(error)}; champion untouched`] });
   }
 }

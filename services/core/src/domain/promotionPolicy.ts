@@ -1,17 +1,16 @@
-import { compileSchema, type SchemaProblem } from '../infrastructure/jsonSchema.ts';
+import type { SchemaProblem } from '../infrastructure/jsonSchema.ts';
 import { loadYamlWithSchema, parseYamlWithSchema } from '../infrastructure/yamlFile.ts';
 import policySchema from '../../../../policies/promotion.schema.json' with { type: 'json' };
-
-export type Action = 'noop' | 'monitor' | 'retrain_and_evaluate' | 'rollback' | 'escalate';
-export type Severity = 'none' | 'low' | 'medium' | 'high';
-export type StatTestChoice = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon' | 'psi';
+import type { StatTestName } from './stattests/statTestRegistry.ts';
+import type { Action, ColumnType, ModelChoice, PromotionTarget, RetrainData, SelectionMetric, Weekday } from './vocabularies.ts';
+import { compileContractSchema } from './vocabularySchema.ts';
 
 export interface ActionRule { action: Action; confidence?: number; if_approved?: Action }
 
 export interface ColumnDriftRule {
-  stattest?: StatTestChoice;
+  stattest?: StatTestName;
   threshold?: number;
-  type?: 'numerical' | 'categorical';
+  type?: ColumnType;
   exclude?: boolean;
 }
 
@@ -20,7 +19,7 @@ export interface BlackoutWindow {
   start: string;
   end: string;
   timezone: string;
-  weekdays?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+  weekdays?: Weekday[];
 }
 
 /** policies/promotion.yaml, as validated against policies/promotion.schema.json. */
@@ -31,7 +30,7 @@ export interface PromotionPolicy {
     drift_share: number;
     min_samples: number;
     severity_thresholds: { high: number; medium: number };
-    stattest?: StatTestChoice;
+    stattest?: StatTestName;
     stattest_threshold?: number;
     columns?: Record<string, ColumnDriftRule>;
     on_none: ActionRule;
@@ -50,15 +49,15 @@ export interface PromotionPolicy {
   data_quality_policy?: { max_missing_share?: number; max_unseen_category_share?: number; on_issue?: ActionRule };
   release_policy: {
     promote_if_quality_gates_pass: boolean;
-    promote_stage: 'Staging' | 'Production';
+    promote_stage: PromotionTarget;
     champion_challenger: { holdout_share: number; max_auc_drop_vs_champion: number; max_average_precision_drop_vs_champion: number };
   };
   autonomy: { min_confidence: number; require_approval_for: Action[] };
   guardrails: { cooldown_minutes: number; max_retrains_per_day: number; blackout_windows: BlackoutWindow[] };
-  retrain: { data: 'current' | 'reference_and_current'; model: 'lr' | 'rf' | 'auto'; seed: number; selection_metric: 'roc_auc' | 'average_precision'; min_labeled_rows: number };
+  retrain: { data: RetrainData; model: ModelChoice; seed: number; selection_metric: SelectionMetric; min_labeled_rows: number };
 }
 
-const validatePolicy = compileSchema<PromotionPolicy>(policySchema);
+const validatePolicy = compileContractSchema<PromotionPolicy>(policySchema);
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {

@@ -69,6 +69,13 @@ export function parseIntegerFlag(name: string, raw: string, options: { min?: num
   return value;
 }
 
+/** One of a fixed list of words, typed as that list's union. */
+export function parseChoiceFlag<T extends string>(name: string, raw: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  const listed = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}` : choices.join('');
+  throw new UserError(`--${name} must be ${listed}, got "${raw}"`);
+}
+
 export function parseListFlag(raw: string | undefined): string[] {
   if (raw === undefined) return [];
   return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);

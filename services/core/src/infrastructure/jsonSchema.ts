@@ -8,6 +8,14 @@ const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, useD
 const addFormats = addFormatsModule as unknown as (instance: Ajv, formats: string[]) => Ajv;
 addFormats(ajv, ['date-time', 'date', 'time']);
 
+/**
+ * Make a schema that others refer to by its $id known to every validator compiled
+ * afterwards (once; a second call with the same $id is ignored).
+ */
+export function addReferencedSchema(schema: { $id: string }): void {
+  if (ajv.getSchema(schema.$id) === undefined) ajv.addSchema(schema);
+}
+
 export interface SchemaProblem {
   /** JSON-pointer-like path split into keys, e.g. ['quality_gates', 'min_auc']. */
   pathKeys: (string | number)[];

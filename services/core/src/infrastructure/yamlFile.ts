@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { UserError, errorMessage } from './errors.ts';
+import { sha256Hex } from './fileHash.ts';
 import { formatPath, type SchemaProblem, type SchemaValidator } from './jsonSchema.ts';
 
 /**
@@ -32,23 +33,36 @@ export function parseYamlWithSchema<T>(text: string, source: string, validator: 
   return data as T;
 }
 
-function readTextFile(path: string): string {
+function readFileBytes(path: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
   }
+}
+
+function readTextFile(path: string): string {
+  return readFileBytes(path).toString('utf8');
 }
 
 export function loadYamlWithSchema<T>(path: string, validator: SchemaValidator<T>, check?: (data: T) => SchemaProblem | undefined): T {
   return parseYamlWithSchema(readTextFile(path), path, validator, check);
 }
 
-export function readJsonFile(path: string): unknown {
-  const text = readTextFile(path);
+export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${path}: invalid JSON: ${errorMessage(error)}`);
+    throw new UserError(`${source}: invalid JSON: ${errorMessage(error)}`);
   }
+}
+
+export function readJsonFile(path: string): unknown {
+  return parseJsonText(readTextFile(path), path);
+}
+
+/** A JSON file's value and the sha256 of the very bytes it was parsed from. */
+export function readJsonFileWithHash(path: string): { value: unknown; sha256: string } {
+  const bytes = readFileBytes(path);
+  return { value: parseJsonText(bytes.toString('utf8'), path), sha256: sha256Hex(bytes) };
 }

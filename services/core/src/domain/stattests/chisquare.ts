@@ -13,7 +13,7 @@ export function chiSquareSurvival(statistic: number, degreesOfFreedom: number): 
  * Evidently's chi-square test: current counts against reference counts scaled by
  * n_current / n_reference, over the union of values (scipy.stats.chisquare).
  */
-export const chiSquareStatTest: StatTest = {
+export const chiSquareStatTest: StatTest<'chisquare'> = {
   name: 'chisquare',
   displayName: 'chi-square p_value',
   columnTypes: ['numerical', 'categorical'],

@@ -1,11 +1,12 @@
 import { cleanNumbers, type CleanNumbers } from '../../infrastructure/csv/columnTable.ts';
 import { StringCodes } from '../../infrastructure/csv/stringCodes.ts';
 
-/**
+export type { ColumnType, ScoreKind } from '../vocabularies.ts';
+
+/*
  * A column of the reference and current tables, cleaned the way Evidently cleans it
  * (empty, NaN and infinite values dropped), in the form the tests need.
  */
-export type ColumnType = 'numerical' | 'categorical';
 
 export interface NumericalPair {
   type: 'numerical';

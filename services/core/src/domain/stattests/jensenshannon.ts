@@ -25,7 +25,7 @@ export function jensenShannonDistance(p: Float64Array, q: Float64Array): number 
   return Math.sqrt((left + right) / 2);
 }
 
-export const jensenShannonStatTest: StatTest = {
+export const jensenShannonStatTest: StatTest<'jensenshannon'> = {
   name: 'jensenshannon',
   displayName: 'Jensen-Shannon distance',
   columnTypes: ['numerical', 'categorical'],

@@ -40,15 +40,14 @@ export function ksPValue(reference: Float64Array, current: Float64Array): number
   return Math.min(1, Math.max(0, kolmogorovSurvival(Math.round(effectiveSize), d)));
 }
 
-export const ksStatTest: StatTest = {
+export const ksStatTest: StatTest<'ks', NumericalPair> = {
   name: 'ks',
   displayName: 'K-S p_value',
   columnTypes: ['numerical'],
   defaultThreshold: 0.05,
   scoreKind: 'p_value',
   run(pair, threshold) {
-    const numerical = pair as NumericalPair;
-    const pValue = ksPValue(numerical.reference, numerical.current);
+    const pValue = ksPValue(pair.reference, pair.current);
     return { score: pValue, drifted: pValue <= threshold };
   },
 };

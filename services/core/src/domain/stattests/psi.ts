@@ -2,7 +2,7 @@ import { binnedShares } from './binning.ts';
 import type { StatTest } from './statTest.ts';
 
 /** Evidently's population stability index over its bins, empty bins filled; drift when >= threshold. */
-export const psiStatTest: StatTest = {
+export const psiStatTest: StatTest<'psi'> = {
   name: 'psi',
   displayName: 'PSI',
   columnTypes: ['numerical', 'categorical'],

@@ -1,19 +1,20 @@
-import type { ColumnPair, ColumnType } from './columnPair.ts';
-
-export type StatTestName = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon' | 'psi';
+import type { ColumnPair, ScoreKind } from './columnPair.ts';
 
 export interface StatTestResult {
   score: number;
   drifted: boolean;
 }
 
-/** One statistical test, self-describing as Evidently's are. */
-export interface StatTest {
-  name: StatTestName;
+/**
+ * One statistical test, self-describing as Evidently's are: its name, the column types
+ * it accepts, its default threshold and what its score means. Generic over the pair it
+ * accepts, so a numerical-only test reads its sorted samples without a cast.
+ */
+export interface StatTest<Name extends string = string, Pair extends ColumnPair = ColumnPair> {
+  name: Name;
   displayName: string;
-  columnTypes: readonly ColumnType[];
+  columnTypes: readonly Pair['type'][];
   defaultThreshold: number;
-  /** What the score is: a p-value (drift when small) or a distance (drift when large). */
-  scoreKind: 'p_value' | 'distance';
-  run(pair: ColumnPair, threshold: number): StatTestResult;
+  scoreKind: ScoreKind;
+  run(pair: Pair, threshold: number): StatTestResult;
 }

@@ -1,19 +1,27 @@
 import { UserError } from '../../infrastructure/errors.ts';
 import { chiSquareStatTest } from './chisquare.ts';
-import { referenceRows, uniqueCount, type ColumnPair, type ColumnType } from './columnPair.ts';
+import type { ColumnType } from '../vocabularies.ts';
+import { referenceRows, uniqueCount, type ColumnPair } from './columnPair.ts';
 import { jensenShannonStatTest } from './jensenshannon.ts';
 import { ksStatTest } from './ks.ts';
 import { psiStatTest } from './psi.ts';
-import type { StatTest, StatTestName } from './statTest.ts';
+import type { StatTest, StatTestResult } from './statTest.ts';
 import { wassersteinStatTest } from './wasserstein.ts';
 import { zStatTest } from './ztest.ts';
 
-/** Adding a test: one module, one line here. */
-export const STAT_TESTS: readonly StatTest[] = [ksStatTest, chiSquareStatTest, zStatTest, wassersteinStatTest, jensenShannonStatTest, psiStatTest];
+/**
+ * Adding a test: one module, one line here. The names (and so the policy's and the
+ * summary's schemas, through the vocabulary schema) follow from this list.
+ */
+export const STAT_TESTS = [ksStatTest, chiSquareStatTest, zStatTest, wassersteinStatTest, jensenShannonStatTest, psiStatTest] as const;
 
-export const STAT_TEST_NAMES = STAT_TESTS.map((test) => test.name);
+export type StatTestName = (typeof STAT_TESTS)[number]['name'];
+/** Any registered test, whatever pair it accepts. */
+export type RegisteredStatTest = (typeof STAT_TESTS)[number];
 
-export function statTestByName(name: string): StatTest {
+export const STAT_TEST_NAMES: readonly StatTestName[] = STAT_TESTS.map((test) => test.name);
+
+export function statTestByName(name: string): RegisteredStatTest {
   const test = STAT_TESTS.find((candidate) => candidate.name === name);
   if (!test) throw new UserError(`unknown statistical test "${name}" (known: ${STAT_TEST_NAMES.join(', ')})`);
   return test;
@@ -39,10 +47,14 @@ export function defaultStatTestName(type: ColumnType, referenceRowCount: number,
   return 'jensenshannon';
 }
 
-export function defaultStatTest(pair: ColumnPair): StatTest {
+export function defaultStatTest(pair: ColumnPair): RegisteredStatTest {
   return statTestByName(defaultStatTestName(pair.type, referenceRows(pair), uniqueCount(pair)));
 }
 
-export function assertTestAccepts(test: StatTest, type: ColumnType, column: string): void {
-  if (!test.columnTypes.includes(type)) throw new UserError(`statistical test "${test.name}" does not apply to ${type} column "${column}"`);
+/** Run a test on a column, refusing a column type the test does not accept (Evidently's allowed_feature_types). */
+export function runStatTest(test: RegisteredStatTest, pair: ColumnPair, threshold: number, column: string): StatTestResult {
+  const accepted: readonly ColumnType[] = test.columnTypes;
+  if (!accepted.includes(pair.type)) throw new UserError(`statistical test "${test.name}" does not apply to ${pair.type} column "${column}"`);
+  // The check above is what makes the pair one the test accepts.
+  return (test as StatTest).run(pair, threshold);
 }

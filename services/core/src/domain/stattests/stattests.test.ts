@@ -8,7 +8,7 @@ import { jensenShannonStatTest } from './jensenshannon.ts';
 import { kolmogorovSurvival } from './kolmogorovDistribution.ts';
 import { ksPValue, ksStatistic } from './ks.ts';
 import { psiStatTest } from './psi.ts';
-import { defaultStatTest, defaultStatTestName } from './statTestRegistry.ts';
+import { defaultStatTest, defaultStatTestName, runStatTest } from './statTestRegistry.ts';
 import { wassersteinStatTest } from './wasserstein.ts';
 import { zStatTest } from './ztest.ts';
 
@@ -67,7 +67,7 @@ describe('z-test matches Evidently\'s two-proportion test', () => {
 
 describe('normed Wasserstein matches scipy.stats.wasserstein_distance / std', () => {
   for (const [index, testCase] of (fixtures.wasserstein as { reference: number[]; current: number[]; score: number }[]).entries()) {
-    it(`case ${index}`, () => expectClose(wassersteinStatTest.run(pairOf(testCase.reference, testCase.current), 0.1).score, testCase.score));
+    it(`case ${index}`, () => expectClose(wassersteinStatTest.run(numericalPair(testCase.reference, testCase.current), 0.1).score, testCase.score));
   }
 });
 
@@ -85,12 +85,12 @@ describe('thresholds decide the verdict the way Evidently does', () => {
   it('p-value tests: ks drifts at p <= threshold, chisquare and z at p < threshold', () => {
     const same = pairOf([1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7]);
     expect(defaultStatTest(same).name).toBe('ks');
-    expect(defaultStatTest(same).run(same, 1).drifted).toBe(true);
+    expect(runStatTest(defaultStatTest(same), same, 1, 'same').drifted).toBe(true);
     const categorical = pairOf(['a', 'b', 'c'], ['a', 'b', 'c']);
     expect(chiSquareStatTest.run(categorical, 1).drifted).toBe(false);
   });
   it('distances drift at score >= threshold', () => {
-    const shifted = pairOf([1, 2, 3], [2, 3, 4]);
+    const shifted = numericalPair([1, 2, 3], [2, 3, 4]);
     const { score } = wassersteinStatTest.run(shifted, 0.1);
     expect(wassersteinStatTest.run(shifted, score).drifted).toBe(true);
   });

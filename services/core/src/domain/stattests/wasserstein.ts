@@ -30,16 +30,15 @@ export function populationStd(values: Float64Array): number {
 }
 
 /** Evidently's normed Wasserstein: distance / max(std of reference, 0.001); drift when >= threshold. */
-export const wassersteinStatTest: StatTest = {
+export const wassersteinStatTest: StatTest<'wasserstein', NumericalPair> = {
   name: 'wasserstein',
   displayName: 'Wasserstein distance (normed)',
   columnTypes: ['numerical'],
   defaultThreshold: 0.1,
   scoreKind: 'distance',
   run(pair, threshold) {
-    const numerical = pair as NumericalPair;
-    const norm = Math.max(populationStd(numerical.reference), 0.001);
-    const score = wassersteinDistance(numerical.reference, numerical.current) / norm;
+    const norm = Math.max(populationStd(pair.reference), 0.001);
+    const score = wassersteinDistance(pair.reference, pair.current) / norm;
     return { score, drifted: score >= threshold };
   },
 };

@@ -7,7 +7,7 @@ import type { StatTest } from './statTest.ts';
  * one value in reference vs current, pooled variance, two-sided p = 2(1 - Phi(|z|)).
  * p = 1 when both sides hold the same single value.
  */
-export const zStatTest: StatTest = {
+export const zStatTest: StatTest<'z'> = {
   name: 'z',
   displayName: 'Z-test p_value',
   columnTypes: ['numerical', 'categorical'],

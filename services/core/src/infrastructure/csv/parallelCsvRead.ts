@@ -47,7 +47,19 @@ export function startCsvReadInWorker(request: ParallelReadRequest): WorkerRead {
     });
     worker.once('error', reject);
   });
+  // The caller awaits the result only after its own work; until then a failed read must not count as unhandled.
+  result.catch(() => undefined);
   return { result, terminate: () => { void worker.terminate(); } };
+}
+
+/** Work done while the worker reads: on any failure the worker is stopped, and the error passes on. */
+export async function whileReading<T>(inWorker: WorkerRead, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    inWorker.terminate();
+    throw error;
+  }
 }
 
 /** What the worker does, done on this thread. */

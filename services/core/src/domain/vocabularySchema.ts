@@ -1,0 +1,50 @@
+import { addReferencedSchema, compileSchema, type SchemaValidator } from '../infrastructure/jsonSchema.ts';
+import { STAT_TEST_NAMES } from './stattests/statTestRegistry.ts';
+import {
+  ACTIONS, APPROVAL_STATUSES, AUDIT_KINDS, COLUMN_TYPES, EVIDENCE_DIRECTIONS, GUARDRAIL_NAMES, INCIDENT_TYPES, MODEL_CHOICES, MODEL_KINDS,
+  MONITORING_STATUSES, PLAN_STATUSES, PROMOTION_TARGETS, REGISTRY_OPERATIONS, RELEASE_OUTCOMES, RETRAIN_DATA, SCORE_KINDS, SELECTION_METRICS,
+  SEVERITIES, STAGES, WEEKDAYS,
+} from './vocabularies.ts';
+
+export const VOCABULARY_SCHEMA_ID = 'https://driftwatch.local/schemas/vocabulary.schema.json';
+
+/**
+ * The vocabularies as one JSON Schema of definitions. The schema files refer to a word
+ * list as {"$ref": "vocabulary.schema.json#/$defs/action"}, so none of them spells a
+ * list out and none can fall behind the code.
+ */
+export const VOCABULARY_DEFINITIONS = {
+  action: ACTIONS,
+  severity: SEVERITIES,
+  incidentType: INCIDENT_TYPES,
+  releaseOutcome: RELEASE_OUTCOMES,
+  planStatus: PLAN_STATUSES,
+  guardrailName: GUARDRAIL_NAMES,
+  auditKind: AUDIT_KINDS,
+  approvalStatus: APPROVAL_STATUSES,
+  stage: STAGES,
+  promotionTarget: PROMOTION_TARGETS,
+  registryOperation: REGISTRY_OPERATIONS,
+  modelKind: MODEL_KINDS,
+  modelChoice: MODEL_CHOICES,
+  selectionMetric: SELECTION_METRICS,
+  retrainData: RETRAIN_DATA,
+  columnType: COLUMN_TYPES,
+  scoreKind: SCORE_KINDS,
+  monitoringStatus: MONITORING_STATUSES,
+  evidenceDirection: EVIDENCE_DIRECTIONS,
+  weekday: WEEKDAYS,
+  statTestName: STAT_TEST_NAMES,
+} as const satisfies Record<string, readonly string[]>;
+
+export const VOCABULARY_SCHEMA = {
+  $id: VOCABULARY_SCHEMA_ID,
+  title: 'DriftWatch vocabularies (generated from services/core/src/domain/vocabularies.ts and the drift test registry)',
+  $defs: Object.fromEntries(Object.entries(VOCABULARY_DEFINITIONS).map(([name, words]) => [name, { enum: [...words] }])),
+};
+
+/** Compile a schema of a file that crosses a stage boundary: its vocabulary references resolve to the lists above. */
+export function compileContractSchema<T>(schema: object): SchemaValidator<T> {
+  addReferencedSchema(VOCABULARY_SCHEMA);
+  return compileSchema<T>(schema);
+}

@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { loadPolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import type { ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
+import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
+import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
+import { inferredTypeIn, selectColumns } from './columnSelection.ts';
+import { driftSettings } from './datasetDrift.ts';
+import { columnHistogram, renderDriftReport } from './htmlReport.ts';
+import { analyseTables, featurePairs, fileIdentity, type MonitoringSummary, type ScoredSides } from './monitoringSummary.ts';
+import type { MonitorReadPlan } from './readPlan.ts';
+import { validateMonitoringSummary } from './reportsStore.ts';
+
+/** The drift section the monitor applies, and which policy file it came from (null: Evidently's defaults). */
+export interface MonitorPolicy {
+  drift: Pick<PromotionPolicy['drift_policy'], 'drift_share' | 'min_samples' | 'severity_thresholds' | 'stattest' | 'stattest_threshold' | 'columns'>;
+  identity: { path: string; sha256: string } | null;
+}
+
+/** Evidently's defaults, for users without a policy file. */
+const EVIDENTLY_DEFAULTS: MonitorPolicy['drift'] = {
+  drift_share: 0.5,
+  min_samples: 200,
+  severity_thresholds: { high: 0.5, medium: 0.2 },
+  columns: {},
+};
+
+/** The named policy, else the default policy file when there is one, else Evidently's defaults. */
+export function monitorPolicy(explicitPath: string | undefined): MonitorPolicy {
+  const path = explicitPath ?? (existsSync(DEFAULT_PATHS.policy) ? DEFAULT_PATHS.policy : undefined);
+  if (path === undefined) return { drift: EVIDENTLY_DEFAULTS, identity: null };
+  return { drift: loadPolicy(path).drift_policy, identity: { path, sha256: sha256OfFileSync(path) } };
+}
+
+export interface MonitorInput {
+  reference: DataTable;
+  current: DataTable;
+  /** The paths the summary records for each side (a request's own names, for /inspect). */
+  referencePath: string;
+  currentPath: string;
+  plan: MonitorReadPlan;
+  policy: MonitorPolicy;
+  numerical?: readonly string[];
+  categorical?: readonly string[];
+  exclude?: readonly string[];
+  target?: string;
+  /** A column holding a model score, present in both files. */
+  prediction?: string;
+  /** Score both tables with a registered model: "production" or a version. */
+  model?: string;
+  registryDirectory?: string;
+  runId: string;
+  now: Date;
+}
+
+async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined> {
+  const { reference, current, prediction, model } = input;
+  if (prediction && model) throw new UserError('give --prediction or --model, not both');
+  if (prediction) {
+    return { source: `column ${prediction}`, threshold: 0.5, modelVersion: null, referenceScores: reference.numerical(prediction).values, currentScores: current.numerical(prediction).values };
+  }
+  if (!model) return undefined;
+  // Loaded only when asked for: the model libraries cost a good part of a second at start-up.
+  const [{ ModelRegistry }, { loadRegisteredArtifact, scoreTable }] = await Promise.all([import('../../registry/src/index.ts'), import('../../training/src/index.ts')]);
+  const registry = ModelRegistry.open(input.registryDirectory ?? DEFAULT_PATHS.registry);
+  const version = registry.resolve(model);
+  const artifact = loadRegisteredArtifact(registry, version);
+  return {
+    source: `model v${version}`,
+    threshold: artifact.decision_threshold,
+    modelVersion: version,
+    referenceScores: scoreTable(artifact, reference).probabilities,
+    currentScores: scoreTable(artifact, current).probabilities,
+  };
+}
+
+/**
+ * The monitor from two tables to its outputs: the columns and their types, the scores
+ * (from a model or a column), every figure of the summary, and the HTML report. The
+ * command line, /inspect and the watcher all call this one function; where the tables
+ * come from, and where the outputs go, is theirs.
+ */
+export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; report: string }> {
+  const { reference, current, plan, policy, target, prediction } = input;
+  const columns = selectColumns({
+    referenceHeader: plan.columnsToRead,
+    currentHeader: current.header.filter((column) => plan.columnsToRead.includes(column) || !plan.referenceHeader.includes(column)),
+    referenceSource: input.referencePath,
+    currentSource: input.currentPath,
+    inferredType: inferredTypeIn(reference, current),
+    numerical: input.numerical ?? [],
+    categorical: input.categorical ?? [],
+    exclude: input.exclude ?? [],
+    defaultExcluded: plan.defaultExcluded,
+    target,
+    prediction,
+    policyColumns: policy.drift.columns ?? {},
+  });
+  if (target) {
+    reference.column(target);
+    current.column(target);
+  }
+  const scores = await scoresFrom(input);
+  const pairs = featurePairs(columns, reference, current);
+  const summary = analyseTables({
+    pairs,
+    reference,
+    current,
+    referenceIdentity: fileIdentity(input.referencePath, reference),
+    currentIdentity: fileIdentity(input.currentPath, current),
+    columns,
+    drift: driftSettings(policy.drift),
+    minSamples: policy.drift.min_samples,
+    target,
+    scores,
+    runId: input.runId,
+    now: input.now,
+    policy: policy.identity,
+  });
+  assertOwnOutput(validateMonitoringSummary, summary, 'monitoring summary');
+  const histograms = columns.features.map((feature) => columnHistogram(feature.name, pairs.get(feature.name) as ColumnPair));
+  return { summary, report: renderDriftReport(summary, histograms) };
+}
+
+/** The verdict in one line, for the command's output. */
+export function verdictLine(summary: MonitoringSummary): string {
+  const verdict = summary.status === 'insufficient_data'
+    ? `insufficient data (${summary.current.rows} < min_samples ${summary.min_samples})`
+    : `${summary.number_of_drifted_columns}/${summary.number_of_columns} columns drifted, dataset_drift=${summary.dataset_drift}, severity=${summary.severity}`;
+  return `${verdict}${summary.performance ? `, roc_auc ${summary.performance.reference.roc_auc?.toFixed(3)} -> ${summary.performance.current.roc_auc?.toFixed(3)}` : ''}`;
+}
