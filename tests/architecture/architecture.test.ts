@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/runScript.ts';
@@ -51,4 +52,14 @@ describe('each store owns its file names', () => {
       expect(holders).toHaveLength(1);
     });
   }
+});
+
+describe('nothing stops a process by name', () => {
+  // A test or script that kills by name would stop a user's own server of that name; tests hold their PIDs.
+  const byName = new RegExp(`\\b(${['pk', 'ill'].join('')}|${['kill', 'all'].join('')})\\b`);
+  it('no tracked script, Makefile or test stops a process by its name', () => {
+    const tracked = execFileSync('git', ['ls-files'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n')
+      .filter((path) => /(\.(ts|sh|js|mjs|py|yml|yaml)|Makefile|\/run)$/.test(path) && existsSync(join(REPO_ROOT, path)));
+    expect(tracked.filter((path) => byName.test(readFileSync(join(REPO_ROOT, path), 'utf8')))).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -226,6 +226,19 @@ describe('API: model changes and admin endpoints', () => {
       expect((await json<{ error: string }>(refused)).error).toMatch(/reference: must resolve inside the data directory/);
     }
     expect((await post(base, '/inspect', { reference: 'nope.csv', current: 'current.csv' })).status).toBe(404);
+  });
+
+  it('POST /inspect runs the pipeline `make monitor` runs: the same summary for the same files and policy', async () => {
+    const out = join(temp.path, 'inspect-cli');
+    const policy = join(REPO_ROOT, 'policies/promotion.yaml');
+    const cli = runScript('services/monitoring/src/cli.ts', ['--reference', join(dirs.data, 'reference.csv'), '--current', join(dirs.data, 'current.csv'), '--out', out, '--policy', policy]);
+    expect(cli.status, cli.stderr).toBe(0);
+    const fromCli = JSON.parse(readFileSync(join(out, 'monitoring_summary.json'), 'utf8')) as Record<string, unknown>;
+    const fromApi = await json<Record<string, unknown>>(await post(base, '/inspect', { reference: 'reference.csv', current: 'current.csv' }));
+    const comparable = ({ run_id: _runId, generated_at: _generatedAt, reference, current, ...rest }: Record<string, unknown>) =>
+      ({ ...rest, reference: { ...(reference as object), path: null }, current: { ...(current as object), path: null } });
+    expect(comparable(fromApi)).toEqual(comparable(fromCli));
+    expect(fromApi.policy).toEqual({ path: policy, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it('serves 503 when no model is in Production', async () => {
