@@ -1,8 +1,11 @@
-import { mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserError } from './errors.ts';
+import { errorMessage, UserError } from './errors.ts';
+import { sha256Hex } from './fileHash.ts';
 
-interface LockOwner { pid: number; since: string; purpose: string }
+/** What a lock file says: who holds it, since when, why, and the token that names this holding alone. */
+interface LockOwner { pid: number; since: string; purpose: string; token: string }
 
 function sleepSync(milliseconds: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
@@ -18,37 +21,91 @@ function isAlive(pid: number): boolean {
 }
 
 function readOwner(path: string): LockOwner | undefined {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const owner = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof owner.pid !== 'number') return undefined;
+    // A lock written before holdings had tokens is named by its content, which no other holding shares.
+    return { pid: owner.pid, since: String(owner.since), purpose: String(owner.purpose), token: owner.token ?? `content-${sha256Hex(text)}` };
   } catch {
     return undefined;
   }
 }
 
+function code(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
 /**
- * An exclusive lock file (O_EXCL create). A second holder waits up to `timeoutMs`,
- * then fails with who holds it; a lock left by a dead process (kill -9) is taken over.
+ * Create `path` holding `owner`, only if nothing is there: the content is written to a
+ * file of our own first and then hard-linked into place, so the lock appears whole or
+ * not at all (a reader never sees it empty) and two creators cannot both succeed.
+ */
+function createExclusive(path: string, owner: LockOwner): boolean {
+  const candidate = `${path}.${owner.token}.tmp`;
+  writeFileSync(candidate, JSON.stringify(owner));
+  try {
+    linkSync(candidate, path);
+    return true;
+  } catch (error) {
+    if (code(error) === 'EEXIST') return false;
+    throw new UserError(`cannot create lock ${path}: ${errorMessage(error)}`);
+  } finally {
+    try { unlinkSync(candidate); } catch { /* already gone */ }
+  }
+}
+
+/**
+ * Remove a lock whose holder died, if it is still that holder's lock. Exactly one waiter
+ * may act on a given dead holding: the right to remove it is itself a lock, named by the
+ * dead holding's token. Under it the lock is read again; it can only still carry the
+ * dead token (nobody else may remove it), or be gone or replaced, in which case nothing
+ * is removed. If a remover dies too, its own right is taken over the same way.
+ */
+function removeStaleLock(path: string, dead: LockOwner, depth = 0): void {
+  const right = `${path}.takeover-${dead.token}`;
+  const me: LockOwner = { pid: process.pid, since: new Date().toISOString(), purpose: `takeover of ${dead.token}`, token: randomUUID() };
+  if (!createExclusive(right, me)) {
+    const remover = readOwner(right);
+    if (remover && !isAlive(remover.pid) && depth < 8) removeStaleLock(right, remover, depth + 1);
+    return;
+  }
+  try {
+    if (readOwner(path)?.token === dead.token) unlinkSync(path);
+  } finally {
+    try { unlinkSync(right); } catch { /* already gone */ }
+  }
+}
+
+/**
+ * An exclusive lock file. A second holder waits up to `timeoutMs`, then fails naming the
+ * holder; a lock left by a dead process (kill -9) is taken over, by one waiter only.
+ * The returned release removes the lock only while it is still this holding's (its
+ * token), so it can never remove a lock another process holds.
  */
 export function acquireFileLock(path: string, options: { timeoutMs: number; purpose: string }): () => void {
   mkdirSync(dirname(path), { recursive: true });
   const deadline = Date.now() + options.timeoutMs;
+  const me: LockOwner = { pid: process.pid, since: new Date().toISOString(), purpose: options.purpose, token: randomUUID() };
   while (true) {
-    try {
-      const descriptor = openSync(path, 'wx');
-      writeSync(descriptor, JSON.stringify({ pid: process.pid, since: new Date().toISOString(), purpose: options.purpose } satisfies LockOwner));
-      closeSync(descriptor);
+    if (createExclusive(path, me)) {
       let released = false;
       return () => {
         if (released) return;
         released = true;
-        try { unlinkSync(path); } catch { /* already gone */ }
+        if (readOwner(path)?.token === me.token) {
+          try { unlinkSync(path); } catch { /* already gone */ }
+        }
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`cannot create lock ${path}: ${(error as Error).message}`);
     }
     const owner = readOwner(path);
     if (owner && owner.pid !== process.pid && !isAlive(owner.pid)) {
-      try { unlinkSync(path); } catch { /* another waiter took it over first */ }
+      removeStaleLock(path, owner);
       continue;
     }
     if (Date.now() >= deadline) {
