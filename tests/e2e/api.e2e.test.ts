@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -215,15 +215,21 @@ describe('API: model changes and admin endpoints', () => {
     expect((await post(base, '/action', { kind: 'delete-everything' }, { 'x-api-key': 'test-key' })).status).toBe(400);
   });
 
-  it('POST /inspect checks two data files, and refuses paths outside the data directory', async () => {
+  it('POST /inspect checks two data files, and refuses paths outside the data directory the same way whether they exist or not', async () => {
     const response = await post(base, '/inspect', { reference: 'reference.csv', current: 'current.csv' });
     expect(response.status).toBe(200);
     expect((await json<{ drift_by_columns: Record<string, { drift_detected: boolean }> }>(response)).drift_by_columns.transaction_amount?.drift_detected).toBe(true);
     writeFileSync(join(temp.path, 'secret.csv'), 'a\n1\n');
-    for (const escape of ['../secret.csv', '/etc/passwd', `${temp.path}/secret.csv`]) {
+    // A symlink inside the data directory leading out of it: an escape by the real path only.
+    symlinkSync(temp.path, join(dirs.data, 'outside'));
+    const escapes = [
+      '../secret.csv', '../no-such-file.csv', '/etc/passwd', '/etc/no-such-file', `${temp.path}/secret.csv`, `${temp.path}/no-such-file.csv`,
+      'outside/secret.csv', 'outside/no-such-file.csv', 'outside/no-such-dir/x.csv',
+    ];
+    for (const escape of escapes) {
       const refused = await post(base, '/inspect', { reference: escape, current: 'current.csv' });
       expect(refused.status, escape).toBe(400);
-      expect((await json<{ error: string }>(refused)).error).toMatch(/reference: must resolve inside the data directory/);
+      expect((await json<{ error: string }>(refused)).error, escape).toBe('reference: must resolve inside the data directory');
     }
     expect((await post(base, '/inspect', { reference: 'nope.csv', current: 'current.csv' })).status).toBe(404);
   });
