@@ -27,6 +27,12 @@ export function predictRoutes({ options, model, log, metrics }: ApiContext): Rou
       metrics.validationErrors.inc({ route: '/predict' });
       throw new HttpError(400, `transactions: must be an array of 1 to ${options.maxBatch} transactions`);
     }
+    // The wrapper is held to the row schema's rule: no key it does not know.
+    const unknownKey = isBatch ? Object.keys(body as object).find((key) => key !== 'transactions') : undefined;
+    if (unknownKey !== undefined) {
+      metrics.validationErrors.inc({ route: '/predict' });
+      throw new HttpError(400, `${unknownKey}: unknown key`);
+    }
     transactions.forEach((transaction, index) => {
       const problem = validateTransaction.problems(transaction)[0];
       if (problem) {
