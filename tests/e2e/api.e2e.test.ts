@@ -137,6 +137,18 @@ describe('API: the prediction log', () => {
     expect(readdirSync(join(temp.path, 'rotating')).length).toBeGreaterThan(1);
   });
 
+  it('make monitor-live reads a log whose newest file ends in a torn record (a crash mid-write, no restart yet)', () => {
+    const directory = join(temp.path, 'torn-predictions');
+    mkdirSync(directory, { recursive: true });
+    const logged = (id: string) => JSON.stringify({ request_id: id, time: '2026-11-23T10:00:00.000Z', model_version: 1, features: TRANSACTION, score: 0.5, label: 1 });
+    writeFileSync(join(directory, 'predictions-000001.jsonl'), `${logged('a')}\n${logged('b')}\n${logged('c').slice(0, 40)}`);
+    const out = join(temp.path, 'torn-live.csv');
+    const result = runScript('services/api/src/predictionsToCsvCli.ts', ['--predictions', directory, '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/2 logged predictions/);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+
   it('SIGTERM under load: a real server process writes every prediction it answered', async () => {
     const predictions = join(temp.path, 'sigterm');
     const { child, port } = await startServerProcess({ DRIFTWATCH_REGISTRY: dirs.registry, DRIFTWATCH_PREDICTIONS: predictions, DRIFTWATCH_REPORTS: dirs.reports, DRIFTWATCH_EVENTS: dirs.events });

@@ -10,6 +10,7 @@ afterEach(() => temp.cleanup());
 const record = (index: number, note = ''): PredictionRecord => ({
   request_id: `r${index}`, time: '2026-11-23T10:00:00.000Z', model_version: 1, features: { transaction_id: `t${index}`, note }, score: 0.25, label: 0,
 });
+const line = (index: number) => `${JSON.stringify(record(index))}\n`;
 
 describe('PredictionLog', () => {
   it('rotates between records: no file passes the size limit, none splits a record, order is kept', async () => {
@@ -67,5 +68,37 @@ describe('PredictionLog', () => {
     const log = new PredictionLog(join(temp.path, 'closed'), 1000);
     await log.close();
     expect(() => log.append(record(0))).toThrow(/closed/);
+  });
+});
+
+describe('readPredictionLog', () => {
+  it('skips a torn last record of the newest file (a crash mid-write, before any restart)', () => {
+    const directory = join(temp.path, 'read-torn');
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(join(directory, 'predictions-000001.jsonl'), `${line(0)}${line(1)}`);
+    writeFileSync(join(directory, 'predictions-000002.jsonl'), `${line(2)}{"request_id":"r3","ti`);
+    expect(readPredictionLog(directory).map((entry) => entry.request_id)).toEqual(['r0', 'r1', 'r2']);
+  });
+
+  it('a last line without its newline is incomplete even when it happens to parse', () => {
+    const directory = join(temp.path, 'read-unterminated');
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(join(directory, 'predictions-000001.jsonl'), `${line(0)}${line(1).trimEnd()}`);
+    expect(readPredictionLog(directory).map((entry) => entry.request_id)).toEqual(['r0']);
+  });
+
+  it('a corrupt complete line is still an error naming its file and line', () => {
+    const directory = join(temp.path, 'read-corrupt');
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(join(directory, 'predictions-000001.jsonl'), `${line(0)}{"request_id":"r1","ti\n${line(2)}`);
+    expect(() => readPredictionLog(directory)).toThrow(/predictions-000001\.jsonl: line 2: not valid JSON/);
+  });
+
+  it('a torn line at the end of an older file is an error: only the newest file can be mid-write', () => {
+    const directory = join(temp.path, 'read-older-torn');
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(join(directory, 'predictions-000001.jsonl'), `${line(0)}{"request_id":"r1","ti`);
+    writeFileSync(join(directory, 'predictions-000002.jsonl'), line(2));
+    expect(() => readPredictionLog(directory)).toThrow(/predictions-000001\.jsonl: line 2: not valid JSON/);
   });
 });

@@ -2,6 +2,7 @@ import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 
 /** One line of shared/predictions/predictions-NNNNNN.jsonl. */
 export interface PredictionRecord {
@@ -109,9 +110,29 @@ export class PredictionLog {
   }
 }
 
-/** Every logged record, oldest file first (for monitor-live and tests). */
+/**
+ * Every logged record, oldest file first (for monitor-live and tests). The newest file may
+ * end in a torn record (a crash mid-write, not yet cut by a restart): a last line without
+ * its newline there was never acknowledged and is skipped. Any other line that is not JSON
+ * is an error naming its file and line.
+ */
 export function readPredictionLog(directory: string): PredictionRecord[] {
   if (!existsSync(directory)) return [];
-  return readdirSync(directory).filter((name) => FILE_PATTERN.test(name)).sort()
-    .flatMap((name) => readFileSync(join(directory, name), 'utf8').split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as PredictionRecord));
+  const names = readdirSync(directory).filter((name) => FILE_PATTERN.test(name)).sort();
+  return names.flatMap((name, fileIndex) => {
+    const path = join(directory, name);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    // After a final newline split() leaves ''; anything else there is a line whose newline was never written.
+    if (fileIndex === names.length - 1) lines.pop();
+    const records: PredictionRecord[] = [];
+    lines.forEach((line, index) => {
+      if (line.length === 0) return;
+      try {
+        records.push(JSON.parse(line) as PredictionRecord);
+      } catch {
+        throw new UserError(`${path}: line ${index + 1}: not valid JSON`);
+      }
+    });
+    return records;
+  });
 }
