@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -125,16 +125,66 @@ describe('API: serving', () => {
 });
 
 describe('API: the prediction log', () => {
-  it('N concurrent accepted requests -> N records, across rotated files', async () => {
-    const local = createApiApp(options({ predictionsDirectory: join(temp.path, 'rotating'), maxLogFileBytes: 4096 }));
-    const { base: localBase, server: localServer } = await listen(local);
-    const responses = await Promise.all(Array.from({ length: 200 }, (_, index) => post(localBase, '/predict', { ...TRANSACTION, transaction_id: `t${index}` })));
-    expect(responses.every((response) => response.status === 200)).toBe(true);
-    await stop(local, localServer);
-    const records = readPredictionLog(join(temp.path, 'rotating'));
-    expect(records).toHaveLength(200);
-    expect(new Set(records.map((record) => record.features.transaction_id)).size).toBe(200);
-    expect(readdirSync(join(temp.path, 'rotating')).length).toBeGreaterThan(1);
+  for (const predictionLogMode of ['durable', 'async'] as const) {
+    it(`${predictionLogMode}: N concurrent accepted requests -> N records, across rotated files`, async () => {
+      const directory = join(temp.path, `rotating-${predictionLogMode}`);
+      const local = createApiApp(options({ predictionsDirectory: directory, maxLogFileBytes: 4096, predictionLogMode }));
+      const { base: localBase, server: localServer } = await listen(local);
+      const responses = await Promise.all(Array.from({ length: 200 }, (_, index) => post(localBase, '/predict', { ...TRANSACTION, transaction_id: `t${index}` })));
+      expect(responses.every((response) => response.status === 200)).toBe(true);
+      // Durable: every answered record is already in the file, before the server stops.
+      if (predictionLogMode === 'durable') expect(readPredictionLog(directory)).toHaveLength(200);
+      await stop(local, localServer);
+      const records = readPredictionLog(directory);
+      expect(records).toHaveLength(200);
+      expect(new Set(records.map((record) => record.features.transaction_id)).size).toBe(200);
+      expect(readdirSync(directory).length).toBeGreaterThan(1);
+    });
+  }
+
+  it('SIGKILL under load: every request that got a 200 is already in the log (durable, the default)', async () => {
+    const predictions = join(temp.path, 'sigkill');
+    const { child, port } = await startServerProcess({ DRIFTWATCH_REGISTRY: dirs.registry, DRIFTWATCH_PREDICTIONS: predictions, DRIFTWATCH_REPORTS: dirs.reports, DRIFTWATCH_EVENTS: dirs.events });
+    const exited = once(child, 'exit');
+    // SIGKILL (by the PID this test holds) lands while 32 clients are still sending.
+    const acknowledged: string[] = [];
+    const otherStatuses: number[] = [];
+    const clients = Array.from({ length: 32 }, async (_, client) => {
+      for (let sent = 0; ; sent += 1) {
+        const requestId = `kill-${client}-${sent}`;
+        try {
+          const response = await post(`http://127.0.0.1:${port}`, '/predict', TRANSACTION, { 'x-request-id': requestId });
+          // The status line is the acknowledgement: count it before reading the body.
+          if (response.status === 200) acknowledged.push(requestId);
+          else otherStatuses.push(response.status);
+          await response.arrayBuffer();
+        } catch {
+          return; // the server is gone
+        }
+        if (acknowledged.length >= 600 && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+    });
+    await Promise.all(clients);
+    const [, signal] = await exited;
+    expect(signal).toBe('SIGKILL');
+    expect(otherStatuses).toEqual([]);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(600);
+    const logged = new Set(readPredictionLog(predictions).map((record) => record.request_id));
+    expect(acknowledged.filter((requestId) => !logged.has(requestId))).toEqual([]);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a prediction whose log write fails is answered 500, not 200, and is not counted as logged', async () => {
+    const directory = join(temp.path, 'full-predictions');
+    mkdirSync(directory, { recursive: true });
+    // Writes to /dev/full fail with ENOSPC: a full disk, without filling one.
+    symlinkSync('/dev/full', join(directory, 'predictions-000001.jsonl'));
+    const full = createApiApp(options({ predictionsDirectory: directory }));
+    const { base: fullBase, server: fullServer } = await listen(full);
+    const response = await post(fullBase, '/predict', TRANSACTION);
+    expect(response.status).toBe(500);
+    expect((await json<{ error: string }>(response)).error).toBe('internal error');
+    expect(full.log.written).toBe(0);
+    await stop(full, fullServer);
   });
 
   it('make monitor-live reads a log whose newest file ends in a torn record (a crash mid-write, no restart yet)', () => {
@@ -149,37 +199,39 @@ describe('API: the prediction log', () => {
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
   });
 
-  it('SIGTERM under load: a real server process writes every prediction it answered', async () => {
-    const predictions = join(temp.path, 'sigterm');
-    const { child, port } = await startServerProcess({ DRIFTWATCH_REGISTRY: dirs.registry, DRIFTWATCH_PREDICTIONS: predictions, DRIFTWATCH_REPORTS: dirs.reports, DRIFTWATCH_EVENTS: dirs.events });
-    const exited = once(child, 'exit');
-    // SIGTERM lands while 20 clients are still sending: every 200 they saw must be in the log.
-    let answered = 0;
-    let refused = 0;
-    const otherStatuses: number[] = [];
-    const clients = Array.from({ length: 20 }, async () => {
-      for (;;) {
-        let response: Response;
-        try {
-          response = await post(`http://127.0.0.1:${port}`, '/predict', TRANSACTION);
-          await response.arrayBuffer();
-        } catch {
-          refused += 1; // the server has stopped accepting
-          return;
+  for (const mode of ['durable', 'async'] as const) {
+    it(`${mode}: SIGTERM under load: a real server process writes every prediction it answered`, async () => {
+      const predictions = join(temp.path, `sigterm-${mode}`);
+      const { child, port } = await startServerProcess({ DRIFTWATCH_REGISTRY: dirs.registry, DRIFTWATCH_PREDICTIONS: predictions, DRIFTWATCH_REPORTS: dirs.reports, DRIFTWATCH_EVENTS: dirs.events, DRIFTWATCH_PREDICTION_LOG: mode });
+      const exited = once(child, 'exit');
+      // SIGTERM lands while 20 clients are still sending: every 200 they saw must be in the log.
+      let answered = 0;
+      let refused = 0;
+      const otherStatuses: number[] = [];
+      const clients = Array.from({ length: 20 }, async () => {
+        for (;;) {
+          let response: Response;
+          try {
+            response = await post(`http://127.0.0.1:${port}`, '/predict', TRANSACTION);
+            await response.arrayBuffer();
+          } catch {
+            refused += 1; // the server has stopped accepting
+            return;
+          }
+          if (response.status !== 200) otherStatuses.push(response.status);
+          answered += 1;
+          if (answered === 150) child.kill('SIGTERM');
         }
-        if (response.status !== 200) otherStatuses.push(response.status);
-        answered += 1;
-        if (answered === 150) child.kill('SIGTERM');
-      }
+      });
+      await Promise.all(clients);
+      expect(otherStatuses).toEqual([]);
+      const [code] = await exited;
+      expect(code).toBe(0);
+      expect(answered).toBeGreaterThanOrEqual(150);
+      expect(refused).toBe(20);
+      expect(readPredictionLog(predictions)).toHaveLength(answered);
     });
-    await Promise.all(clients);
-    expect(otherStatuses).toEqual([]);
-    const [code] = await exited;
-    expect(code).toBe(0);
-    expect(answered).toBeGreaterThanOrEqual(150);
-    expect(refused).toBe(20);
-    expect(readPredictionLog(predictions)).toHaveLength(answered);
-  });
+  }
 
   it('a real server whose registry is corrupt still starts, says why, and answers no_model', async () => {
     const registry = join(temp.path, 'corrupt-registry');

@@ -32,7 +32,7 @@ export function createApiApp(options: ApiOptions): ApiApp {
   const model = new ModelHolder(options.registryDirectory);
   model.loadAtStart();
   model.watch(options.reloadIntervalMs);
-  const log = new PredictionLog(options.predictionsDirectory, options.maxLogFileBytes);
+  const log = new PredictionLog(options.predictionsDirectory, options.maxLogFileBytes, options.predictionLogMode ?? 'durable');
   const metrics = createApiMetrics({ reportsDirectory: options.reportsDirectory, eventsDirectory: options.eventsDirectory, modelVersion: () => model.version() });
   const context: ApiContext = { options, model, log, metrics, startedAt: Date.now() };
 

@@ -1,8 +1,7 @@
-import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
-import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { errorMessage, UserError } from '../../core/src/infrastructure/errors.ts';
 
 /** One line of shared/predictions/predictions-NNNNNN.jsonl. */
 export interface PredictionRecord {
@@ -21,92 +20,190 @@ function fileName(index: number): string {
 }
 
 /**
- * An append-only prediction log off the response path: records queue in memory and one
- * writer appends them in order (a batch per write), rotating to a new file past
- * `maxFileBytes`. close() drains the queue, so every accepted request is written.
+ * When a prediction counts as logged. `durable` (the default): append() resolves once the
+ * write() holding the record has completed, so a 200 sent after it survives a SIGKILL (not
+ * a power cut: no fsync). `async`: append() resolves at once and the record is written
+ * after the response, as fast as the log goes but lost if the process is killed first.
+ */
+export const PREDICTION_LOG_MODES = ['durable', 'async'] as const;
+export type PredictionLogMode = (typeof PREDICTION_LOG_MODES)[number];
+
+/** The records of one append() call, acknowledged together once all are written. */
+interface Ticket {
+  pending: number;
+  failed: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+interface QueuedLine {
+  text: string;
+  bytes: number;
+  ticket: Ticket | undefined;
+}
+
+/**
+ * An append-only prediction log with group commit. append() queues records; the first
+ * append after a write schedules the next one with setImmediate, which runs once the event
+ * loop has handled the I/O at hand, so every request parsed meanwhile shares one write()
+ * (split only where the file rotates past `maxFileBytes`, between records). The write is
+ * synchronous: a few KB into the page cache cost less than a trip through libuv's thread
+ * pool, which on a busy 2-core machine waits for a core while the answers wait for it. In
+ * durable mode each append's promise settles after the write holding its records: resolved,
+ * or rejected if that write failed (and none of its records count as written).
  */
 export class PredictionLog {
-  private queue: string[] = [];
-  private writing: Promise<void> | undefined;
-  private fileIndex = 0;
-  private fileBytes = 0;
-  private ready: Promise<void>;
+  private queue: QueuedLine[] = [];
+  private scheduled = false;
+  private fileIndex: number;
+  private fileBytes: number;
+  /** Kept open between writes: open/close per write costs more than the write under load. */
+  private fd: number | undefined;
+  /** Set when a write failed: the file may end in part of it, which is cut before the next write. */
+  private damaged = false;
   private closed = false;
-  /** Kept open between batches: open/close per write costs more than the write under load. */
-  private handle: FileHandle | undefined;
+  /** Records written (a record of a failed write is not). */
   written = 0;
+  /** write() calls made, successful or not: records / writes is the group size. */
+  writes = 0;
 
-  constructor(private readonly directory: string, private readonly maxFileBytes: number) {
-    this.ready = this.open();
-  }
-
-  private async open(): Promise<void> {
-    await mkdir(this.directory, { recursive: true });
-    const indices = (await readdir(this.directory)).map((name) => FILE_PATTERN.exec(name)).filter((match) => match !== null).map((match) => Number(match[1]));
+  constructor(private readonly directory: string, private readonly maxFileBytes: number, readonly mode: PredictionLogMode = 'durable') {
+    mkdirSync(directory, { recursive: true });
+    const indices = readdirSync(directory).map((name) => FILE_PATTERN.exec(name)).filter((match) => match !== null).map((match) => Number(match[1]));
     this.fileIndex = indices.length > 0 ? Math.max(...indices) : 1;
     // A server killed mid-write leaves a torn last record: cut it, or the next record would run into it.
-    this.fileBytes = cutTornTail(join(this.directory, fileName(this.fileIndex)));
+    this.fileBytes = cutTornTail(this.path());
   }
 
-  append(record: PredictionRecord): void {
+  private path(): string {
+    return join(this.directory, fileName(this.fileIndex));
+  }
+
+  /**
+   * Queue records to be written together with everyone else's. Durable: resolves once they
+   * are written, rejects if their write failed. Async: resolves now; a failed write is
+   * reported on stderr.
+   */
+  append(...records: PredictionRecord[]): Promise<void> {
     if (this.closed) throw new Error('prediction log is closed');
-    this.queue.push(`${JSON.stringify(record)}\n`);
-    this.writing ??= this.drain();
+    let acknowledged = Promise.resolve();
+    let ticket: Ticket | undefined;
+    if (this.mode === 'durable' && records.length > 0) {
+      const pending = records.length;
+      acknowledged = new Promise<void>((resolve, reject) => { ticket = { pending, failed: false, resolve, reject }; });
+    }
+    for (const record of records) {
+      const text = `${JSON.stringify(record)}\n`;
+      this.queue.push({ text, bytes: Buffer.byteLength(text), ticket });
+    }
+    if (!this.scheduled && this.queue.length > 0) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.drain();
+      });
+    }
+    return acknowledged;
   }
 
-  private async drain(): Promise<void> {
-    await this.ready;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
-        let chunk = '';
-        let chunkBytes = 0;
-        for (const line of batch) {
-          const lineBytes = Buffer.byteLength(line);
-          // Rotate between records, never inside one; a record alone over the limit gets its own file.
-          const pendingBytes = this.fileBytes + chunkBytes;
-          if (pendingBytes > 0 && pendingBytes + lineBytes > this.maxFileBytes) {
-            await this.write(chunk);
-            chunk = '';
-            chunkBytes = 0;
-            await this.handle?.close();
-            this.handle = undefined;
-            this.fileIndex += 1;
-            this.fileBytes = 0;
-          }
-          chunk += line;
-          chunkBytes += lineBytes;
-        }
-        await this.write(chunk);
-        this.written += batch.length;
+  /** Write everything queued, one write per file it lands in. */
+  private drain(): void {
+    const batch = this.queue;
+    this.queue = [];
+    let start = 0;
+    let chunkBytes = 0;
+    for (let index = 0; index < batch.length; index += 1) {
+      const lineBytes = (batch[index] as QueuedLine).bytes;
+      // Rotate between records, never inside one; a record alone over the limit gets its own file.
+      const pendingBytes = this.fileBytes + chunkBytes;
+      if (pendingBytes > 0 && pendingBytes + lineBytes > this.maxFileBytes) {
+        this.commit(batch.slice(start, index));
+        this.rotate();
+        start = index;
+        chunkBytes = 0;
       }
-    } finally {
-      this.writing = undefined;
+      chunkBytes += lineBytes;
+    }
+    this.commit(batch.slice(start));
+  }
+
+  /** One write of these lines, then settle their tickets; a failure is theirs alone, never the log's. */
+  private commit(lines: QueuedLine[]): void {
+    if (lines.length === 0) return;
+    try {
+      this.write(Buffer.from(lines.map((line) => line.text).join('')));
+    } catch (error) {
+      for (const line of lines) {
+        if (line.ticket && !line.ticket.failed) line.ticket.reject(error);
+        if (line.ticket) line.ticket.failed = true;
+      }
+      if (this.mode === 'async') process.stderr.write(`prediction log: ${lines.length} records lost: ${errorMessage(error)}\n`);
+      return;
+    }
+    this.written += lines.length;
+    for (const line of lines) {
+      const ticket = line.ticket;
+      if (ticket && !ticket.failed && --ticket.pending === 0) ticket.resolve();
     }
   }
 
-  private async write(chunk: string): Promise<void> {
-    if (chunk.length === 0) return;
-    this.handle ??= await open(join(this.directory, fileName(this.fileIndex)), 'a');
-    const bytes = Buffer.from(chunk);
-    await this.handle.write(bytes);
+  private write(bytes: Buffer): void {
+    this.writes += 1;
+    if (this.damaged) this.repair();
+    this.fd ??= openSync(this.path(), 'a');
+    try {
+      // A write may take part of the buffer (a disk filling up): go on until all of it is written or it fails.
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(this.fd, bytes, offset);
+    } catch (error) {
+      this.damaged = true;
+      this.closeFile();
+      throw error;
+    }
     this.fileBytes += bytes.length;
   }
 
-  /** Resolves when everything appended so far is on disk. */
-  async flush(): Promise<void> {
-    while (this.writing || this.queue.length > 0) {
-      this.writing ??= this.drain();
-      await this.writing;
+  /** After a failed write: drop what part of it reached the file, so the next record starts a whole line. */
+  private repair(): void {
+    const path = this.path();
+    if (existsSync(path) && statSync(path).isFile() && statSync(path).size > this.fileBytes) truncateSync(path, this.fileBytes);
+    this.fileBytes = cutTornTail(path);
+    this.damaged = false;
+  }
+
+  private rotate(): void {
+    this.closeFile();
+    // A file left behind must end in a whole record: only the newest may be mid-write.
+    if (this.damaged) {
+      try {
+        this.repair();
+      } catch (error) {
+        process.stderr.write(`prediction log: cannot cut a failed write from ${this.path()}: ${errorMessage(error)}\n`);
+      }
     }
+    this.damaged = false;
+    this.fileIndex += 1;
+    this.fileBytes = 0;
+  }
+
+  private closeFile(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Closing is best effort: what was written is written.
+    }
+    this.fd = undefined;
+  }
+
+  /** Resolves once everything appended so far has been written (or has failed). */
+  async flush(): Promise<void> {
+    this.drain();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.flush();
-    await this.handle?.close();
-    this.handle = undefined;
+    this.drain();
+    this.closeFile();
   }
 }
 

@@ -2,12 +2,19 @@ import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { parseIntegerFlag } from '../../core/src/infrastructure/cliArgs.ts';
 import { errorMessage } from '../../core/src/infrastructure/errors.ts';
 import { createApiApp } from './app.ts';
+import { PREDICTION_LOG_MODES, type PredictionLogMode } from './predictionLog.ts';
 
-/** make serve: PORT and DRIFTWATCH_API_KEY from the environment; loopback unless HOST says otherwise. */
+/**
+ * make serve: PORT and DRIFTWATCH_API_KEY from the environment; loopback unless HOST says
+ * otherwise; DRIFTWATCH_PREDICTION_LOG=durable (default: a 200 once its record is written)
+ * or async (respond first, write after).
+ */
 function main(): void {
   let port: number;
+  let predictionLogMode: PredictionLogMode;
   try {
     port = parseIntegerFlag('PORT', process.env.PORT ?? '8000', { min: 0 });
+    predictionLogMode = parsePredictionLogMode(process.env.DRIFTWATCH_PREDICTION_LOG || 'durable');
   } catch (error) {
     process.stderr.write(`serve: error: ${errorMessage(error)}\n`);
     process.exitCode = 2;
@@ -25,12 +32,13 @@ function main(): void {
     apiKey: process.env.DRIFTWATCH_API_KEY || undefined,
     maxBatch: 1000,
     maxLogFileBytes: 64 * 1024 * 1024,
+    predictionLogMode,
     reloadIntervalMs: 5000,
   });
   const server = api.app.listen(port, host, () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    process.stderr.write(`serve: listening on http://${host}:${actualPort} (model v${api.servedVersion() ?? '-'}, admin endpoints ${process.env.DRIFTWATCH_API_KEY ? 'on' : 'off: set DRIFTWATCH_API_KEY'})\n`);
+    process.stderr.write(`serve: listening on http://${host}:${actualPort} (model v${api.servedVersion() ?? '-'}, prediction log ${predictionLogMode}, admin endpoints ${process.env.DRIFTWATCH_API_KEY ? 'on' : 'off: set DRIFTWATCH_API_KEY'})\n`);
   });
   server.on('error', (error) => {
     process.stderr.write(`serve: error: cannot listen on ${host}:${port}: ${error.message}\n`);
@@ -44,7 +52,7 @@ function main(): void {
     // Stop accepting, let requests in flight finish, then write every logged prediction.
     server.close(() => {
       void api.close().then(() => {
-        process.stderr.write(`serve: ${api.log.written} predictions written; bye\n`);
+        process.stderr.write(`serve: ${api.log.written} predictions written in ${api.log.writes} writes; bye\n`);
         process.exit(0);
       });
     });
@@ -52,6 +60,12 @@ function main(): void {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function parsePredictionLogMode(value: string): PredictionLogMode {
+  const mode = PREDICTION_LOG_MODES.find((known) => known === value);
+  if (mode === undefined) throw new Error(`DRIFTWATCH_PREDICTION_LOG: must be ${PREDICTION_LOG_MODES.join(' or ')}, not "${value}"`);
+  return mode;
 }
 
 main();

@@ -1,6 +1,6 @@
 import type { ApiMetrics } from '../apiMetrics.ts';
 import type { ModelHolder } from '../modelHolder.ts';
-import type { PredictionLog } from '../predictionLog.ts';
+import type { PredictionLog, PredictionLogMode } from '../predictionLog.ts';
 
 export interface ApiOptions {
   registryDirectory: string;
@@ -13,6 +13,8 @@ export interface ApiOptions {
   apiKey: string | undefined;
   maxBatch: number;
   maxLogFileBytes: number;
+  /** When a 200 from /predict is sent: after its log record is written (durable, the default) or before (async). */
+  predictionLogMode?: PredictionLogMode;
   /** How often to look for a new Production version (0: only on POST /reload). */
   reloadIntervalMs: number;
 }

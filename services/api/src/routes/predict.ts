@@ -1,18 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import { Counter } from 'prom-client';
 import { compileSchema, formatPath } from '../../../core/src/infrastructure/jsonSchema.ts';
 import { recordRowSource } from '../../../training/src/index.ts';
 import transactionSchema from '../../schema/transaction.schema.json' with { type: 'json' };
 import { HttpError, isPlainObject } from '../httpErrors.ts';
+import type { PredictionRecord } from '../predictionLog.ts';
 import type { ApiContext } from './apiContext.ts';
 
 type Transaction = Record<string, unknown>;
 const validateTransaction = compileSchema<Transaction>(transactionSchema);
 
-/** POST /predict: one transaction, or {"transactions": [...]}; every answered prediction is logged. */
+/**
+ * POST /predict: one transaction, or {"transactions": [...]}; every answered prediction is
+ * logged. In the durable log mode the answer waits for the write holding its records (shared
+ * with concurrent requests), and a failed write is a 500.
+ */
 export function predictRoutes({ options, model, log, metrics }: ApiContext): Router {
   const router = Router();
-  router.post('/predict', (request: Request, response: Response) => {
+  // A durable answer waits for its write: a client may hang up meanwhile (a load generator at its deadline).
+  const unanswered = new Counter({ name: 'driftwatch_predictions_unanswered_total', help: 'Predictions written to the log whose client had hung up before the answer could be sent', registers: [metrics.registry] });
+  router.post('/predict', async (request: Request, response: Response) => {
     const requestId = /^[\w.-]{1,64}$/.test(request.get('x-request-id') ?? '') ? (request.get('x-request-id') as string) : randomUUID();
     const body: unknown = request.body;
     // body-parser leaves the body undefined for another content type and turns an empty one into {}.
@@ -48,13 +56,20 @@ export function predictRoutes({ options, model, log, metrics }: ApiContext): Rou
     for (const [feature, count] of Object.entries(scored.unseen_categories)) if (count > 0) metrics.unseenCategories.inc({ feature }, count);
     const threshold = served.predictor.artifact.decision_threshold;
     const time = new Date().toISOString();
-    const predictions = scored.probabilities.map((probability, index) => {
-      const label: 0 | 1 = probability >= threshold ? 1 : 0;
-      const id = transactions.length === 1 ? requestId : `${requestId}-${index}`;
+    const records: PredictionRecord[] = scored.probabilities.map((probability, index) => ({
+      request_id: transactions.length === 1 ? requestId : `${requestId}-${index}`,
+      time, model_version: served.version, features: transactions[index] as Transaction, score: probability, label: probability >= threshold ? 1 : 0,
+    }));
+    await log.append(...records);
+    if (request.socket.destroyed) {
+      unanswered.inc(records.length);
+      return;
+    }
+    // Counted once logged: a prediction whose write failed was answered 500, not served.
+    const predictions = records.map(({ request_id, score, label }) => {
       metrics.predictions.inc({ model_version: String(served.version), label: String(label) });
-      metrics.scores.observe({ model_version: String(served.version) }, probability);
-      log.append({ request_id: id, time, model_version: served.version, features: transactions[index] as Transaction, score: probability, label });
-      return { request_id: id, probability, label, threshold, model_version: served.version };
+      metrics.scores.observe({ model_version: String(served.version) }, score);
+      return { request_id, probability: score, label, threshold, model_version: served.version };
     });
     response.setHeader('x-request-id', requestId);
     response.json(isBatch ? { request_id: requestId, model_version: served.version, predictions } : predictions[0]);
