@@ -1,22 +1,69 @@
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode, isScalar, visit, type Document } from 'yaml';
 import { UserError, errorMessage } from './errors.ts';
 import { sha256Hex } from './fileHash.ts';
 import { formatPath, type SchemaProblem, type SchemaValidator } from './jsonSchema.ts';
+
+/**
+ * Far above any policy or scenario a person writes, and low enough that a hostile or
+ * generated file is refused before parsing costs seconds and hundreds of MB.
+ */
+export const MAX_YAML_BYTES = 1024 * 1024;
+
+function refuseOversized(source: string, bytes: number): void {
+  if (bytes > MAX_YAML_BYTES) throw new UserError(`${source}: ${bytes} bytes, over the 1 MiB a YAML file may have`);
+}
+
+/**
+ * Where the earliest key that repeats an earlier key of its mapping starts, if any. The
+ * yaml library's own check (uniqueKeys) compares each key with every earlier one, which
+ * took minutes on a policy with a few hundred thousand column keys; a Set per mapping is
+ * linear. Keys are equal as the library compares them: scalars by value, nothing else.
+ */
+function firstDuplicateKeyOffset(document: Document): number | undefined {
+  let first: number | undefined;
+  visit(document, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key)) continue;
+        if (seen.has(key.value)) {
+          const offset = key.range?.[0];
+          if (offset !== undefined && (first === undefined || offset < first)) first = offset;
+          break;
+        }
+        seen.add(key.value);
+      }
+    },
+  });
+  return first;
+}
 
 /**
  * Load a YAML file and validate it; any error names the file, the YAML path and the
  * line, because a user edits these files by hand.
  */
 export function parseYamlWithSchema<T>(text: string, source: string, validator: SchemaValidator<T>, check?: (data: T) => SchemaProblem | undefined): T {
+  refuseOversized(source, Buffer.byteLength(text, 'utf8'));
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const syntaxError = document.errors[0];
-  if (syntaxError) {
-    const line = lineCounter.linePos(syntaxError.pos[0]).line;
-    throw new UserError(`${source}${line ? `:${line}` : ''}: invalid YAML: ${syntaxError.message.split('\n')[0]}`);
+  const duplicateOffset = firstDuplicateKeyOffset(document);
+  // Whichever comes first in the file, as when the library found both in one pass.
+  const [offset, message] = duplicateOffset !== undefined && (syntaxError === undefined || duplicateOffset < syntaxError.pos[0])
+    ? [duplicateOffset, 'Map keys must be unique']
+    : [syntaxError?.pos[0], syntaxError?.message.split('\n')[0]];
+  if (offset !== undefined) {
+    const line = lineCounter.linePos(offset).line;
+    throw new UserError(`${source}${line ? `:${line}` : ''}: invalid YAML: ${message}`);
   }
-  const data: unknown = document.toJS();
+  let data: unknown;
+  try {
+    data = document.toJS();
+  } catch (error) {
+    // The library refuses to expand an alias bomb ("Excessive alias count") here, not while parsing.
+    throw new UserError(`${source}: invalid YAML: ${errorMessage(error).split('\n')[0]}`);
+  }
   const problem = validator.problems(data)[0] ?? check?.(data as T);
   if (problem) {
     let keys = problem.pathKeys;
@@ -45,7 +92,17 @@ function readTextFile(path: string): string {
   return readFileBytes(path).toString('utf8');
 }
 
+/** The size on disk, checked before reading, so a huge file is never read in whole. */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (error) {
+    throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
+  }
+}
+
 export function loadYamlWithSchema<T>(path: string, validator: SchemaValidator<T>, check?: (data: T) => SchemaProblem | undefined): T {
+  refuseOversized(path, fileSize(path));
   return parseYamlWithSchema(readTextFile(path), path, validator, check);
 }
 
