@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
-import { writeJsonAtomic, writeStreamAtomic } from '../../services/core/src/infrastructure/atomicWrite.ts';
+import { checkWritableFile, writeJsonAtomic, writeStreamAtomic } from '../../services/core/src/infrastructure/atomicWrite.ts';
 import { formatCsvLine } from '../../services/core/src/infrastructure/csv/csvFormat.ts';
 import { transactionCsvLine } from './transactionCsvLine.ts';
 import { FRAUD_COLUMNS, type Transaction } from '../../services/core/src/domain/fraudDataset.ts';
@@ -40,7 +40,11 @@ export async function generateDataset(config: ScenarioConfig, options: { rows: n
   const nextTransaction = createTransactionSampler(config, rng);
   const hash = createHash('sha256');
   let fraudCount = 0;
+  const metaPath = metaPathFor(options.outPath);
   await writeStreamAtomic(options.outPath, async (out) => {
+    // The CSV is committed before its .meta.json is written: refuse an unwritable meta
+    // path before any row, so a failed run never leaves a CSV without its description.
+    checkWritableFile(metaPath);
     const header = formatCsvLine(FRAUD_COLUMNS);
     hash.update(header);
     await out.write(header);
@@ -70,6 +74,6 @@ export async function generateDataset(config: ScenarioConfig, options: { rows: n
     config_sha256: sha256Hex(canonicalJson(config)),
     config,
   };
-  writeJsonAtomic(metaPathFor(options.outPath), meta);
+  writeJsonAtomic(metaPath, meta);
   return meta;
 }

@@ -1,28 +1,101 @@
-import { createWriteStream, promises as fs, renameSync, writeFileSync, mkdirSync, unlinkSync, type WriteStream } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { closeSync, createWriteStream, mkdirSync, openSync, promises as fs, renameSync, statSync, unlinkSync, writeFileSync, type WriteStream } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
 import { UserError, errorMessage } from './errors.ts';
 
 function temporaryNameFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
 }
 
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
+/** What is at `path`; below a missing directory or a file there is nothing. */
+function entryKind(path: string): 'directory' | 'other' | 'none' {
+  try {
+    return statSync(path).isDirectory() ? 'directory' : 'other';
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'none';
+    throw error;
+  }
+}
+
+/**
+ * mkdir -p, one level at a time. Node's own recursive mkdir retries forever where a
+ * parent exists but cannot hold children (under /proc: ENOENT for the child, EEXIST for
+ * the parent, again and again), so a typo in --out would hang the command.
+ */
+function createMissingDirectories(directory: string): void {
+  const missing: string[] = [];
+  let kind = entryKind(directory);
+  while (kind === 'none' && dirname(directory) !== directory) {
+    missing.push(directory);
+    directory = dirname(directory);
+    kind = entryKind(directory);
+  }
+  if (kind === 'other') throw new Error(`${directory} is not a directory`);
+  for (const level of missing.reverse()) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      // Made by another process meanwhile is fine; anything else stops here, at once.
+      if (errorCode(error) !== 'EEXIST' || entryKind(level) !== 'directory') throw error;
+    }
+  }
+}
+
 function ensureParentDirectory(path: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    createMissingDirectories(resolve(dirname(path)));
   } catch (error) {
     throw new UserError(`cannot create directory for ${path}: ${errorMessage(error)}`);
   }
 }
 
-/** Replace a file in one step: a reader sees the old content or the new, never half. */
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing, the usual case; any other trouble shows when the file is opened
+  }
+}
+
+/**
+ * Create the temporary file beside `path` before any content is made, so a target that
+ * cannot be replaced (a directory, a place that takes no new files) fails at once with
+ * one line and leaves nothing behind. Returns the temporary file's name and descriptor.
+ */
+function openTemporaryFile(path: string): { temporaryPath: string; fd: number } {
   ensureParentDirectory(path);
+  if (isDirectory(path)) throw new UserError(`cannot write ${path}: ${path} is a directory`);
   const temporaryPath = temporaryNameFor(path);
   try {
-    writeFileSync(temporaryPath, content);
+    return { temporaryPath, fd: openSync(temporaryPath, 'wx') };
+  } catch (error) {
+    throw new UserError(`cannot write ${path}: cannot create a file in ${dirname(path)} (${errorCode(error) ?? errorMessage(error)})`);
+  }
+}
+
+/** Fail now, before a long computation, if `path` could not be written later. */
+export function checkWritableFile(path: string): void {
+  const { temporaryPath, fd } = openTemporaryFile(path);
+  closeSync(fd);
+  unlinkSync(temporaryPath);
+}
+
+/** Replace a file in one step: a reader sees the old content or the new, never half. */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  const { temporaryPath, fd } = openTemporaryFile(path);
+  try {
+    try {
+      writeFileSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporaryPath, path);
   } catch (error) {
-    try { unlinkSync(temporaryPath); } catch { /* never created */ }
+    try { unlinkSync(temporaryPath); } catch { /* already gone */ }
     throw new UserError(`cannot write ${path}: ${errorMessage(error)}`);
   }
 }
@@ -42,10 +115,10 @@ class AtomicFileStream {
   private failure: Error | undefined;
 
   constructor(path: string) {
-    ensureParentDirectory(path);
     this.path = path;
-    this.temporaryPath = temporaryNameFor(path);
-    this.stream = createWriteStream(this.temporaryPath);
+    const { temporaryPath, fd } = openTemporaryFile(path);
+    this.temporaryPath = temporaryPath;
+    this.stream = createWriteStream(temporaryPath, { fd });
     this.stream.on('error', (error) => { this.failure = error; });
   }
 
@@ -65,7 +138,7 @@ class AtomicFileStream {
       this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
     }).catch((error: unknown) => { throw new UserError(`cannot write ${this.path}: ${errorMessage(error)}`); });
     if (this.failure) throw new UserError(`cannot write ${this.path}: ${this.failure.message}`);
-    await fs.rename(this.temporaryPath, this.path);
+    await fs.rename(this.temporaryPath, this.path).catch((error: unknown) => { throw new UserError(`cannot write ${this.path}: ${errorMessage(error)}`); });
   }
 
   async abort(): Promise<void> {
