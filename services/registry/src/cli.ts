@@ -1,4 +1,4 @@
-import { formatHelp, optionalString, parseChoiceFlag, parseCommand, type CommandSpec } from '../../core/src/infrastructure/cliArgs.ts';
+import { formatHelp, optionalString, parseChoiceFlag, parseCommand, parseDirectoryFlag, type CommandSpec } from '../../core/src/infrastructure/cliArgs.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { UserError, runCommand } from '../../core/src/infrastructure/errors.ts';
 import { actorName, parseNow } from '../../core/src/infrastructure/runContext.ts';
@@ -35,7 +35,7 @@ await runCommand('registry', () => {
     return;
   }
   if (extra.length > 0) throw new UserError(`unexpected arguments: ${extra.join(' ')}`);
-  const directory = String(values.registry);
+  const directory = parseDirectoryFlag('registry', String(values.registry));
   const json = values.json === true;
   const context = () => ({
     actor: actorName(optionalString(values, 'actor')),
@@ -79,7 +79,7 @@ await runCommand('registry', () => {
       const registry = ModelRegistry.open(directory);
       const at = optionalString(values, 'at');
       if (at !== undefined) {
-        const time = parseNow(at);
+        const time = parseNow(at, 'at');
         const version = productionAt(registry.history(), time);
         print({ at: time.toISOString(), production_version: version }, version === null ? `nothing was in Production at ${time.toISOString()}` : `v${version} was in Production at ${time.toISOString()}`);
         return;

@@ -1,4 +1,4 @@
-import { optionalString, parseChoiceFlag, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { optionalString, parseChoiceFlag, parseDirectoryFlag, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { actorName, newRunId, parseNow } from '../../core/src/infrastructure/runContext.ts';
@@ -29,7 +29,7 @@ await runCommandLine('train', spec, ({ values }) => {
   const seed = parseIntegerFlag('seed', String(values.seed), { min: 0 });
   const minRows = parseIntegerFlag('min-rows', String(values['min-rows']), { min: 1 });
   const dataPath = String(values.data);
-  const registryDirectory = String(values.registry);
+  const registryDirectory = parseDirectoryFlag('registry', String(values.registry));
   const now = parseNow(optionalString(values, 'now'));
   const runId = optionalString(values, 'run-id') ?? newRunId(now);
 

@@ -1,5 +1,5 @@
 import { writeStreamAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
-import { requireString, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { parseDirectoryFlag, requireString, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
@@ -23,7 +23,7 @@ const spec: CommandSpec = {
 await runCommandLine('score', spec, async ({ values }) => {
   const dataPath = requireString(values, 'data');
   const outPath = requireString(values, 'out');
-  const registry = ModelRegistry.open(String(values.registry));
+  const registry = ModelRegistry.open(parseDirectoryFlag('registry', String(values.registry)));
   const version = registry.resolve(String(values.model));
   const artifact = loadRegisteredArtifact(registry, version);
   const table = readCsvTable(dataPath);

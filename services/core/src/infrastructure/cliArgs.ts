@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UserError, errorMessage, runCommand } from './errors.ts';
 
@@ -30,6 +31,36 @@ export function formatHelp(spec: CommandSpec): string {
   return [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:', ...rows, `  ${'--help'.padEnd(28)} show this help`, ''].join('\n');
 }
 
+const NEGATIVE_NUMBER = /^-\.?\d/;
+
+/**
+ * `--rows -1` as `--rows=-1`: node's parseArgs takes a value that starts with "-" for a
+ * flag and calls the option ambiguous, so the command could not say its own range error.
+ * Only numbers are joined: `--out --rows` still means a forgotten value.
+ */
+function joinNegativeValues(spec: CommandSpec, argv: string[]): string[] {
+  const takesValue = new Map<string, string>();
+  for (const [name, option] of Object.entries(spec.options)) {
+    if (option.type !== 'string') continue;
+    takesValue.set(`--${name}`, name);
+    if (option.short) takesValue.set(`-${option.short}`, name);
+  }
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const token = argv[index] as string;
+    if (token === '--') return [...joined, ...argv.slice(index)];
+    const name = takesValue.get(token);
+    const next = argv[index + 1];
+    if (name !== undefined && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      joined.push(`--${name}=${next}`);
+      index += 1;
+    } else {
+      joined.push(token);
+    }
+  }
+  return joined;
+}
+
 /** node:util parseArgs, with unknown flags and missing values turned into user errors. */
 export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean' } };
@@ -38,7 +69,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: spec.allowPositionals ?? false, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(spec, argv), options, allowPositionals: spec.allowPositionals ?? false, strict: true });
   } catch (error) {
     throw new UserError(`${errorMessage(error).split('\n')[0]} (see --help)`);
   }
@@ -67,6 +98,22 @@ export function parseIntegerFlag(name: string, raw: string, options: { min?: num
   if (!Number.isSafeInteger(value)) throw new UserError(`--${name} is out of range: ${raw}`);
   if (options.min !== undefined && value < options.min) throw new UserError(`--${name} must be >= ${options.min}, got ${raw}`);
   return value;
+}
+
+/**
+ * A directory the command reads or writes under: it may not exist yet (it is made when
+ * first written), but a file there is refused by the flag's name before any work starts.
+ */
+export function parseDirectoryFlag(name: string, raw: string): string {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(raw).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return raw;
+    throw new UserError(`--${name} ${raw}: ${errorMessage(error)}`);
+  }
+  if (!isDirectory) throw new UserError(`--${name} ${raw} is not a directory`);
+  return raw;
 }
 
 /** One of a fixed list of words, typed as that list's union. */

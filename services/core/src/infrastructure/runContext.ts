@@ -6,11 +6,14 @@ export function newRunId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`;
 }
 
-/** --now lets tests (and replays) fix the clock; otherwise the real time. */
-export function parseNow(raw: string | undefined): Date {
+/**
+ * --now lets tests (and replays) fix the clock; otherwise the real time. Other time flags
+ * (`registry history --at`) parse the same way and pass their own name for the message.
+ */
+export function parseNow(raw: string | undefined, flag = 'now'): Date {
   if (raw === undefined) return new Date();
   const time = new Date(raw);
-  if (Number.isNaN(time.getTime())) throw new UserError(`--now must be an ISO 8601 time, got "${raw}"`);
+  if (Number.isNaN(time.getTime())) throw new UserError(`--${flag} must be an ISO 8601 time, got "${raw}"`);
   return time;
 }
 
