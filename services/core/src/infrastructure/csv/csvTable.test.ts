@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { parseCsvText, type CsvTable } from './csvTable.ts';
+import { ColumnTable } from './columnTable.ts';
 import { categoricalValues } from './dataTable.ts';
 
 /** Every cell as text, as csv-parse (a maintained library) reads it. */
@@ -73,7 +74,16 @@ describe('CSV reader errors name the file and line', () => {
   }
 
   it('a numeric column with text in it is refused by name', () => {
-    expect(() => parseCsvText('label\n0\nyes\n', 'labels.csv').numerical('label')).toThrow('labels.csv: column "label" must be numeric');
+    expect(() => parseCsvText('label\n0\nyes\n', 'labels.csv').numerical('label')).toThrow('labels.csv: row 3: column "label" must be numeric, found "yes"');
+  });
+
+  it('a numeric column with text in it names the first value that is not a number and its row, for both kinds of table', () => {
+    const parsed = parseCsvText('id,label\na,0\nb,\nc,NA\nd,1\ne,yes\nf,no\n', 'labels.csv');
+    const columns = parsed.header.map((name) => parsed.column(name));
+    const fromWorker = new ColumnTable(parsed.source, parsed.header, parsed.rowCount, columns, undefined, new Map());
+    for (const table of [parsed, fromWorker]) {
+      expect(() => table.numerical('label')).toThrow('labels.csv: row 6: column "label" must be numeric, found "yes"');
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import { parseNumericCell } from './csvCells.ts';
 
 export interface NumericalColumn {
   kind: 'numerical';
@@ -47,9 +48,22 @@ export abstract class ColumnLookup {
 
   numerical(name: string): NumericalColumn {
     const column = this.column(name);
-    if (column.kind !== 'numerical') throw new UserError(`${this.source}: column "${column.name}" must be numeric, found "${column.categories[0] ?? ''}"`);
-    return column;
+    if (column.kind === 'numerical') return column;
+    const row = firstNonNumericRow(column);
+    if (row === undefined) throw new UserError(`${this.source}: column "${column.name}" must be numeric`);
+    // Row numbers count the header as row 1, as the other messages about a row do.
+    throw new UserError(`${this.source}: row ${row + 2}: column "${column.name}" must be numeric, found "${column.categories[column.codes[row] as number]}"`);
   }
+}
+
+/**
+ * The first row whose value is not a number: where the reader turned the column
+ * categorical (earlier rows hold numbers or missing values, kept as their text).
+ */
+function firstNonNumericRow(column: CategoricalColumn): number | undefined {
+  const numeric = column.categories.map((category) => parseNumericCell(category) !== undefined);
+  const row = column.codes.findIndex((code) => code >= 0 && numeric[code] !== true);
+  return row < 0 ? undefined : row;
 }
 
 /** Values of a categorical column as strings (undefined where missing): for small tables and tests. */
