@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,52 +7,12 @@ import { createApiApp } from '../../services/api/src/app.ts';
 import { acquireFileLock } from '../../services/core/src/infrastructure/fileLock.ts';
 import { assertValid } from '../../services/core/src/infrastructure/jsonSchema.ts';
 import { validateAuditRecord, validateExecutionPlan, validateReleaseResult, validateSentinelReport } from '../../services/control_plane/src/eventSchemas.ts';
+import { approvals, auditLines, control, event, ok, POLICY, production, registryJson, workspaces, type Workspace } from '../helpers/controlWorkspace.ts';
 import { expectOneLineUserError, makeTempDir, runScript } from '../helpers/runScript.ts';
 
 const temp = makeTempDir('control-e2e');
 afterAll(() => temp.cleanup());
-const POLICY = readFileSync('policies/promotion.yaml', 'utf8');
-
-interface Workspace { root: string; data: string; registry: string; reports: string; events: string; approvals: string; policy: string }
-
-function paths(root: string): Workspace {
-  return { root, data: join(root, 'data'), registry: join(root, 'registry'), reports: join(root, 'reports'), events: join(root, 'events'), approvals: join(root, 'approvals'), policy: join(root, 'policy.yaml') };
-}
-
-function ok(result: ReturnType<typeof runScript>): ReturnType<typeof runScript> {
-  expect(result.status, result.stderr).toBe(0);
-  return result;
-}
-
-/** Base trained and in Production, current data generated and monitored: ready for `control`. */
-function prepare(name: string, scenario: string, rows: number): Workspace {
-  const ws = paths(join(temp.path, name));
-  mkdirSync(ws.data, { recursive: true });
-  writeFileSync(ws.policy, POLICY);
-  ok(runScript('generator/src/cli.ts', ['--scenario', 'base', '--rows', '4000', '--out', join(ws.data, 'reference.csv')]));
-  ok(runScript('generator/src/cli.ts', ['--scenario', scenario, '--rows', String(rows), '--out', join(ws.data, 'current.csv')]));
-  ok(runScript('services/training/src/cli.ts', ['--data', join(ws.data, 'reference.csv'), '--model', 'lr', '--registry', ws.registry]));
-  ok(runScript('services/registry/src/cli.ts', ['--registry', ws.registry, 'promote', 'v1', '--stage', 'Production']));
-  ok(runScript('services/monitoring/src/cli.ts', ['--reference', join(ws.data, 'reference.csv'), '--current', join(ws.data, 'current.csv'), '--out', ws.reports, '--target', 'is_fraud', '--model', 'production', '--registry', ws.registry, '--policy', ws.policy]));
-  return ws;
-}
-
-/** A copy of a prepared workspace with its own registry, events and policy (data and summary are read-only). */
-function variant(from: Workspace, name: string, policyEdit: (text: string) => string = (text) => text): Workspace {
-  const ws = paths(join(temp.path, name));
-  cpSync(from.root, ws.root, { recursive: true });
-  writeFileSync(ws.policy, policyEdit(POLICY));
-  return ws;
-}
-
-const control = (ws: Workspace, args: string[] = [], env?: NodeJS.ProcessEnv) => runScript('services/control_plane/src/cli.ts', [
-  '--summary', join(ws.reports, 'monitoring_summary.json'), '--policy', ws.policy, '--registry', ws.registry, '--events', ws.events, '--approvals', ws.approvals, ...args,
-], { env });
-const approvals = (ws: Workspace, args: string[]) => runScript('services/control_plane/src/approvalsCli.ts', [...args, '--summary', join(ws.reports, 'monitoring_summary.json'), '--policy', ws.policy, '--registry', ws.registry, '--events', ws.events, '--approvals', ws.approvals]);
-const registryJson = (ws: Workspace) => JSON.parse(ok(runScript('services/registry/src/cli.ts', ['--registry', ws.registry, 'list', '--json'])).stdout) as { version: number; stage: string }[];
-const production = (ws: Workspace) => registryJson(ws).filter((record) => record.stage === 'Production').map((record) => record.version);
-const event = (ws: Workspace, file: string) => JSON.parse(readFileSync(join(ws.events, file), 'utf8'));
-const auditLines = (ws: Workspace) => readFileSync(join(ws.events, 'audit.jsonl'), 'utf8').trim().split('\n');
+const { prepare, variant } = workspaces(temp.path);
 
 let feature: Workspace;
 let shock: Workspace;
@@ -75,8 +35,9 @@ describe('control (real scripts): feature drift', () => {
     expect(readdirSync(join(ws.events, 'runs', sentinel.run_id)).sort()).toEqual(['challenger_training.csv', 'execution_plan.json', 'release_result.json', 'sentinel_report.json']);
     expect(production(ws)).toEqual([2]);
     const lines = auditLines(ws);
-    expect(lines.map((line) => assertValid(validateAuditRecord, JSON.parse(line), 'audit').kind)).toEqual(['sentinel', 'plan', 'release']);
-    expect(ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events])).stdout).toContain('3 records, chain intact');
+    // The intent is written (and flushed) before the first effect; the outcome closes it.
+    expect(lines.map((line) => assertValid(validateAuditRecord, JSON.parse(line), 'audit').kind)).toEqual(['intent', 'sentinel', 'plan', 'release', 'outcome']);
+    expect(ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events, '--registry', ws.registry])).stdout).toContain('5 records, chain intact');
   });
 
   it('the same run twice gives the same decisions and the same model bytes', () => {
@@ -125,15 +86,19 @@ describe('control (real scripts): feature drift', () => {
     expect(production(ws)).toEqual([1]);
   });
 
-  it('kill -9 between "challenger registered" and "promoted": the registry loads and the next run completes', () => {
+  it('kill -9 between "challenger staged" and "promoted": the registry loads, the next run records what happened, and the crashed retrain counts for the cooldown', () => {
     const ws = variant(feature, 'crash');
-    const killed = control(ws, [], { DRIFTWATCH_FAULT: 'kill_after_challenger_registered' });
+    const killed = control(ws, ['--now', '2026-11-23T10:00:00Z'], { DRIFTWATCH_FAULT: 'after_challenger_staged' });
     expect(killed.status).toBeNull();
     expect(registryJson(ws).map((record) => [record.version, record.stage])).toEqual([[1, 'Production'], [2, 'Staging']]);
-    ok(control(ws));
+    ok(control(ws, ['--now', '2026-11-23T10:30:00Z']));
+    const records = auditLines(ws).map((line) => JSON.parse(line) as { kind: string; decision: string; detail: Record<string, unknown> });
+    expect(records.find((record) => record.kind === 'outcome')).toMatchObject({ decision: 'abandoned', detail: { settled: 'abandoned' } });
+    expect(event(ws, 'release_result.json').outcome).toBe('skipped');
+    ok(control(ws, ['--now', '2026-11-23T11:30:00Z']));
     expect(event(ws, 'release_result.json').outcome).toBe('promoted');
     expect(production(ws)).toHaveLength(1);
-    ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events]));
+    ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events, '--registry', ws.registry]));
   });
 
   it('a second control run while one holds the lock refuses clearly', () => {
@@ -164,9 +129,10 @@ describe('control (real scripts): feature drift', () => {
     const ws = variant(feature, 'tamper');
     ok(control(ws));
     const lines = auditLines(ws);
-    lines[1] = lines[1]!.replace('"decision":"retrain_and_evaluate"', '"decision":"noop"');
+    const planLine = lines.findIndex((line) => line.includes('"kind":"plan"'));
+    lines[planLine] = lines[planLine]!.replace('"decision":"retrain_and_evaluate"', '"decision":"noop"');
     writeFileSync(join(ws.events, 'audit.jsonl'), `${lines.join('\n')}\n`);
-    expect(expectOneLineUserError(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events]))).toMatch(/audit\.jsonl: line 2: content does not match its hash/);
+    expect(expectOneLineUserError(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events, '--registry', ws.registry]))).toMatch(new RegExp(`audit\\.jsonl: line ${planLine + 1}: content does not match its hash`));
   });
 });
 
@@ -223,7 +189,7 @@ describe('control (real scripts): black friday', () => {
       expect(approved.body).toMatchObject({ action: 'retrain_and_evaluate', approval: { id: pendingId, status: 'approved', reason: 'checked the dashboard' } });
       expect(['promoted', 'blocked']).toContain(approved.body.outcome);
       const again = await call('POST', `/approvals/${pendingId}/approve`, {});
-      expect(again).toEqual({ status: 409, body: { error: `${pendingId} is already approved` } });
+      expect(again).toEqual({ status: 409, body: { error: expect.stringMatching(new RegExp(`^${pendingId} is already approved by api:\\S+ at \\S+ \\(run \\S+\\)$`)) } });
       const health = (await (await fetch(`${base}/health`)).json()) as { model_version: number };
       expect(health.model_version).toBe(production(ws)[0]);
     } finally {

@@ -23,8 +23,8 @@ export function runScript(script: string, args: string[], options: { env?: NodeJ
 }
 
 /** runScript without blocking the event loop, for tests that serve requests meanwhile. */
-export function runScriptAsync(script: string, args: string[]): Promise<ScriptResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runScriptAsync(script: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<ScriptResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => { stdout += String(chunk); });

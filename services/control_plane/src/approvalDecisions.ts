@@ -2,12 +2,17 @@ import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { loadApproval, saveApproval, type Approval } from './approvalsStore.ts';
 import { appendAudit } from './auditLog.ts';
 import type { ControlOptions } from './controlOptions.ts';
-import { runHumanAction, withControlLock, type ControlOutcome } from './controlRun.ts';
-import { auditPath } from './eventsStore.ts';
+import { carryOutHumanDecision, openControlRun, withControlLock, type ControlOutcome } from './controlRun.ts';
 
+/** Checked under the control lock, so of two deciders only the first finds it pending. */
 function pending(options: ControlOptions, id: string): Approval {
   const approval = loadApproval(options.approvalsDirectory, id);
-  if (approval.status !== 'pending') throw new UserError(`${id} is already ${approval.status}`, 'conflict');
+  if (approval.status !== 'pending') {
+    const by = approval.decided_by ? ` by ${approval.decided_by}` : '';
+    const at = approval.decided_at ? ` at ${approval.decided_at}` : '';
+    const run = approval.executed_run_id ? ` (run ${approval.executed_run_id})` : '';
+    throw new UserError(`${id} is already ${approval.status}${by}${at}${run}`, 'conflict');
+  }
   return approval;
 }
 
@@ -15,19 +20,25 @@ function pending(options: ControlOptions, id: string): Approval {
 export function rejectApproval(options: ControlOptions, id: string, reason: string | undefined): Approval {
   if (!reason) throw new UserError('reject needs a reason: --reason "..." (command) or {"reason": "..."} (API)');
   return withControlLock(options, `reject ${id}`, () => {
+    openControlRun(options);
     const approval = pending(options, id);
     const decided: Approval = { ...approval, status: 'rejected', reason, decided_at: options.now.toISOString(), decided_by: options.actor };
     saveApproval(options.approvalsDirectory, decided);
-    appendAudit(auditPath(options.eventsDirectory), [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: 'rejected', detail: { approval_id: id, by: options.actor, reason } }]);
+    appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: 'rejected', detail: { approval_id: id, by: options.actor, reason } }], options.auditKey);
     return decided;
   });
 }
 
-/** A human's yes: the pending action runs now (guardrails re-checked), then the approval records which run did it. */
+/**
+ * A human's yes: checked and claimed under the control lock, then the pending action
+ * runs now (guardrails re-checked); the approval records which run carried it out.
+ * Exactly one of several concurrent approvers runs it; the others are told who did.
+ */
 export function approveApproval(options: ControlOptions, id: string, reason: string | undefined): { approval: Approval; outcome: ControlOutcome } {
-  const approval = pending(options, id);
-  const outcome = runHumanAction(options, { kind: 'approval', approval });
-  const decided: Approval = { ...approval, status: 'approved', reason: reason ?? null, decided_at: options.now.toISOString(), decided_by: options.actor, executed_run_id: outcome.release.run_id };
-  saveApproval(options.approvalsDirectory, decided);
-  return { approval: decided, outcome };
+  return withControlLock(options, `approval ${id}`, () => {
+    const records = openControlRun(options);
+    const approval = pending(options, id);
+    const outcome = carryOutHumanDecision(options, { kind: 'approval', approval, reason: reason ?? null }, records);
+    return { approval: loadApproval(options.approvalsDirectory, id), outcome };
+  });
 }

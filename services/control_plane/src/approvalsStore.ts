@@ -60,6 +60,10 @@ export function loadApproval(directory: string, id: string): Approval {
   return readJsonFile(path) as Approval;
 }
 
+export function approvalExists(directory: string, id: string): boolean {
+  return /^[\w.-]+$/.test(id) && existsSync(approvalPath(directory, id));
+}
+
 export function saveApproval(directory: string, approval: Approval): void {
   writeJsonAtomic(approvalPath(directory, approval.id), approval);
 }

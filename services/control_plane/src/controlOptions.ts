@@ -19,6 +19,8 @@ export interface ControlOptions extends ControlLocations {
   now: Date;
   actor: string;
   lockTimeoutMs: number;
+  /** DRIFTWATCH_AUDIT_KEY: the audit records and head are HMAC-SHA256 with it (plain SHA-256 without). */
+  auditKey: string | undefined;
 }
 
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 30;
@@ -31,7 +33,13 @@ export function controlOptionsAt(locations: ControlLocations, run: { now: Date; 
     now: run.now,
     actor: run.actor,
     lockTimeoutMs: run.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_SECONDS * 1000,
+    auditKey: auditKeyFromEnvironment(),
   };
+}
+
+/** The audit key, from the environment only (never a flag: it would show in process lists and shell history). */
+export function auditKeyFromEnvironment(): string | undefined {
+  return process.env.DRIFTWATCH_AUDIT_KEY || undefined;
 }
 
 /** Flags shared by `control` and `approvals`: where things are, the clock, the run id. */

@@ -1,19 +1,22 @@
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import type { AuditKind } from '../../core/src/domain/vocabularies.ts';
 import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
+import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { withFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { readMonitoringSummary, type MonitoringSummary } from '../../monitoring/src/index.ts';
-import { ModelRegistry, rollbackCandidate } from '../../registry/src/index.ts';
+import { ModelRegistry, rollbackCandidate, type HistoryEntry } from '../../registry/src/index.ts';
 import { planHumanAction, runPlanner, type HumanOrigin, type PlannerInput } from './agents/planner.ts';
 import { runRelease } from './agents/release.ts';
 import { runSentinel } from './agents/sentinel.ts';
-import type { Approval } from './approvalsStore.ts';
-import { appendAudit, readAuditLines, retrainTimesFromAudit, type AuditEntry } from './auditLog.ts';
+import { approvalExists, loadApproval, saveApproval, type Approval } from './approvalsStore.ts';
+import type { MirroredPosition } from './auditChain.ts';
+import { appendAudit, assertAuditIntact, parseAuditRecords, readAuditLines, type AuditEntry, type AuditRecord } from './auditLog.ts';
 import type { ControlOptions } from './controlOptions.ts';
-import type { AuditKind } from '../../core/src/domain/vocabularies.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
 import { auditPath, challengerTrainingPath, controlLockPath, runDirectoryPath, writeRunEvents } from './eventsStore.ts';
-import { createReleaseEffects } from './releaseEffects.ts';
+import { createReleaseEffects, type EffectMark, type EffectStart } from './releaseEffects.ts';
+import { intentEntry, intentKey, openIntents, outcomeEntry, retrainTimes, settleIntent } from './writeAhead.ts';
 
 export interface ControlOutcome {
   sentinel: SentinelReport;
@@ -27,6 +30,52 @@ export function withControlLock<T>(options: Pick<ControlOptions, 'eventsDirector
   return withFileLock(controlLockPath(options.eventsDirectory), { timeoutMs: options.lockTimeoutMs, purpose }, work);
 }
 
+/** The audit positions the registry's moves recorded: copies of the log's head that outlive a cut log. */
+export function mirroredPositions(history: readonly HistoryEntry[]): MirroredPosition[] {
+  return history.flatMap((entry) => (entry.audit_head
+    ? [{ ...entry.audit_head, source: `the registry history (v${entry.version} ${entry.from ?? 'new'} -> ${entry.to} at ${entry.time})` }]
+    : []));
+}
+
+/**
+ * First thing under the lock, before anything is decided: the audit log is checked
+ * against its head and the registry's copies (a broken log stops the run, naming the
+ * line), and the intents of runs that died are settled from what the registry and the
+ * approvals show. Returns the log's records, settlements included.
+ */
+export function openControlRun(options: ControlOptions): AuditRecord[] {
+  const registry = ModelRegistry.open(options.registryDirectory);
+  const history = registry.history();
+  try {
+    assertAuditIntact(options.eventsDirectory, options.auditKey, mirroredPositions(history));
+  } catch (error) {
+    throw isUserError(error) ? new UserError(`${error.message}; refusing to act on it, nothing was done (see make audit-verify)`) : error;
+  }
+  const records = parseAuditRecords(readAuditLines(auditPath(options.eventsDirectory)));
+  const world = {
+    history,
+    versionsOfRun: (runId: string) => registry.versions().filter((version) => version.metadata.run_id === runId).map((version) => version.metadata.version),
+    approvalExists: (id: string) => approvalExists(options.approvalsDirectory, id),
+  };
+  const settlements = openIntents(records).map((intent) => settleIntent(intent, world));
+  if (settlements.length === 0) return records;
+  for (const settlement of settlements) {
+    if (settlement.reopenApproval !== null) {
+      // The human's approval was claimed by a run that never acted on it: it waits again.
+      const approval = loadApproval(options.approvalsDirectory, settlement.reopenApproval);
+      saveApproval(options.approvalsDirectory, { ...approval, status: 'pending', decided_at: null, decided_by: null, reason: null, executed_run_id: null });
+    }
+  }
+  const { records: written } = appendAudit(options.eventsDirectory, settlements.map((settlement) => outcomeEntry(options.now, settlement.runId, settlement.key, settlement.outcome, {
+    settled: settlement.settled,
+    started: settlement.started,
+    reconciled_by: options.runId,
+    explanation: settlement.explanation,
+    reopened_approval: settlement.reopenApproval,
+  })), options.auditKey);
+  return [...records, ...written];
+}
+
 interface ControlInputs { policy: PromotionPolicy; summary: MonitoringSummary; summarySha256: string }
 
 function loadInputs(options: ControlOptions): ControlInputs {
@@ -35,24 +84,70 @@ function loadInputs(options: ControlOptions): ControlInputs {
   return { policy, summary, summarySha256: sha256 };
 }
 
+/** A refusal is a decision too: it is audited, and nothing else happens. */
+function loadInputsOrRefuse(options: ControlOptions): ControlInputs {
+  try {
+    return loadInputs(options);
+  } catch (error) {
+    appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: options.runId, kind: 'refusal', decision: 'no_action', detail: { reason: errorMessage(error) } }], options.auditKey);
+    throw isUserError(error) ? error : new UserError(errorMessage(error));
+  }
+}
+
 function sentinelFor(options: ControlOptions, { policy, summary, summarySha256 }: ControlInputs, registry: ModelRegistry): SentinelReport {
   return runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, policy, productionVersion: registry.productionVersion() });
 }
 
 /** What the planner reads, from the inputs, the sentinel's report, the registry and the audit log. */
-function plannerInput(options: ControlOptions, { policy, summary }: ControlInputs, sentinel: SentinelReport, registry: ModelRegistry, retrainTimes: Date[]): PlannerInput {
+function plannerInput(options: ControlOptions, { policy, summary }: ControlInputs, sentinel: SentinelReport, registry: ModelRegistry, records: readonly AuditRecord[]): PlannerInput {
   return {
     report: sentinel,
     policy,
     now: options.now,
     currentRows: summary.current.rows,
     minSamples: summary.min_samples,
-    retrainTimes,
+    retrainTimes: retrainTimes(records),
     previousProductionVersion: rollbackCandidate(registry),
   };
 }
 
-function effectsFor(options: ControlOptions, { summary, policy }: ControlInputs) {
+/**
+ * The run's write-ahead: the first effect appends (and flushes) the intent, then, for a
+ * human's approval, claims it; every effect gets the intent's key and the log's position.
+ */
+class WriteAhead {
+  private mark: (EffectMark & { effect: EffectStart['effect'] }) | undefined;
+
+  constructor(private readonly options: ControlOptions, private readonly championBefore: number | null, private readonly claim?: { approvalId: string; save: () => void }) {}
+
+  get key(): string | undefined {
+    return this.mark?.idempotencyKey;
+  }
+
+  begin = (start: EffectStart): EffectMark => {
+    if (this.mark) {
+      if (this.mark.effect !== start.effect) throw new Error(`internal: run ${this.options.runId} began ${start.effect} after ${this.mark.effect}`);
+      return { idempotencyKey: this.mark.idempotencyKey, auditHead: this.mark.auditHead };
+    }
+    const key = intentKey(this.options.runId, start.effect);
+    const { position } = appendAudit(this.options.eventsDirectory, [intentEntry(this.options.now, this.options.runId, {
+      key,
+      action: start.effect === 'retrain' ? 'retrain_and_evaluate' : start.effect === 'rollback' ? 'rollback' : 'escalate',
+      effect: start.effect,
+      champion_before: this.championBefore,
+      target_version: start.targetVersion,
+      approval_id: this.claim?.approvalId ?? start.approvalId,
+      claimed_approval: this.claim !== undefined,
+    })], this.options.auditKey);
+    faultPoint('after_intent');
+    this.claim?.save();
+    faultPoint('after_claim');
+    this.mark = { effect: start.effect, idempotencyKey: key, auditHead: position };
+    return { idempotencyKey: key, auditHead: position };
+  };
+}
+
+function effectsFor(options: ControlOptions, { summary, policy }: ControlInputs, writeAhead: WriteAhead) {
   const runDirectory = runDirectoryPath(options.eventsDirectory, options.runId);
   return createReleaseEffects({
     registryDirectory: options.registryDirectory,
@@ -65,6 +160,7 @@ function effectsFor(options: ControlOptions, { summary, policy }: ControlInputs)
     runId: options.runId,
     actor: options.actor,
     now: options.now,
+    beginEffect: writeAhead.begin,
   });
 }
 
@@ -78,32 +174,33 @@ function decisionEntries(now: Date, sentinel: SentinelReport, plan: ExecutionPla
   };
 }
 
+/** The outcome that closes the run's intent, when it wrote one. */
+function closingEntries(options: ControlOptions, writeAhead: WriteAhead, release: ReleaseResult): AuditEntry[] {
+  const key = writeAhead.key;
+  return key === undefined ? [] : [outcomeEntry(options.now, options.runId, key, release.outcome, { settled: 'completed', started: true, champion_after: release.champion_version_after, challenger: release.challenger_version })];
+}
+
 /** make control: sentinel -> planner -> release under the policy; events and audit written by this runner alone. */
 export function runControl(options: ControlOptions): ControlOutcome {
   return withControlLock(options, `control run ${options.runId}`, () => {
-    const audit = auditPath(options.eventsDirectory);
-    let inputs;
-    try {
-      inputs = loadInputs(options);
-    } catch (error) {
-      // A refusal is a decision too: it is audited, and nothing else happens.
-      appendAudit(audit, [{ time: options.now.toISOString(), run_id: options.runId, kind: 'refusal', decision: 'no_action', detail: { reason: errorMessage(error) } }]);
-      throw isUserError(error) ? error : new UserError(errorMessage(error));
-    }
+    const records = openControlRun(options);
+    const inputs = loadInputsOrRefuse(options);
     const registry = ModelRegistry.open(options.registryDirectory);
     const sentinel = sentinelFor(options, inputs, registry);
-    const plan = runPlanner(plannerInput(options, inputs, sentinel, registry, retrainTimesFromAudit(readAuditLines(audit))));
-    const release = runRelease({ plan, policy: inputs.policy, now: options.now }, effectsFor(options, inputs));
+    const plan = runPlanner(plannerInput(options, inputs, sentinel, registry, records));
+    const writeAhead = new WriteAhead(options, registry.productionVersion());
+    const release = runRelease({ plan, policy: inputs.policy, now: options.now }, effectsFor(options, inputs, writeAhead));
+    faultPoint('before_events');
     writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
     const entries = decisionEntries(options.now, sentinel, plan, release);
-    appendAudit(audit, [entries.sentinel, entries.plan, entries.release]);
+    appendAudit(options.eventsDirectory, [entries.sentinel, entries.plan, entries.release, ...closingEntries(options, writeAhead, release)], options.auditKey);
     return { sentinel, plan, release, runDirectory: runDirectoryPath(options.eventsDirectory, options.runId) };
   });
 }
 
 /** Where a human-initiated action comes from: a pending approval, or a direct request (POST /action). */
 export type HumanRequest =
-  | { kind: 'approval'; approval: Approval }
+  | { kind: 'approval'; approval: Approval; reason: string | null }
   | { kind: 'manual'; requestedAction: Extract<HumanOrigin, { kind: 'manual' }>['action'] };
 
 function originOf(request: HumanRequest): HumanOrigin {
@@ -112,32 +209,44 @@ function originOf(request: HumanRequest): HumanOrigin {
     : { kind: 'manual', action: request.requestedAction };
 }
 
+/** An approval as decided by this run: claimed before the first effect, saved again (the same) at the end. */
+function approvedBy(options: ControlOptions, approval: Approval, reason: string | null): Approval {
+  return { ...approval, status: 'approved', reason, decided_at: options.now.toISOString(), decided_by: options.actor, executed_run_id: options.runId };
+}
+
 /**
- * A human's decision, run now as a new run: the planner plans the approved (or
- * requested) action with the guardrails checked at this moment, and the release applies
- * the same gates as any run; the human's decision and its result are audited.
+ * A human's decision, carried out by the caller holding the control lock (after
+ * openControlRun): the planner plans the approved (or requested) action with the
+ * guardrails checked now, the release applies the same gates as any run; the human's
+ * decision and its result are audited. An approval is claimed, after the intent and
+ * before any effect, so a crash can neither lose the decision nor run it twice.
  */
-export function runHumanAction(options: ControlOptions, request: HumanRequest): ControlOutcome {
+export function carryOutHumanDecision(options: ControlOptions, request: HumanRequest, records: readonly AuditRecord[]): ControlOutcome {
   const origin = originOf(request);
-  const label = origin.kind === 'approval' ? `approval ${origin.approvalId}` : `manual ${origin.action}`;
-  return withControlLock(options, label, () => {
-    const inputs = loadInputs(options);
-    const audit = auditPath(options.eventsDirectory);
-    const registry = ModelRegistry.open(options.registryDirectory);
-    const sentinel = sentinelFor(options, inputs, registry);
-    const input = plannerInput(options, inputs, sentinel, registry, retrainTimesFromAudit(readAuditLines(audit)));
-    const plan = planHumanAction({ ...input, origin, actor: options.actor, runId: options.runId });
-    const approvalId = origin.kind === 'approval' ? origin.approvalId : `manual-${options.runId}`;
-    const approved = plan.status === 'skipped' ? undefined : { approvalId, action: origin.action };
-    const release = runRelease({ plan, policy: inputs.policy, now: options.now, approved }, effectsFor(options, inputs));
-    writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
-    const time = options.now.toISOString();
-    const humanEntry: AuditEntry = origin.kind === 'approval'
-      ? { time, run_id: options.runId, kind: 'approval', decision: `approved:${origin.action}`, detail: { approval_id: origin.approvalId, by: options.actor, from_run: origin.fromRun } }
-      : { time, run_id: options.runId, kind: 'manual', decision: `requested:${origin.action}`, detail: { by: options.actor } };
-    // The human's decision stands where the sentinel's would: the incident is the one the human acted on.
-    const entries = decisionEntries(options.now, sentinel, plan, release);
-    appendAudit(audit, [humanEntry, entries.plan, entries.release]);
-    return { sentinel, plan, release, runDirectory: runDirectoryPath(options.eventsDirectory, options.runId) };
-  });
+  const inputs = loadInputs(options);
+  const registry = ModelRegistry.open(options.registryDirectory);
+  const sentinel = sentinelFor(options, inputs, registry);
+  const plan = planHumanAction({ ...plannerInput(options, inputs, sentinel, registry, records), origin, actor: options.actor, runId: options.runId });
+  const approval = request.kind === 'approval' ? approvedBy(options, request.approval, request.reason) : undefined;
+  const claim = approval ? { approvalId: approval.id, save: () => saveApproval(options.approvalsDirectory, approval) } : undefined;
+  const writeAhead = new WriteAhead(options, registry.productionVersion(), claim);
+  const approvalId = origin.kind === 'approval' ? origin.approvalId : `manual-${options.runId}`;
+  const approved = plan.status === 'skipped' ? undefined : { approvalId, action: origin.action };
+  const release = runRelease({ plan, policy: inputs.policy, now: options.now, approved }, effectsFor(options, inputs, writeAhead));
+  faultPoint('before_events');
+  writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
+  if (claim) claim.save();
+  const time = options.now.toISOString();
+  const humanEntry: AuditEntry = origin.kind === 'approval'
+    ? { time, run_id: options.runId, kind: 'approval', decision: `approved:${origin.action}`, detail: { approval_id: origin.approvalId, by: options.actor, from_run: origin.fromRun } }
+    : { time, run_id: options.runId, kind: 'manual', decision: `requested:${origin.action}`, detail: { by: options.actor } };
+  // The human's decision stands where the sentinel's would: the incident is the one the human acted on.
+  const entries = decisionEntries(options.now, sentinel, plan, release);
+  appendAudit(options.eventsDirectory, [humanEntry, entries.plan, entries.release, ...closingEntries(options, writeAhead, release)], options.auditKey);
+  return { sentinel, plan, release, runDirectory: runDirectoryPath(options.eventsDirectory, options.runId) };
+}
+
+/** POST /action: a human's direct request, run now under the lock. */
+export function runHumanAction(options: ControlOptions, request: Extract<HumanRequest, { kind: 'manual' }>): ControlOutcome {
+  return withControlLock(options, `manual ${request.requestedAction}`, () => carryOutHumanDecision(options, request, openControlRun(options)));
 }

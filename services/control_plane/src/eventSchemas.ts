@@ -3,7 +3,7 @@ import auditRecordSchema from '../schema/audit-record.schema.json' with { type: 
 import executionPlanSchema from '../schema/execution-plan.schema.json' with { type: 'json' };
 import releaseResultSchema from '../schema/release-result.schema.json' with { type: 'json' };
 import sentinelReportSchema from '../schema/sentinel-report.schema.json' with { type: 'json' };
-import type { AuditRecord } from './auditLog.ts';
+import type { AuditRecord } from './auditChain.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
 
 /** Validators for the files the control plane writes (checked before writing, and in tests). */

@@ -8,7 +8,7 @@ import { validateExecutionPlan, validateReleaseResult, validateSentinelReport } 
  * The events directory (shared/events/ by default) and everything in it:
  *   sentinel_report.json, execution_plan.json, release_result.json   the latest run
  *   runs/<run_id>/                                                   every run (and a retrain's training data)
- *   audit.jsonl                                                      every decision, hash-chained
+ *   audit.jsonl, audit.head.json                                     every decision, hash-chained, and where the chain ends
  *   .control.lock                                                    held by the one control run at a time
  */
 const EVENT_FILES = { sentinel: 'sentinel_report.json', plan: 'execution_plan.json', release: 'release_result.json' } as const;
@@ -25,6 +25,11 @@ export function runDirectoryPath(eventsDirectory: string, runId: string): string
 
 export function auditPath(eventsDirectory: string): string {
   return join(eventsDirectory, 'audit.jsonl');
+}
+
+/** The chain's committed position (and an append under way), kept beside the log. */
+export function auditHeadPath(eventsDirectory: string): string {
+  return join(eventsDirectory, 'audit.head.json');
 }
 
 export function controlLockPath(eventsDirectory: string): string {

@@ -9,7 +9,8 @@ import { ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, roll
 import { classificationReport, DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
 import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
 import type { ReleaseEffects } from './agents/release.ts';
-import { createApproval } from './approvalsStore.ts';
+import { approvalId, createApproval } from './approvalsStore.ts';
+import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 
 export interface EffectsContext {
   registryDirectory: string;
@@ -24,12 +25,30 @@ export interface EffectsContext {
   runId: string;
   actor: string;
   now: Date;
+  /**
+   * Called before each effect: the first call writes the run's intent ahead of it (the
+   * runner's business); every call returns what the effect must carry.
+   */
+  beginEffect(start: EffectStart): EffectMark;
+}
+
+/** Which effect is about to happen, and on what. */
+export interface EffectStart {
+  effect: 'retrain' | 'rollback' | 'approval_created';
+  targetVersion: number | null;
+  approvalId: string | null;
+}
+
+/** What every effect of a run carries: its intent's key, and where the audit log stood after the intent. */
+export interface EffectMark {
+  idempotencyKey: string;
+  auditHead: { records: number; last_hash: string };
 }
 
 /** The release agent's effects on the registry and the data, for real. */
 export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
   let current: { table: CsvTable; labels: Float64Array } | undefined;
-  const moveContext = (reason: string) => ({ actor: context.actor, reason, runId: context.runId, now: context.now });
+  const moveContext = (reason: string, mark: EffectMark) => ({ actor: context.actor, reason, runId: context.runId, now: context.now, ...mark });
 
   function labelledCurrent(): { table: CsvTable; labels: Float64Array } {
     if (current) return current;
@@ -55,6 +74,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       return { holdoutRows: split.validation, trainRows: split.train };
     },
     trainChallenger: (trainRows) => {
+      const mark = context.beginEffect({ effect: 'retrain', targetVersion: null, approvalId: null });
       const { table } = labelledCurrent();
       const lines = trainRows.map((row) => table.recordText(row));
       if (context.policy.retrain.data === 'reference_and_current') {
@@ -74,10 +94,10 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
         runId: context.runId,
         params: { retrain_data: retrain.data, holdout_excluded: true },
         tags: { role: 'challenger', trained_on: context.currentPath },
-      }), moveContext(`challenger trained on ${retrain.data} data`));
-      promoteVersion(context.registryDirectory, metadata.version, 'Staging', moveContext('challenger awaiting evaluation'));
-      // Fault injection for the crash test: die exactly between "challenger registered" and "promoted".
-      if (process.env.DRIFTWATCH_FAULT === 'kill_after_challenger_registered') process.kill(process.pid, 'SIGKILL');
+      }), moveContext(`challenger trained on ${retrain.data} data`, mark));
+      faultPoint('after_challenger_registered');
+      promoteVersion(context.registryDirectory, metadata.version, 'Staging', moveContext('challenger awaiting evaluation', mark));
+      faultPoint('after_challenger_staged');
       return metadata.version;
     },
     evaluate: (version, rows): ModelEvaluation => {
@@ -90,14 +110,23 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       return { version, rows: report.rows, positives: report.positives, roc_auc: report.roc_auc, average_precision: report.average_precision };
     },
     promote: (version, stage) => {
-      promoteVersion(context.registryDirectory, version, stage, moveContext(`passed every release gate (run ${context.runId})`));
+      const mark = context.beginEffect({ effect: 'retrain', targetVersion: version, approvalId: null });
+      promoteVersion(context.registryDirectory, version, stage, moveContext(`passed every release gate (run ${context.runId})`, mark));
+      faultPoint('after_promotion');
     },
     rollback: () => {
-      const entries = rollbackProduction(context.registryDirectory, moveContext('previous version is better on current labels'));
+      const mark = context.beginEffect({ effect: 'rollback', targetVersion: rollbackCandidate(ModelRegistry.open(context.registryDirectory)), approvalId: null });
+      const entries = rollbackProduction(context.registryDirectory, moveContext('previous version is better on current labels', mark));
+      faultPoint('after_rollback');
       const archived = entries.find((entry) => entry.to === 'Archived');
       const restored = entries.find((entry) => entry.to === 'Production');
       return { from: archived?.version ?? -1, to: restored?.version ?? -1 };
     },
-    createApproval: (plan: ExecutionPlan) => createApproval(context.approvalsDirectory, plan).id,
+    createApproval: (plan: ExecutionPlan) => {
+      context.beginEffect({ effect: 'approval_created', targetVersion: null, approvalId: approvalId(plan.run_id) });
+      const created = createApproval(context.approvalsDirectory, plan).id;
+      faultPoint('after_approval_created');
+      return created;
+    },
   };
 }

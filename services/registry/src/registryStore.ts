@@ -200,6 +200,8 @@ function appendMoves(directory: string, moves: StageMove[], operation: HistoryEn
     operation,
     operation_id: operationId,
     operation_size: moves.length,
+    ...(context.idempotencyKey === undefined ? {} : { idempotency_key: context.idempotencyKey }),
+    ...(context.auditHead === undefined ? {} : { audit_head: context.auditHead }),
   }));
   const historyPath = join(directory, 'history.jsonl');
   cutTornTail(historyPath);

@@ -14,6 +14,10 @@ export interface HistoryEntry {
   operation: RegistryOperation;
   operation_id: string;
   operation_size: number;
+  /** The write-ahead intent this move carries out (control runs): reconciling a crashed run finds its effects by it. */
+  idempotency_key?: string;
+  /** Where the audit log stood when the move was made: a copy of its head that outlives a cut or deleted log. */
+  audit_head?: { records: number; last_hash: string };
 }
 
 export interface VersionMetadata {
@@ -44,4 +48,6 @@ export interface MoveContext {
   reason: string;
   runId: string | null;
   now: Date;
+  idempotencyKey?: string;
+  auditHead?: { records: number; last_hash: string };
 }

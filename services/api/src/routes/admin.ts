@@ -1,22 +1,10 @@
-import { resolve } from 'node:path';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { errorMessage, isUserError } from '../../../core/src/infrastructure/errors.ts';
-import { controlOptionsAt, runHumanAction, type ControlOptions } from '../../../control_plane/src/index.ts';
-import { summaryPath } from '../../../monitoring/src/index.ts';
-import { requestActor, requireApiKey } from '../auth.ts';
+import { runHumanAction } from '../../../control_plane/src/index.ts';
+import { requireApiKey } from '../auth.ts';
+import { requestControlOptions } from '../controlRequests.ts';
 import { HttpError } from '../httpErrors.ts';
-import type { ApiContext, ApiOptions } from './apiContext.ts';
-
-/** A control run on behalf of a request: now, as the caller. */
-export function requestControlOptions(options: ApiOptions, request: Request): ControlOptions {
-  return controlOptionsAt({
-    eventsDirectory: options.eventsDirectory,
-    approvalsDirectory: options.approvalsDirectory,
-    registryDirectory: options.registryDirectory,
-    policyPath: options.policyPath,
-    summaryPath: resolve(summaryPath(options.reportsDirectory)),
-  }, { now: new Date(), actor: requestActor(request) });
-}
+import type { ApiContext } from './apiContext.ts';
 
 /** POST /reload and POST /action: keyed; what an operator does by hand. */
 export function adminRoutes({ options, model }: ApiContext): Router {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { approveApproval, listApprovals, rejectApproval } from '../../../control_plane/src/index.ts';
 import { requireApiKey } from '../auth.ts';
 import { HttpError } from '../httpErrors.ts';
-import { requestControlOptions } from './admin.ts';
+import { requestControlOptions } from '../controlRequests.ts';
 import type { ApiContext } from './apiContext.ts';
 
 /** GET /approvals and POST /approvals/:id/approve|reject: keyed; a human's answer to a pending action. */

@@ -28,8 +28,11 @@ export type PlanStatus = (typeof PLAN_STATUSES)[number];
 export const GUARDRAIL_NAMES = ['blackout_window', 'cooldown', 'retrain_budget'] as const;
 export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
 
-/** The kinds of line in the audit log. */
-export const AUDIT_KINDS = ['sentinel', 'plan', 'release', 'refusal', 'approval', 'manual'] as const;
+/**
+ * The kinds of line in the audit log. An intent is written (and flushed) before a run's
+ * first effect; its outcome closes it, or the next run's reconciliation does.
+ */
+export const AUDIT_KINDS = ['sentinel', 'plan', 'release', 'refusal', 'approval', 'manual', 'intent', 'outcome'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;

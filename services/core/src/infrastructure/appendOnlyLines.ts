@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 64 * 1024;
@@ -30,5 +30,19 @@ export function cutTornTail(path: string): number {
     return 0;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Append whole lines and flush them to the disk before returning: a record written
+ * ahead of an effect must survive whatever happens to the process or the machine next.
+ */
+export function appendLinesDurably(path: string, lines: readonly string[]): void {
+  const descriptor = openSync(path, 'a');
+  try {
+    writeSync(descriptor, lines.map((line) => `${line}\n`).join(''));
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
   }
 }

@@ -110,7 +110,7 @@ export function acquireFileLock(path: string, options: { timeoutMs: number; purp
     }
     if (Date.now() >= deadline) {
       const who = owner ? `pid ${owner.pid} (${owner.purpose}) since ${owner.since}` : 'another process';
-      throw new UserError(`${path} is held by ${who}; waited ${(options.timeoutMs / 1000).toFixed(1)} s, try again when it finishes`);
+      throw new UserError(`${path} is held by ${who}; waited ${(options.timeoutMs / 1000).toFixed(1)} s, try again when it finishes`, 'conflict');
     }
     sleepSync(50);
   }
