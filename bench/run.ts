@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, measureScript, report } from './measure.ts';
+import { DEFAULT_PATHS } from '../services/core/src/domain/defaultPaths.ts';
+import { eventPath } from '../services/control_plane/src/index.ts';
+import { artifactPath } from '../services/registry/src/index.ts';
 
 const BENCH_DIR = join(REPO_ROOT, '.bench');
 mkdirSync(BENCH_DIR, { recursive: true });
@@ -68,9 +71,9 @@ function runDemo(): { seconds: number; decisions: string; modelBytes: string } {
   const demo = spawnSync('make', ['--no-print-directory', 'demo-drift-feature'], { cwd: REPO_ROOT, encoding: 'utf8' });
   const seconds = (performance.now() - started) / 1000;
   if (demo.status !== 0) throw new Error(`make demo-drift-feature failed: ${demo.stderr}`);
-  const read = (file: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'shared/events', file), 'utf8'));
-  const decisions = JSON.stringify([read('sentinel_report.json').incident_type, read('execution_plan.json').action, read('execution_plan.json').confidence, read('release_result.json').outcome, read('release_result.json').gates]);
-  const modelBytes = ['v1', 'v2'].map((version) => readFileSync(join(REPO_ROOT, 'shared/registry/versions', version, 'model.json'), 'utf8')).join('');
+  const read = (kind: 'sentinel' | 'plan' | 'release') => JSON.parse(readFileSync(eventPath(join(REPO_ROOT, DEFAULT_PATHS.events), kind), 'utf8'));
+  const decisions = JSON.stringify([read('sentinel').incident_type, read('plan').action, read('plan').confidence, read('release').outcome, read('release').gates]);
+  const modelBytes = [1, 2].map((version) => readFileSync(artifactPath(join(REPO_ROOT, DEFAULT_PATHS.registry), version), 'utf8')).join('');
   return { seconds, decisions, modelBytes };
 }
 const firstDemo = runDemo();

@@ -7,6 +7,7 @@ import { FRAUD_COLUMNS, type Transaction } from '../../services/core/src/domain/
 import { canonicalJson, sha256Hex } from '../../services/core/src/infrastructure/fileHash.ts';
 import type { ScenarioConfig } from './scenarioConfig.ts';
 import { createTransactionSampler } from './transactionSampler.ts';
+import { datasetMetaPath } from '../../services/core/src/domain/datasetFiles.ts';
 
 export const GENERATOR_VERSION = 1;
 
@@ -23,10 +24,6 @@ export interface DatasetMeta {
   config: ScenarioConfig;
 }
 
-export function metaPathFor(csvPath: string): string {
-  return csvPath.replace(/\.csv$/i, '') + '.meta.json';
-}
-
 const ROWS_PER_CHUNK = 5000;
 
 /**
@@ -40,7 +37,7 @@ export async function generateDataset(config: ScenarioConfig, options: { rows: n
   const nextTransaction = createTransactionSampler(config, rng);
   const hash = createHash('sha256');
   let fraudCount = 0;
-  const metaPath = metaPathFor(options.outPath);
+  const metaPath = datasetMetaPath(options.outPath);
   await writeStreamAtomic(options.outPath, async (out) => {
     // The CSV is committed before its .meta.json is written: refuse an unwritable meta
     // path before any row, so a failed run never leaves a CSV without its description.

@@ -6,7 +6,8 @@ import type { CsvTable } from '../../services/core/src/infrastructure/csv/csvTab
 import { FRAUD_COLUMNS } from '../../services/core/src/domain/fraudDataset.ts';
 import { sha256OfFileSync } from '../../services/core/src/infrastructure/fileHash.ts';
 import { makeTempDir } from '../../tests/helpers/runScript.ts';
-import { generateDataset, metaPathFor } from './generateDataset.ts';
+import { datasetMetaPath } from '../../services/core/src/domain/datasetFiles.ts';
+import { generateDataset } from './generateDataset.ts';
 import { listScenarios, loadScenarioFile, scenarioPath } from './scenarioConfig.ts';
 
 const temp = makeTempDir('scenarios');
@@ -185,7 +186,7 @@ describe('generated datasets', () => {
     const outPath = join(temp.path, 'meta-check.csv');
     const config = loadScenarioFile(scenarioPath('base'));
     await generateDataset(config, { rows: 300, seed: 5, outPath });
-    const meta = JSON.parse(readFileSync(metaPathFor(outPath), 'utf8'));
+    const meta = JSON.parse(readFileSync(datasetMetaPath(outPath), 'utf8'));
     expect(meta).toMatchObject({ scenario: 'base', seed: 5, rows: 300 });
     expect(meta.sha256).toBe(sha256OfFileSync(outPath));
     expect(meta.config_sha256).toMatch(/^[0-9a-f]{64}$/);

@@ -16,6 +16,8 @@ if [ "${CI:-}" = "true" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/nu
   policy=/usr/sbin/policy-rc.d
   own_policy=false
   if [ ! -e "$policy" ]; then
+    # Removed however the script ends: left behind, it would keep every service on the machine from starting.
+    trap 'rm -f "$policy"' EXIT
     printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && own_policy=true
   fi
   if timeout 300 apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1; then

@@ -5,10 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/runScript.ts';
 import { importCycles, moduleGraph, partEdges, partOf, type ModuleGraph } from './moduleGraph.ts';
 
-const graph = moduleGraph(REPO_ROOT, ['generator', 'services', 'tests', 'bench']);
+const unresolved: string[] = [];
+const graph = moduleGraph(REPO_ROOT, ['generator', 'services', 'tests', 'bench'], unresolved);
 const sources = [...graph.keys()].filter((path) => !path.endsWith('.test.ts') && partOf(path) !== undefined);
+const benchSources = [...graph.keys()].filter((path) => path.startsWith('bench/'));
 
 describe('the import graph keeps the layering', () => {
+  it('every relative import names a module that exists (a .js name counts as its .ts)', () => {
+    expect(unresolved).toEqual([]);
+  });
+
   it('has no import cycle between modules, types included', () => {
     expect(importCycles(graph)).toEqual([]);
   });
@@ -43,12 +49,14 @@ describe('each store owns its file names', () => {
   // A file name typed in two places is two contracts that can drift apart.
   const names = [
     'monitoring_summary.json', 'drift_report.html',
-    'sentinel_report.json', 'execution_plan.json', 'release_result.json', 'audit.jsonl', '.control.lock', 'challenger_training.csv',
+    'sentinel_report.json', 'execution_plan.json', 'release_result.json', 'audit.jsonl', 'audit.head.json', '.control.lock', 'challenger_training.csv',
     'history.jsonl', 'metadata.json', 'model.json',
   ];
   for (const name of names) {
     it(`"${name}" is written in one source file only`, () => {
-      const holders = sources.filter((path) => readFileSync(join(REPO_ROOT, path), 'utf8').includes(`'${name}'`));
+      // In any kind of string, or at the end of a path in one.
+      const literal = new RegExp(`['"\`/]${name.replace(/\./g, '\\.')}['"\`]`);
+      const holders = [...sources, ...benchSources].filter((path) => literal.test(readFileSync(join(REPO_ROOT, path), 'utf8')));
       expect(holders).toHaveLength(1);
     });
   }
@@ -56,10 +64,11 @@ describe('each store owns its file names', () => {
 
 describe('nothing stops a process by name', () => {
   // A test or script that kills by name would stop a user's own server of that name; tests hold their PIDs.
-  const byName = new RegExp(`\\b(${['pk', 'ill'].join('')}|${['kill', 'all'].join('')})\\b`);
-  it('no tracked script, Makefile or test stops a process by its name', () => {
+  // The words are assembled, so this file does not name them itself.
+  const byName = new RegExp(`\\b(${['pk', 'ill'].join('')}|${['kill', 'all'].join('')}|${['pg', 'rep'].join('')}|${['pid', 'of'].join('')})\\b|\\bfuser\\s+-k|xargs\\s+kill`);
+  it('no tracked script, Makefile, package script or test stops a process by its name', () => {
     const tracked = execFileSync('git', ['ls-files'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n')
-      .filter((path) => /(\.(ts|sh|js|mjs|py|yml|yaml)|Makefile|\/run)$/.test(path) && existsSync(join(REPO_ROOT, path)));
+      .filter((path) => /(\.(ts|sh|js|mjs|py|yml|yaml)|Makefile|\/run|package\.json)$/.test(path) && existsSync(join(REPO_ROOT, path)));
     expect(tracked.filter((path) => byName.test(readFileSync(join(REPO_ROOT, path), 'utf8')))).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /** Nodes and the nodes each imports: modules by path relative to the repository, or parts by name. */
 export type ModuleGraph = Map<string, string[]>;
 
 const IMPORT_PATTERNS = [
-  /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]/g,
-  /(?:^|\n)\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/g,
+  /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]/g,
+  /\bimport\s*['"](\.{1,2}\/[^'"]+)['"]/g,
   /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g,
   // A worker thread's body, loaded by URL.
   /new URL\(\s*['"](\.{1,2}\/[^'"]+\.ts)['"]\s*,\s*import\.meta\.url\s*\)/g,
@@ -25,7 +25,24 @@ function withoutComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
-export function moduleGraph(root: string, folders: readonly string[]): ModuleGraph {
+/**
+ * The module a relative specifier names: TypeScript sources are imported by their .ts
+ * name, or by a .js name that NodeNext resolves to the .ts beside it. JSON and other
+ * files are not modules of ours; a specifier that names nothing is reported.
+ */
+function resolveSpecifier(root: string, file: string, specifier: string, unresolved: string[]): string | undefined {
+  const absolute = resolve(dirname(file), specifier);
+  if (/\.(json|css|html)$/.test(absolute)) return undefined;
+  const candidates = absolute.endsWith('.ts') ? [absolute] : absolute.endsWith('.js') ? [absolute.replace(/\.js$/, '.ts'), absolute] : [`${absolute}.ts`, join(absolute, 'index.ts')];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) {
+    unresolved.push(`${relative(root, file)}: ${specifier}`);
+    return undefined;
+  }
+  return found.endsWith('.ts') ? relative(root, found) : undefined;
+}
+
+export function moduleGraph(root: string, folders: readonly string[], unresolved: string[] = []): ModuleGraph {
   const graph: ModuleGraph = new Map();
   for (const folder of folders) {
     for (const file of typeScriptFiles(join(root, folder))) {
@@ -33,8 +50,8 @@ export function moduleGraph(root: string, folders: readonly string[]): ModuleGra
       const targets = new Set<string>();
       for (const pattern of IMPORT_PATTERNS) {
         for (const match of source.matchAll(pattern)) {
-          const target = relative(root, resolve(dirname(file), match[1] as string));
-          if (target.endsWith('.ts')) targets.add(target);
+          const target = resolveSpecifier(root, file, match[1] as string, unresolved);
+          if (target !== undefined) targets.add(target);
         }
       }
       graph.set(relative(root, file), [...targets].sort());

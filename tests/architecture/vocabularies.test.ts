@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../services/core/src/domain/promotionPolicy.ts';
 import { STAT_TEST_NAMES } from '../../services/core/src/domain/stattests/statTestRegistry.ts';
+import * as vocabularies from '../../services/core/src/domain/vocabularies.ts';
 import { compileContractSchema, VOCABULARY_DEFINITIONS, VOCABULARY_SCHEMA } from '../../services/core/src/domain/vocabularySchema.ts';
 import { REPO_ROOT } from '../helpers/runScript.ts';
 
@@ -30,6 +31,13 @@ function enumsIn(value: unknown, found: unknown[][] = []): unknown[][] {
 }
 
 describe('each vocabulary is declared once and the schemas follow it', () => {
+  it('every list declared in vocabularies.ts is in the vocabulary schema', () => {
+    const declared = Object.entries(vocabularies).filter(([, value]) => Array.isArray(value));
+    expect(declared.length).toBeGreaterThan(10);
+    const inSchema = Object.values(VOCABULARY_DEFINITIONS) as readonly unknown[];
+    expect(declared.filter(([, list]) => !inSchema.includes(list)).map(([name]) => name)).toEqual([]);
+  });
+
   it('the vocabulary schema holds every list exactly as declared', () => {
     for (const [name, words] of Object.entries(VOCABULARY_DEFINITIONS)) {
       expect((VOCABULARY_SCHEMA.$defs as Record<string, { enum: unknown[] }>)[name]?.enum).toEqual([...words]);

@@ -44,7 +44,7 @@ await runCommandLine('monitor', spec, async ({ values }) => {
     return { pipeline, store, policy, tables };
   });
   const [reference, current] = tables;
-  const { summary, report } = await pipeline.monitorTables({
+  const { summary, renderReport } = await pipeline.monitorTables({
     reference,
     current,
     referencePath,
@@ -61,6 +61,6 @@ await runCommandLine('monitor', spec, async ({ values }) => {
     runId: optionalString(values, 'run-id') ?? newRunId(now),
     now,
   });
-  store.writeReports(outDirectory, summary, report);
+  store.writeReports(outDirectory, summary, renderReport());
   process.stderr.write(`monitor: ${pipeline.verdictLine(summary)} -> ${store.summaryPath(outDirectory)}, ${store.reportPath(outDirectory)}\n`);
 });

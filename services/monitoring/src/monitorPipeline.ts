@@ -78,11 +78,11 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
 
 /**
  * The monitor from two tables to its outputs: the columns and their types, the scores
- * (from a model or a column), every figure of the summary, and the HTML report. The
- * command line, /inspect and the watcher all call this one function; where the tables
- * come from, and where the outputs go, is theirs.
+ * (from a model or a column), every figure of the summary, and the HTML report (rendered
+ * only when asked for). The command line and /inspect both call this one function; where
+ * the tables come from, and where the outputs go, is theirs.
  */
-export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; report: string }> {
+export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; renderReport: () => string }> {
   const { reference, current, plan, policy, target, prediction } = input;
   const columns = selectColumns({
     referenceHeader: plan.columnsToRead,
@@ -120,8 +120,8 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
     policy: policy.identity,
   });
   assertOwnOutput(validateMonitoringSummary, summary, 'monitoring summary');
-  const histograms = columns.features.map((feature) => columnHistogram(feature.name, pairs.get(feature.name) as ColumnPair));
-  return { summary, report: renderDriftReport(summary, histograms) };
+  const renderReport = (): string => renderDriftReport(summary, columns.features.map((feature) => columnHistogram(feature.name, pairs.get(feature.name) as ColumnPair)));
+  return { summary, renderReport };
 }
 
 /** The verdict in one line, for the command's output. */

@@ -34,8 +34,24 @@ export interface VersionRecord {
   stage: Stage;
 }
 
+const ARTIFACT_FILE = 'model.json';
+const METADATA_FILE = 'metadata.json';
+
+function versionsDirectory(directory: string): string {
+  return join(directory, 'versions');
+}
+
 function versionDirectory(directory: string, version: number): string {
-  return join(directory, 'versions', `v${version}`);
+  return join(versionsDirectory(directory), `v${version}`);
+}
+
+function historyPath(directory: string): string {
+  return join(directory, 'history.jsonl');
+}
+
+/** A version's artifact file (the bytes whose sha256 the metadata records). */
+export function artifactPath(directory: string, version: number): string {
+  return join(versionDirectory(directory, version), ARTIFACT_FILE);
 }
 
 /** "v3", "3", "production", "latest" -> a version number. */
@@ -77,13 +93,13 @@ export class ModelRegistry {
   ) {}
 
   static open(directory: string): ModelRegistry {
-    const versionsDirectory = join(directory, 'versions');
+    const versions = versionsDirectory(directory);
     const metadata = new Map<number, VersionMetadata>();
-    if (existsSync(versionsDirectory)) {
-      for (const name of readdirSync(versionsDirectory)) {
+    if (existsSync(versions)) {
+      for (const name of readdirSync(versions)) {
         const match = /^v(\d+)$/.exec(name);
         if (!match) continue; // temporary directories of an interrupted register
-        const path = join(versionsDirectory, name, 'metadata.json');
+        const path = join(versions, name, METADATA_FILE);
         let parsed: unknown;
         try {
           parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -95,9 +111,9 @@ export class ModelRegistry {
         metadata.set(record.version, record);
       }
     }
-    const history = readHistory(join(directory, 'history.jsonl'));
+    const history = readHistory(historyPath(directory));
     for (const entry of history) {
-      if (!metadata.has(entry.version)) throw new UserError(`${join(directory, 'history.jsonl')}: names v${entry.version}, which has no metadata (corrupt registry)`);
+      if (!metadata.has(entry.version)) throw new UserError(`${historyPath(directory)}: names v${entry.version}, which has no metadata (corrupt registry)`);
     }
     return new ModelRegistry(directory, metadata, history);
   }
@@ -155,7 +171,7 @@ export class ModelRegistry {
    */
   loadArtifact(version: number): unknown {
     const record = this.metadata(version);
-    const path = join(versionDirectory(this.directory, version), 'model.json');
+    const path = artifactPath(this.directory, version);
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
@@ -203,10 +219,10 @@ function appendMoves(directory: string, moves: StageMove[], operation: HistoryEn
     ...(context.idempotencyKey === undefined ? {} : { idempotency_key: context.idempotencyKey }),
     ...(context.auditHead === undefined ? {} : { audit_head: context.auditHead }),
   }));
-  const historyPath = join(directory, 'history.jsonl');
-  cutTornTail(historyPath);
+  const path = historyPath(directory);
+  cutTornTail(path);
   // One write for the whole operation; O_APPEND keeps concurrent appends whole.
-  appendFileSync(historyPath, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  appendFileSync(path, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   return entries;
 }
 
@@ -218,7 +234,7 @@ export interface RegisterInput {
 
 /** Registers a new version (stage None); its parent is the Production version at the time. */
 export function registerVersion(directory: string, input: RegisterInput, context: MoveContext, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): VersionMetadata {
-  mkdirSync(join(directory, 'versions'), { recursive: true });
+  mkdirSync(versionsDirectory(directory), { recursive: true });
   return withFileLock(lockPath(directory), { timeoutMs: lockTimeoutMs, purpose: 'register' }, () => {
     const registry = ModelRegistry.open(directory);
     const version = (registry.latestVersion() ?? 0) + 1;
@@ -230,11 +246,11 @@ export function registerVersion(directory: string, input: RegisterInput, context
       artifact_sha256: sha256Hex(artifactText),
       parent_version: registry.productionVersion(),
     };
-    const staging = join(directory, 'versions', `.v${version}.${process.pid}.tmp`);
+    const staging = join(versionsDirectory(directory), `.v${version}.${process.pid}.tmp`);
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    writeFileSync(join(staging, 'model.json'), artifactText);
-    writeFileSync(join(staging, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
+    writeFileSync(join(staging, ARTIFACT_FILE), artifactText);
+    writeFileSync(join(staging, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
     renameSync(staging, versionDirectory(directory, version));
     appendMoves(directory, [{ version, from: null, to: 'None' }], 'register', context);
     return metadata;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
+import { datasetMetaPath } from '../../core/src/domain/datasetFiles.ts';
 
 export interface DatasetLineage {
   path: string;
@@ -11,7 +12,7 @@ export interface DatasetLineage {
 
 /** The data's hash, and its scenario and seed when the generator's .meta.json is beside it. */
 export function datasetLineage(path: string, rows: number): DatasetLineage {
-  const metaPath = path.replace(/\.csv$/i, '') + '.meta.json';
+  const metaPath = datasetMetaPath(path);
   let scenario: string | null = null;
   let dataSeed: number | null = null;
   if (existsSync(metaPath)) {

@@ -1,5 +1,5 @@
 import type { ActionRule, PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
-import type { Action } from '../../../core/src/domain/vocabularies.ts';
+import type { Action, Severity } from '../../../core/src/domain/vocabularies.ts';
 import type { ConfidenceParts, ExecutionPlan, SentinelReport } from '../controlTypes.ts';
 import { checkGuardrails, failedGuardrails, guardrailReason } from '../guardrails.ts';
 
@@ -26,7 +26,7 @@ export function chooseRule(report: SentinelReport, policy: PromotionPolicy, prev
     case 'none':
       return { policyRule: 'drift_policy.on_none', rule: policy.drift_policy.on_none };
     case 'data_drift': {
-      const key = `on_${report.severity === 'none' ? 'none' : report.severity}` as 'on_none' | 'on_low' | 'on_medium' | 'on_high';
+      const key: `on_${Severity}` = `on_${report.severity}`;
       return { policyRule: `drift_policy.${key}`, rule: policy.drift_policy[key] };
     }
     case 'concept_drift':
