@@ -2,7 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { compileContractSchema } from '../../core/src/domain/vocabularySchema.ts';
+import { addReferencedSchema, assertValid } from '../../core/src/infrastructure/jsonSchema.ts';
 import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
+import approvalSchema from '../schema/approval.schema.json' with { type: 'json' };
+import executionPlanSchema from '../schema/execution-plan.schema.json' with { type: 'json' };
 import type { Action, ApprovalStatus } from '../../core/src/domain/vocabularies.ts';
 import type { ExecutionPlan } from './controlTypes.ts';
 
@@ -20,6 +24,15 @@ export interface Approval {
   reason: string | null;
   /** The run that carried out an approved action. */
   executed_run_id: string | null;
+}
+
+// An approval holds the plan it was made for, checked as the plan file is.
+addReferencedSchema(executionPlanSchema);
+const validateApproval = compileContractSchema<Approval>(approvalSchema);
+
+/** An approval file, checked against its schema: it is read by commands and the API, and edited by nobody. */
+function readApproval(path: string): Approval {
+  return assertValid(validateApproval, readJsonFile(path), path);
 }
 
 export function approvalId(runId: string): string {
@@ -46,7 +59,7 @@ export function createApproval(directory: string, plan: ExecutionPlan): Approval
 export function listApprovals(directory: string): Approval[] {
   if (!existsSync(directory)) return [];
   return readdirSync(directory).filter((file) => file.endsWith('.json')).sort()
-    .map((file) => readJsonFile(join(directory, file)) as Approval);
+    .map((file) => readApproval(join(directory, file)));
 }
 
 function approvalPath(directory: string, id: string): string {
@@ -57,7 +70,7 @@ export function loadApproval(directory: string, id: string): Approval {
   if (!/^[\w.-]+$/.test(id)) throw new UserError(`not an approval id: "${id}"`);
   const path = approvalPath(directory, id);
   if (!existsSync(path)) throw new UserError(`no approval "${id}" in ${directory} (see: approvals list)`, 'not_found');
-  return readJsonFile(path) as Approval;
+  return readApproval(path);
 }
 
 export function approvalExists(directory: string, id: string): boolean {

@@ -1,4 +1,5 @@
 import { compileContractSchema } from '../../core/src/domain/vocabularySchema.ts';
+
 import auditRecordSchema from '../schema/audit-record.schema.json' with { type: 'json' };
 import executionPlanSchema from '../schema/execution-plan.schema.json' with { type: 'json' };
 import releaseResultSchema from '../schema/release-result.schema.json' with { type: 'json' };

@@ -57,7 +57,9 @@ export interface SchemaValidator<T> {
 }
 
 export function compileSchema<T>(schema: object): SchemaValidator<T> {
-  const validate: ValidateFunction = ajv.compile(schema);
+  // A schema another one refers to may be known already (by its $id): compile it once.
+  const id = (schema as { $id?: unknown }).$id;
+  const validate: ValidateFunction = (typeof id === 'string' ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
   const check = ((data: unknown) => validate(data)) as SchemaValidator<T>;
   // Deepest first, and a wrong value before a missing key: "min_auc: must be number" says more
   // than "drift_policy: is required" when both are true of a file being edited.
