@@ -36,7 +36,8 @@ describe('PredictionLog', () => {
 
   it('durable: appends of one tick are written together in one write, and each promise resolves only once its record is in the file', async () => {
     const directory = join(temp.path, 'group');
-    const log = new PredictionLog(directory, 1 << 20);
+    // No age limit: the group is the tick, whatever the machine's speed.
+    const log = new PredictionLog(directory, 1 << 20, 'durable', Number.POSITIVE_INFINITY);
     const file = join(directory, 'predictions-000001.jsonl');
     const onDisk = () => (existsSync(file) ? readFileSync(file, 'utf8') : '');
     const seenAtResolve: boolean[] = [];
@@ -51,6 +52,17 @@ describe('PredictionLog', () => {
     expect(log.writes).toBe(2);
     await log.close();
     expect(readPredictionLog(directory)).toHaveLength(200);
+  });
+
+  it('durable: a group older than maxGroupWaitMs is written by the append that finds it so, without waiting for the tick to end', async () => {
+    const directory = join(temp.path, 'group-age');
+    const log = new PredictionLog(directory, 1 << 20, 'durable', 0);
+    const appended = [log.append(record(0)), log.append(record(1)), log.append(record(2))];
+    // Already written before this tick ends: no setImmediate has run yet.
+    expect(log.writes).toBe(3);
+    expect(readPredictionLog(directory).map((entry) => entry.request_id)).toEqual(['r0', 'r1', 'r2']);
+    await Promise.all(appended);
+    await log.close();
   });
 
   it('durable: a batch of records is acknowledged once all of them are written, across a rotation', async () => {

@@ -46,15 +46,18 @@ interface QueuedLine {
  * An append-only prediction log with group commit. append() queues records; the first
  * append after a write schedules the next one with setImmediate, which runs once the event
  * loop has handled the I/O at hand, so every request parsed meanwhile shares one write()
- * (split only where the file rotates past `maxFileBytes`, between records). The write is
- * synchronous: a few KB into the page cache cost less than a trip through libuv's thread
- * pool, which on a busy 2-core machine waits for a core while the answers wait for it. In
- * durable mode each append's promise settles after the write holding its records: resolved,
- * or rejected if that write failed (and none of its records count as written).
+ * (split only where the file rotates past `maxFileBytes`, between records); in durable
+ * mode an append that finds the group older than `maxGroupWaitMs` writes it at once. The
+ * write is synchronous: a few KB into the page cache cost less than a trip through libuv's
+ * thread pool, which on a busy 2-core machine waits for a core while the answers wait for
+ * it. In durable mode each append's promise settles after the write holding its records:
+ * resolved, or rejected if that write failed (and none of its records count as written).
  */
 export class PredictionLog {
   private queue: QueuedLine[] = [];
   private scheduled = false;
+  /** performance.now() when the first record of the queued group arrived. */
+  private groupStarted = 0;
   private fileIndex: number;
   private fileBytes: number;
   /** Kept open between writes: open/close per write costs more than the write under load. */
@@ -67,7 +70,17 @@ export class PredictionLog {
   /** write() calls made, successful or not: records / writes is the group size. */
   writes = 0;
 
-  constructor(private readonly directory: string, private readonly maxFileBytes: number, readonly mode: PredictionLogMode = 'durable') {
+  /**
+   * `maxGroupWaitMs` (durable mode): how long the first record of a group may wait for
+   * others before the append that finds it that old writes the group. It bounds what
+   * grouping adds to an answer's latency when the event loop has many requests at hand.
+   */
+  constructor(
+    private readonly directory: string,
+    private readonly maxFileBytes: number,
+    readonly mode: PredictionLogMode = 'durable',
+    private readonly maxGroupWaitMs = 2,
+  ) {
     mkdirSync(directory, { recursive: true });
     const indices = readdirSync(directory).map((name) => FILE_PATTERN.exec(name)).filter((match) => match !== null).map((match) => Number(match[1]));
     this.fileIndex = indices.length > 0 ? Math.max(...indices) : 1;
@@ -92,9 +105,14 @@ export class PredictionLog {
       const pending = records.length;
       acknowledged = new Promise<void>((resolve, reject) => { ticket = { pending, failed: false, resolve, reject }; });
     }
+    if (this.queue.length === 0) this.groupStarted = performance.now();
     for (const record of records) {
       const text = `${JSON.stringify(record)}\n`;
       this.queue.push({ text, bytes: Buffer.byteLength(text), ticket });
+    }
+    if (this.mode === 'durable' && performance.now() - this.groupStarted >= this.maxGroupWaitMs) {
+      this.drain(); // the setImmediate already scheduled, if any, will find nothing left to write
+      return acknowledged;
     }
     if (!this.scheduled && this.queue.length > 0) {
       this.scheduled = true;
