@@ -9,9 +9,22 @@ export interface ServerProcess {
   stderr(): string;
 }
 
+export interface ServerProcessOptions {
+  nodeFlags?: string[];
+  stdout?: 'ignore' | 'inherit';
+}
+
 /** `make serve` as a real process on a free loopback port, resolved once it says it is listening. */
-export async function startServerProcess(env: NodeJS.ProcessEnv, options: { nodeFlags?: string[]; stdout?: 'ignore' | 'inherit' } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', join(REPO_ROOT, 'services/api/src/server.ts')], {
+export function startServerProcess(env: NodeJS.ProcessEnv, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  return startListeningProcess(['--import', 'tsx', join(REPO_ROOT, 'services/api/src/server.ts')], env, options);
+}
+
+/**
+ * Any node program (its arguments after node's own flags) that listens on PORT=0 and says
+ * `listening on http://127.0.0.1:<port>` on stderr; stop it by the returned child's PID.
+ */
+export async function startListeningProcess(args: string[], env: NodeJS.ProcessEnv, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...args], {
     cwd: REPO_ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'],
   });
   let stderr = '';
