@@ -318,7 +318,7 @@ function sha256(text: string): string {
 
 /** /action while another run holds the control lock. */
 describe('the server never waits on the control lock', () => {
-  it('POST /action while a run holds the lock answers 409 at once, and /health stays fast', async () => {
+  it('POST /action while a run holds the lock answers 409 at once; while its own retrain runs, /health is answered', async () => {
     const ws = variant(feature, 'api-lock', autonomous);
     mkdirSync(ws.events, { recursive: true });
     const api = createApiApp({
@@ -338,6 +338,21 @@ describe('the server never waits on the control lock', () => {
       expect(health.status).toBe(200);
     } finally {
       release();
+    }
+    try {
+      // A requested retrain runs in the API's control worker: /health is answered while it trains.
+      const finished: string[] = [];
+      const action = fetch(`${base}/action`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'test-key' }, body: JSON.stringify({ kind: 'retrain' }) })
+        .then(async (response) => { finished.push('action'); return { status: response.status, body: (await response.json()) as { outcome: string } }; });
+      await new Promise((resolveSoon) => setTimeout(resolveSoon, 50));
+      const health = await fetch(`${base}/health`);
+      finished.push('health');
+      expect(health.status).toBe(200);
+      const done = await action;
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      expect(done.body.outcome).toBe('promoted');
+      expect(finished).toEqual(['health', 'action']);
+    } finally {
       await new Promise((resolveClose) => server.close(resolveClose));
       await api.close();
     }

@@ -1,5 +1,6 @@
 import express from 'express';
 import { createApiMetrics, requestMetrics, type ApiMetrics } from './apiMetrics.ts';
+import { ControlWorker } from './controlInWorker.ts';
 import { errorResponder, HttpError } from './httpErrors.ts';
 import { ModelHolder } from './modelHolder.ts';
 import { PredictionLog } from './predictionLog.ts';
@@ -34,7 +35,8 @@ export function createApiApp(options: ApiOptions): ApiApp {
   model.watch(options.reloadIntervalMs);
   const log = new PredictionLog(options.predictionsDirectory, options.maxLogFileBytes, options.predictionLogMode ?? 'durable');
   const metrics = createApiMetrics({ reportsDirectory: options.reportsDirectory, eventsDirectory: options.eventsDirectory, modelVersion: () => model.version() });
-  const context: ApiContext = { options, model, log, metrics, startedAt: Date.now() };
+  const control = new ControlWorker();
+  const context: ApiContext = { options, model, log, metrics, control, startedAt: Date.now() };
 
   const app = express();
   app.disable('x-powered-by');
@@ -54,6 +56,7 @@ export function createApiApp(options: ApiOptions): ApiApp {
     servedVersion: () => model.version(),
     async close() {
       model.stop();
+      await control.stop();
       await log.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { ApiMetrics } from '../apiMetrics.ts';
+import type { ControlWorker } from '../controlInWorker.ts';
 import type { ModelHolder } from '../modelHolder.ts';
 import type { PredictionLog, PredictionLogMode } from '../predictionLog.ts';
 
@@ -25,5 +26,7 @@ export interface ApiContext {
   model: ModelHolder;
   log: PredictionLog;
   metrics: ApiMetrics;
+  /** Where human decisions (approve, reject, a requested action) run, off the event loop. */
+  control: ControlWorker;
   startedAt: number;
 }

@@ -1,12 +1,24 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { replyFromWorker } from '../typeScriptWorker.ts';
 import { cleanNumbers } from './columnTable.ts';
 import { readCsvTable } from './csvFile.ts';
 import type { CsvReadOptions } from './csvTable.ts';
-import { isUserError } from '../errors.ts';
+import type { CsvColumn } from './dataTable.ts';
+import type { CleanNumbers } from './columnTable.ts';
+
+/** What the worker sends back: the table's typed columns, and the numbers it cleaned and sorted. */
+export interface ReadInWorker {
+  source: string;
+  header: string[];
+  rowCount: number;
+  sha256?: string;
+  columns: CsvColumn[];
+  cleaned: (CleanNumbers & { name: string })[];
+}
 
 /** Worker thread body: read one CSV into typed columns, sort its numbers, send them back (buffers transferred). */
 const { path, options, numericalToClean } = workerData as { path: string; options: CsvReadOptions; numericalToClean: 'all' | string[] };
-try {
+await replyFromWorker((): { value: ReadInWorker; transfer: ArrayBuffer[] } => {
   const table = readCsvTable(path, options);
   const columns = table.header.filter((name) => table.hasColumn(name)).map((name) => table.column(name));
   const cleaned = columns
@@ -28,7 +40,5 @@ try {
     transfer.push(sorted.buffer);
     return { ...entry, sorted };
   });
-  parentPort?.postMessage({ ok: true, source: table.source, header: table.header, rowCount: table.rowCount, sha256: table.sha256, columns: sendable, cleaned: sendableCleaned }, transfer);
-} catch (error) {
-  parentPort?.postMessage({ ok: false, userError: isUserError(error), message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
-}
+  return { value: { source: table.source, header: table.header, rowCount: table.rowCount, sha256: table.sha256, columns: sendable, cleaned: sendableCleaned }, transfer };
+});

@@ -1,28 +1,16 @@
-import { Worker } from 'node:worker_threads';
-import { cleanNumbers, ColumnTable, type CleanNumbers } from './columnTable.ts';
+import { cleanNumbers, ColumnTable } from './columnTable.ts';
 import { readCsvTable } from './csvFile.ts';
 import type { CsvReadOptions } from './csvTable.ts';
-import type { CsvColumn, NumericalColumn } from './dataTable.ts';
-import { UserError } from '../errors.ts';
+import type { NumericalColumn } from './dataTable.ts';
+import { startTypeScriptWorker, workerResult } from '../typeScriptWorker.ts';
+// Its type only: importing the worker's body for real would run it here.
+import type { ReadInWorker } from './csvReadWorker.ts';
 
 export interface ParallelReadRequest {
   path: string;
   options: CsvReadOptions;
   /** Numerical columns to clean and sort in the worker as well. */
   numericalToClean: 'all' | string[];
-}
-
-interface WorkerReply {
-  ok: boolean;
-  userError?: boolean;
-  message?: string;
-  stack?: string;
-  source: string;
-  header: string[];
-  rowCount: number;
-  sha256?: string;
-  columns: CsvColumn[];
-  cleaned: (CleanNumbers & { name: string })[];
 }
 
 export interface WorkerRead {
@@ -33,20 +21,9 @@ export interface WorkerRead {
 
 /** Start reading a CSV in a worker thread now; the caller does other work meanwhile. */
 export function startCsvReadInWorker(request: ParallelReadRequest): WorkerRead {
-  // Node 20 does not carry module hooks into workers: each registers tsx itself, then loads the TypeScript body.
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./csvReadWorker.ts', import.meta.url).href)}); })`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: request });
-  const result = new Promise<ColumnTable>((resolve, reject) => {
-    worker.once('message', (reply: WorkerReply) => {
-      void worker.terminate();
-      if (!reply.ok) {
-        reject(reply.userError ? new UserError(reply.message ?? 'read failed') : new Error(reply.stack ?? reply.message));
-        return;
-      }
-      resolve(new ColumnTable(reply.source, reply.header, reply.rowCount, reply.columns, reply.sha256, new Map(reply.cleaned.map(({ name, ...clean }) => [name, clean]))));
-    });
-    worker.once('error', reject);
-  });
+  const worker = startTypeScriptWorker(new URL('./csvReadWorker.ts', import.meta.url), request);
+  const result = workerResult<ReadInWorker>(worker)
+    .then((reply) => new ColumnTable(reply.source, reply.header, reply.rowCount, reply.columns, reply.sha256, new Map(reply.cleaned.map(({ name, ...clean }) => [name, clean]))));
   // The caller awaits the result only after its own work; until then a failed read must not count as unhandled.
   result.catch(() => undefined);
   return { result, terminate: () => { void worker.terminate(); } };

@@ -1,0 +1,59 @@
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker, unwrapReply, type WorkerReply } from '../../core/src/infrastructure/typeScriptWorker.ts';
+// Its types only: importing the worker's body for real would run it here.
+import type { ControlRequest, ControlResult } from './controlWorker.ts';
+
+
+/**
+ * The control plane in a worker thread, started at the first decision and kept: a
+ * retrain takes seconds of CPU, and the server keeps answering /predict and /health
+ * meanwhile. The decisions are the code the commands run, under the same lock; a user
+ * error comes back as one. A worker that dies fails what it was doing, and the next
+ * decision starts a new one.
+ */
+export class ControlWorker {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: (result: ControlResult) => void; reject: (error: unknown) => void }>();
+
+  run(request: ControlRequest): Promise<ControlResult> {
+    const worker = this.worker ?? this.start();
+    const id = this.nextId;
+    this.nextId += 1;
+    return new Promise<ControlResult>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, request });
+    });
+  }
+
+  private start(): Worker {
+    const worker = startTypeScriptWorker(new URL('./controlWorker.ts', import.meta.url), undefined);
+    worker.on('message', ({ id, reply }: { id: number; reply: WorkerReply<ControlResult> }) => {
+      const caller = this.waiting.get(id);
+      this.waiting.delete(id);
+      // An idle worker must not keep the process alive.
+      if (this.waiting.size === 0) worker.unref();
+      try {
+        caller?.resolve(unwrapReply(reply));
+      } catch (error) {
+        caller?.reject(error);
+      }
+    });
+    const fail = (error: unknown): void => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const caller of this.waiting.values()) caller.reject(error instanceof Error ? error : new Error(`the control worker stopped (${String(error)})`));
+      this.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the control worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}

@@ -1,0 +1,35 @@
+import { parentPort } from 'node:worker_threads';
+import { settle } from '../../core/src/infrastructure/typeScriptWorker.ts';
+import { approveApproval, rejectApproval, runHumanAction } from '../../control_plane/src/index.ts';
+import type { Approval, ControlOptions, ControlOutcome } from '../../control_plane/src/index.ts';
+
+/** A human's decision that the API hands to the control plane. */
+export type ControlRequest =
+  | { kind: 'action'; options: ControlOptions; action: 'retrain_and_evaluate' | 'rollback' }
+  | { kind: 'approve'; options: ControlOptions; id: string; reason: string | undefined }
+  | { kind: 'reject'; options: ControlOptions; id: string; reason: string | undefined };
+
+export interface ControlResult {
+  outcome?: ControlOutcome;
+  approval?: Approval;
+}
+
+function decide(request: ControlRequest): ControlResult {
+  switch (request.kind) {
+    case 'action':
+      return { outcome: runHumanAction(request.options, { kind: 'manual', requestedAction: request.action }) };
+    case 'approve':
+      return approveApproval(request.options, request.id, request.reason);
+    case 'reject':
+      return { approval: rejectApproval(request.options, request.id, request.reason) };
+  }
+}
+
+/**
+ * The API's control worker: it takes one decision at a time, in the order they come
+ * (each is synchronous, so a second waits for the first to end), off the server's
+ * event loop.
+ */
+parentPort?.on('message', (message: { id: number; request: ControlRequest }) => {
+  void settle(() => ({ value: decide(message.request) })).then(({ reply }) => parentPort?.postMessage({ id: message.id, reply }));
+});

@@ -1,0 +1,55 @@
+import { parentPort, Worker } from 'node:worker_threads';
+import { UserError } from './errors.ts';
+
+/** What a worker body posts back: its result, or its error with the kind it had. */
+export type WorkerReply<T> =
+  | { ok: true; value: T }
+  | { ok: false; userError: boolean; problem?: UserError['problem']; message: string; stack?: string };
+
+/**
+ * A worker thread running a TypeScript module. Node 20 does not carry module hooks into
+ * workers, so each registers tsx itself, then loads the body. The body replies once,
+ * with `replyFromWorker`.
+ */
+export function startTypeScriptWorker(moduleUrl: URL, workerData: unknown): Worker {
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** The worker's one reply as a promise: a user error comes back as a UserError of the same problem, anything else as an Error with the worker's stack. */
+export function workerResult<T>(worker: Worker): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    worker.once('message', (reply: WorkerReply<T>) => {
+      void worker.terminate();
+      try {
+        resolve(unwrapReply(reply));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** Run work as a worker body does: its result (with the buffers to move rather than copy), or its error with its kind. */
+export async function settle<T>(work: () => Promise<{ value: T; transfer?: ArrayBuffer[] }> | { value: T; transfer?: ArrayBuffer[] }): Promise<{ reply: WorkerReply<T>; transfer: ArrayBuffer[] }> {
+  try {
+    const done = await work();
+    return { reply: { ok: true, value: done.value }, transfer: done.transfer ?? [] };
+  } catch (error) {
+    const userError = error instanceof UserError;
+    return { reply: { ok: false, userError, problem: userError ? error.problem : undefined, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined }, transfer: [] };
+  }
+}
+
+/** In a one-shot worker body: run the work and post its reply; the thread then ends. */
+export async function replyFromWorker<T>(work: () => Promise<{ value: T; transfer?: ArrayBuffer[] }> | { value: T; transfer?: ArrayBuffer[] }): Promise<void> {
+  const { reply, transfer } = await settle(work);
+  parentPort?.postMessage(reply, transfer);
+}
+
+/** A reply as the caller's value: a user error comes back as a UserError of the same problem, anything else as an Error with the worker's stack. */
+export function unwrapReply<T>(reply: WorkerReply<T>): T {
+  if (reply.ok) return reply.value;
+  throw reply.userError ? new UserError(reply.message, reply.problem) : new Error(reply.stack ?? reply.message);
+}
