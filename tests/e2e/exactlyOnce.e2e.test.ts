@@ -12,7 +12,7 @@ import { assertAuditIntact } from '../../services/control_plane/src/auditLog.ts'
 import { mirroredPositions } from '../../services/control_plane/src/controlRun.ts';
 import { ModelRegistry } from '../../services/registry/src/index.ts';
 import { approvalsAsync, approvals, auditLines, auditVerify, control, event, ok, production, registryJson, workspaces, type Workspace } from '../helpers/controlWorkspace.ts';
-import { expectOneLineUserError, makeTempDir, REPO_ROOT, type ScriptResult } from '../helpers/runScript.ts';
+import { expectOneLineUserError, makeTempDir, REPO_ROOT, runScript, type ScriptResult } from '../helpers/runScript.ts';
 
 const temp = makeTempDir('exactly-once');
 afterAll(() => temp.cleanup());
@@ -242,6 +242,70 @@ async function timedRun(ws: Workspace, now: string): Promise<{ durationMs: numbe
   expect(run.finished).toBe(true);
   return { durationMs: run.elapsedMs, intentMs: run.intentMs ?? 0 };
 }
+
+describe('decisions that were recorded are never lost, and never made twice', () => {
+  it('a run id names one run: a second run under it is refused before anything happens', () => {
+    const ws = variant(feature, 'run-id-twice', autonomous);
+    ok(control(ws, ['--now', NOW, '--run-id', 'nightly'], KEY));
+    const before = readFileSync(join(ws.registry, 'history.jsonl'), 'utf8');
+    expect(expectOneLineUserError(control(ws, ['--now', '2026-11-24T10:00:00Z', '--run-id', 'nightly'], KEY))).toMatch(/run id "nightly" is already in .*audit\.jsonl \(line \d+\): a run id names one run/);
+    expect(readFileSync(join(ws.registry, 'history.jsonl'), 'utf8')).toBe(before);
+  }, 60_000);
+
+  it('a rejection killed after it was recorded, before the approval file was saved: the next run saves it as recorded', () => {
+    const ws = variant(shock, 'reject-killed');
+    ok(control(ws, ['--now', NOW], KEY));
+    const id = event(ws, 'release_result.json').approval_id as string;
+    expect(approvals(ws, ['reject', id, '--reason', 'a sale, not fraud'], { ...KEY, DRIFTWATCH_FAULT: 'after_decision_recorded' }).status).toBeNull();
+    expect(JSON.parse(readFileSync(join(ws.approvals, `${id}.json`), 'utf8')).status).toBe('pending');
+    ok(control(ws, ['--now', '2026-11-23T12:00:00Z'], KEY));
+    expect(JSON.parse(readFileSync(join(ws.approvals, `${id}.json`), 'utf8'))).toMatchObject({ status: 'rejected', reason: 'a sale, not fraud' });
+    expect(expectOneLineUserError(approvals(ws, ['approve', id], KEY))).toMatch(new RegExp(`${id} is already rejected by`));
+  }, 60_000);
+
+  it('an approval whose action a guardrail skipped, killed before its file was saved: the next run saves it as recorded', () => {
+    const ws = variant(shock, 'approve-skipped-killed', (text) => text.replace('max_retrains_per_day: 3', 'max_retrains_per_day: 0'));
+    ok(control(ws, ['--now', NOW], KEY));
+    const id = event(ws, 'release_result.json').approval_id as string;
+    expect(approvals(ws, ['approve', id, '--now', NOW], { ...KEY, DRIFTWATCH_FAULT: 'after_decision_recorded' }).status).toBeNull();
+    const recorded = records(ws).find((record) => record.kind === 'approval');
+    expect(recorded).toBeDefined();
+    ok(control(ws, ['--now', '2026-11-23T12:00:00Z'], KEY));
+    expect(JSON.parse(readFileSync(join(ws.approvals, `${id}.json`), 'utf8'))).toMatchObject({ status: 'approved', executed_run_id: recorded?.run_id });
+  }, 60_000);
+});
+
+describe('the audit key', () => {
+  it('a keyed log rewritten without the key, its head unkeyed and the registry\'s copies removed, is refused', () => {
+    const ws = variant(feature, 'downgrade', autonomous);
+    ok(control(ws, ['--now', NOW], KEY));
+    const lines = auditLines(ws);
+    const first = JSON.parse(lines[0] as string) as { seq: number; hash: string; alg?: string; prev_hash: string };
+    const { hash: _hash, alg: _alg, ...unkeyedFirst } = first;
+    const firstLine = JSON.stringify({ ...unkeyedFirst, hash: sha256(`${first.prev_hash}\n${canonical(unkeyedFirst)}`) });
+    const rewritten = rechained([firstLine, ...lines.slice(1)], 1);
+    writeFileSync(join(ws.events, 'audit.jsonl'), rewritten.map((line) => `${line}\n`).join(''));
+    const last = JSON.parse(rewritten[rewritten.length - 1] as string) as { seq: number; hash: string };
+    const body = { records: last.seq, last_hash: last.hash, alg: 'sha256', pending: [] as string[] };
+    writeFileSync(join(ws.events, 'audit.head.json'), JSON.stringify({ ...body, mac: sha256(canonical(body)) }));
+    const history = readFileSync(join(ws.registry, 'history.jsonl'), 'utf8').trim().split('\n').map((line) => { const { audit_head: _head, ...rest } = JSON.parse(line) as { audit_head?: unknown }; return JSON.stringify(rest); });
+    writeFileSync(join(ws.registry, 'history.jsonl'), `${history.join('\n')}\n`);
+    expect(ok(auditVerify(ws, {})).stdout).toMatch(/plain SHA-256/);
+    expect(expectOneLineUserError(auditVerify(ws, KEY))).toMatch(/the head is not keyed, yet DRIFTWATCH_AUDIT_KEY is set/);
+    expect(expectOneLineUserError(control(ws, ['--now', '2026-11-24T10:00:00Z'], KEY))).toMatch(/refusing to act on it/);
+  }, 60_000);
+
+  it('a key set for a log written without one is adopted once, explicitly; then every record is keyed', () => {
+    const ws = variant(feature, 'adopt', autonomous);
+    ok(control(ws, ['--now', NOW]));
+    expect(expectOneLineUserError(control(ws, ['--now', '2026-11-24T10:00:00Z'], KEY))).toMatch(/adopt it once with/);
+    expect(ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events, '--registry', ws.registry, '--adopt-key'], { env: KEY })).stdout).toMatch(/keyed with HMAC-SHA256 from now on/);
+    ok(control(ws, ['--now', '2026-11-24T10:00:00Z'], KEY));
+    expect(records(ws).filter((record) => (record as { alg?: string }).alg === 'hmac-sha256').length).toBeGreaterThan(0);
+    ok(auditVerify(ws, KEY));
+    expect(expectOneLineUserError(auditVerify(ws, {}))).toMatch(/set DRIFTWATCH_AUDIT_KEY/);
+  }, 60_000);
+});
 
 describe('a broken or tampered log stops every action', () => {
   it('a garbage last line: control refuses before any effect, naming the line', () => {

@@ -1,4 +1,5 @@
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { loadApproval, saveApproval, type Approval } from './approvalsStore.ts';
 import { appendAudit } from './auditLog.ts';
 import type { ControlOptions } from './controlOptions.ts';
@@ -23,8 +24,10 @@ export function rejectApproval(options: ControlOptions, id: string, reason: stri
     openControlRun(options);
     const approval = pending(options, id);
     const decided: Approval = { ...approval, status: 'rejected', reason, decided_at: options.now.toISOString(), decided_by: options.actor };
-    saveApproval(options.approvalsDirectory, decided);
+    // Recorded first: a crash before the file is saved is put right by the next run, from this record.
     appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: 'rejected', detail: { approval_id: id, by: options.actor, reason } }], options.auditKey);
+    faultPoint('after_decision_recorded');
+    saveApproval(options.approvalsDirectory, decided);
     return decided;
   });
 }

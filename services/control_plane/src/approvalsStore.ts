@@ -39,7 +39,9 @@ export function approvalId(runId: string): string {
   return `apr-${runId}`;
 }
 
+/** Under the control lock: an approval is created once, never over one that exists. */
 export function createApproval(directory: string, plan: ExecutionPlan): Approval {
+  if (approvalExists(directory, approvalId(plan.run_id))) throw new UserError(`approval ${approvalId(plan.run_id)} exists already: run ${plan.run_id} cannot create it again`, 'conflict');
   const approval: Approval = {
     id: approvalId(plan.run_id),
     run_id: plan.run_id,

@@ -71,6 +71,11 @@ export function chainEntries(position: ChainPosition, entries: readonly AuditEnt
   });
 }
 
+/** Keying an unkeyed log from here on: its head, as it stands, signed with the new key (the caller has verified the log without one). */
+export function adoptKey(position: ChainPosition, key: string): AuditHead {
+  return signHead(position, [], key);
+}
+
 export function signHead(position: ChainPosition, pending: readonly string[], key: string | undefined): AuditHead {
   const body: Omit<AuditHead, 'mac'> = { records: position.records, last_hash: position.last_hash, alg: key === undefined ? 'sha256' : 'hmac-sha256', pending: [...pending] };
   return { ...body, mac: digest(canonicalJson(body), key) };
@@ -128,6 +133,8 @@ export function verifyAudit(lines: readonly string[], head: AuditHead | undefine
     if (lines.length > 0) return broken(null, `${lines.length} records but no head beside the log: the head was deleted`);
   } else {
     if (head.alg === 'hmac-sha256' && key === undefined) return broken(null, 'the head is keyed (HMAC-SHA256): set DRIFTWATCH_AUDIT_KEY to verify it');
+    // Anyone can write an unkeyed head: with a key set, only a keyed one vouches for the log (a new key is adopted once, explicitly).
+    if (head.alg === 'sha256' && key !== undefined) return broken(null, 'the head is not keyed, yet DRIFTWATCH_AUDIT_KEY is set: if the key is new, adopt it once with `npm run --silent audit-verify -- --adopt-key`; otherwise the head was replaced');
     if (head.alg === 'sha256' && keyedSeen) return broken(null, 'the head is unkeyed but the records are keyed: the head was replaced');
     const { mac, ...body } = head;
     if (signHead(body, body.pending ?? [], head.alg === 'hmac-sha256' ? key : undefined).mac !== mac) return broken(null, 'the head does not match its own mac: it was edited, or the key is not the one it was written with');

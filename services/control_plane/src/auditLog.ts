@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { appendLinesDurably, cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { chainEntries, GENESIS, signHead, verifyAudit, type AuditEntry, type AuditHead, type AuditRecord, type ChainPosition, type MirroredPosition } from './auditChain.ts';
+import { adoptKey, chainEntries, GENESIS, signHead, verifyAudit, type AuditEntry, type AuditHead, type AuditRecord, type ChainPosition, type MirroredPosition } from './auditChain.ts';
 import { auditHeadPath, auditPath } from './eventsStore.ts';
 
 export type { AuditEntry, AuditRecord, ChainPosition } from './auditChain.ts';
@@ -35,6 +35,19 @@ export function assertAuditIntact(eventsDirectory: string, key: string | undefin
   const verification = verifyAudit(readAuditLines(path), readAuditHead(auditHeadPath(eventsDirectory)), key, mirrored);
   if (!verification.ok) throw new UserError(`${path}${verification.line === null ? '' : `: line ${verification.line}`}: ${verification.problem}`);
   return verification.position;
+}
+
+/**
+ * Adopt DRIFTWATCH_AUDIT_KEY for a log written without one: under the caller's lock, the
+ * log is verified as it was written (unkeyed) and its head re-signed with the key; from
+ * then on every record and head is keyed, and an unkeyed head is refused.
+ */
+export function adoptAuditKey(eventsDirectory: string, key: string, mirrored: readonly MirroredPosition[]): ChainPosition {
+  const head = readAuditHead(auditHeadPath(eventsDirectory));
+  if (head?.alg === 'hmac-sha256') throw new UserError(`${auditHeadPath(eventsDirectory)}: the log is keyed already; nothing to adopt`);
+  const position = assertAuditIntact(eventsDirectory, undefined, mirrored);
+  writeJsonAtomic(auditHeadPath(eventsDirectory), adoptKey(position, key));
+  return position;
 }
 
 function positionOf(lines: readonly string[]): ChainPosition {

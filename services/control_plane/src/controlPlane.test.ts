@@ -127,6 +127,11 @@ describe('guardrails', () => {
     expect(checkGuardrails('retrain_and_evaluate', guardrails, NOW, times).find((check) => check.name === 'retrain_budget')).toMatchObject({ passed: false, detail: '3 retrain(s) in the last 24 h, budget 3' });
     expect(checkGuardrails('retrain_and_evaluate', guardrails, NOW, times.slice(0, 2)).every((check) => check.passed)).toBe(true);
   });
+  it('setting the clock back opens no cooldown and refills no budget: a retrain recorded after now counts as recent', () => {
+    const later = new Date(NOW.getTime() + 30 * 60_000);
+    expect(checkGuardrails('retrain_and_evaluate', guardrails, NOW, [later]).find((check) => check.name === 'cooldown')).toMatchObject({ passed: false, detail: expect.stringMatching(/after now \(the clock went back\)/) });
+    expect(checkGuardrails('retrain_and_evaluate', { ...guardrails, cooldown_minutes: 0, max_retrains_per_day: 1 }, NOW, [later]).find((check) => check.name === 'retrain_budget')).toMatchObject({ passed: false });
+  });
   it('noop, monitor and escalate are never stopped', () => {
     expect(checkGuardrails('escalate', { ...guardrails, blackout_windows: [{ name: 'always', start: '00:00', end: '23:59', timezone: 'UTC' }] }, NOW, [])).toEqual([]);
   });

@@ -52,11 +52,15 @@ export function openControlRun(options: ControlOptions): AuditRecord[] {
     throw isUserError(error) ? new UserError(`${error.message}; refusing to act on it, nothing was done (see make audit-verify)`) : error;
   }
   const records = parseAuditRecords(readAuditLines(auditPath(options.eventsDirectory)));
+  // A run id names one run: it keys the run's intent and its approval, so a second run under it could repeat an effect.
+  const earlier = records.find((record) => record.run_id === options.runId);
+  if (earlier) throw new UserError(`run id "${options.runId}" is already in ${auditPath(options.eventsDirectory)} (line ${earlier.seq}): a run id names one run; leave --run-id out to get a new one`);
   const world = {
     history,
     versionsOfRun: (runId: string) => registry.versions().filter((version) => version.metadata.run_id === runId).map((version) => version.metadata.version),
     approvalExists: (id: string) => approvalExists(options.approvalsDirectory, id),
   };
+  alignApprovalsWithAudit(options.approvalsDirectory, records);
   const settlements = openIntents(records).map((intent) => settleIntent(intent, world));
   if (settlements.length === 0) return records;
   for (const settlement of settlements) {
@@ -74,6 +78,23 @@ export function openControlRun(options: ControlOptions): AuditRecord[] {
     reopened_approval: settlement.reopenApproval,
   })), options.auditKey);
   return [...records, ...written];
+}
+
+/**
+ * A decision on an approval is recorded in the audit log before the approval file is
+ * saved; a file still pending after its decision was recorded (a crash in between) is
+ * saved now as the record says.
+ */
+function alignApprovalsWithAudit(directory: string, records: readonly AuditRecord[]): void {
+  for (const record of records) {
+    if (record.kind !== 'approval' || typeof record.detail.approval_id !== 'string' || !approvalExists(directory, record.detail.approval_id)) continue;
+    const approval = loadApproval(directory, record.detail.approval_id);
+    if (approval.status !== 'pending') continue;
+    const decided = { decided_at: record.time, decided_by: String(record.detail.by ?? 'unknown') };
+    saveApproval(directory, record.decision === 'rejected'
+      ? { ...approval, ...decided, status: 'rejected', reason: String(record.detail.reason ?? '') }
+      : { ...approval, ...decided, status: 'approved', reason: typeof record.detail.reason === 'string' ? record.detail.reason : approval.reason, executed_run_id: record.run_id });
+  }
 }
 
 interface ControlInputs { policy: PromotionPolicy; summary: MonitoringSummary; summarySha256: string }
@@ -235,14 +256,16 @@ export function carryOutHumanDecision(options: ControlOptions, request: HumanReq
   const release = runRelease({ plan, policy: inputs.policy, now: options.now, approved }, effectsFor(options, inputs, writeAhead));
   faultPoint('before_events');
   writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
-  if (claim) claim.save();
   const time = options.now.toISOString();
   const humanEntry: AuditEntry = origin.kind === 'approval'
-    ? { time, run_id: options.runId, kind: 'approval', decision: `approved:${origin.action}`, detail: { approval_id: origin.approvalId, by: options.actor, from_run: origin.fromRun } }
+    ? { time, run_id: options.runId, kind: 'approval', decision: `approved:${origin.action}`, detail: { approval_id: origin.approvalId, by: options.actor, from_run: origin.fromRun, reason: approval?.reason ?? null } }
     : { time, run_id: options.runId, kind: 'manual', decision: `requested:${origin.action}`, detail: { by: options.actor } };
   // The human's decision stands where the sentinel's would: the incident is the one the human acted on.
   const entries = decisionEntries(options.now, sentinel, plan, release);
   appendAudit(options.eventsDirectory, [humanEntry, entries.plan, entries.release, ...closingEntries(options, writeAhead, release)], options.auditKey);
+  // Saved after the record (again, when an effect's intent already claimed it): a crash in between is put right by the next run.
+  faultPoint('after_decision_recorded');
+  if (claim) claim.save();
   return { sentinel, plan, release, runDirectory: runDirectoryPath(options.eventsDirectory, options.runId) };
 }
 

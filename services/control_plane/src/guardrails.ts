@@ -55,13 +55,17 @@ export function checkGuardrails(action: Action, policy: PromotionPolicy['guardra
       const active = policy.blackout_windows.find((window) => isInBlackout(now, window));
       return { name, passed: active === undefined, detail: active ? `inside blackout window "${active.name}" (${active.start}-${active.end} ${active.timezone})` : 'no blackout window is active' };
     }
-    const earlier = retrainTimes.filter((time) => time.getTime() <= now.getTime());
+    // A retrain recorded after `now` (a clock set back, or --now in the past) counts as recent:
+    // turning the clock back must never open a cooldown or refill the budget.
     if (name === 'cooldown') {
-      const last = earlier.reduce<Date | undefined>((latest, time) => (!latest || time > latest ? time : latest), undefined);
+      const last = retrainTimes.reduce<Date | undefined>((latest, time) => (!latest || time > latest ? time : latest), undefined);
       const minutesSince = last ? (now.getTime() - last.getTime()) / 60_000 : Infinity;
-      return { name, passed: minutesSince >= policy.cooldown_minutes, detail: last ? `last retrain ${minutesSince.toFixed(1)} min ago, cooldown ${policy.cooldown_minutes} min` : 'no earlier retrain' };
+      const detail = !last ? 'no earlier retrain'
+        : minutesSince < 0 ? `last retrain recorded ${(-minutesSince).toFixed(1)} min after now (the clock went back), cooldown ${policy.cooldown_minutes} min`
+        : `last retrain ${minutesSince.toFixed(1)} min ago, cooldown ${policy.cooldown_minutes} min`;
+      return { name, passed: minutesSince >= policy.cooldown_minutes, detail };
     }
-    const inLastDay = earlier.filter((time) => now.getTime() - time.getTime() < DAY_MS).length;
+    const inLastDay = retrainTimes.filter((time) => now.getTime() - time.getTime() < DAY_MS).length;
     return { name, passed: inLastDay < policy.max_retrains_per_day, detail: `${inLastDay} retrain(s) in the last 24 h, budget ${policy.max_retrains_per_day}` };
   });
 }
