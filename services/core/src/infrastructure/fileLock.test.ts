@@ -64,6 +64,15 @@ describe('the file lock', () => {
     rmSync(lockPath);
   });
 
+  it('a lock whose PID now names another process (a restarted container\'s pid 1) is taken over', () => {
+    const lockPath = join(directory, 'reused-pid.lock');
+    // This very process's PID, written by an earlier process that started at another time.
+    writeFileSync(lockPath, JSON.stringify({ pid: process.pid, since: '2026-01-01T00:00:00Z', purpose: 'the API before its restart', token: 'earlier', started: '1' }));
+    const release = acquireFileLock(lockPath, { timeoutMs: 100, purpose: 'after the restart' });
+    expect(JSON.parse(readFileSync(lockPath, 'utf8')).purpose).toBe('after the restart');
+    release();
+  });
+
   it('a second holder waits, then fails naming the holder', () => {
     const lockPath = join(directory, 'held.lock');
     const release = acquireFileLock(lockPath, { timeoutMs: 100, purpose: 'first holder' });

@@ -4,20 +4,49 @@ import { dirname } from 'node:path';
 import { errorMessage, UserError } from './errors.ts';
 import { sha256Hex } from './fileHash.ts';
 
-/** What a lock file says: who holds it, since when, why, and the token that names this holding alone. */
-interface LockOwner { pid: number; since: string; purpose: string; token: string }
+/**
+ * What a lock file says: who holds it, since when, why, and the token that names this
+ * holding alone. `started` is when the holding process started (Linux), so a PID that
+ * names a newer process (a restarted container's pid 1) is not taken for the holder.
+ */
+interface LockOwner { pid: number; since: string; purpose: string; token: string; started?: string }
+
+/** A process's start time in clock ticks since boot, from /proc (undefined where there is none). */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+const OWN_START = processStart(process.pid);
 
 function sleepSync(milliseconds: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
 
-function isAlive(pid: number): boolean {
+function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Whether the process that wrote the lock still runs: its PID exists and, where known, started when it did. */
+function isAlive(owner: Pick<LockOwner, 'pid' | 'started'>): boolean {
+  if (!pidExists(owner.pid)) return false;
+  const started = owner.started === undefined ? undefined : processStart(owner.pid);
+  return started === undefined || started === owner.started;
+}
+
+/** This process holds it (a lock taken twice in one process would wait for itself). */
+function isThisProcess(owner: Pick<LockOwner, 'pid' | 'started'>): boolean {
+  return owner.pid === process.pid && (owner.started === undefined || owner.started === OWN_START);
 }
 
 function readOwner(path: string): LockOwner | undefined {
@@ -31,7 +60,7 @@ function readOwner(path: string): LockOwner | undefined {
     const owner = JSON.parse(text) as Partial<LockOwner>;
     if (typeof owner.pid !== 'number') return undefined;
     // A lock written before holdings had tokens is named by its content, which no other holding shares.
-    return { pid: owner.pid, since: String(owner.since), purpose: String(owner.purpose), token: owner.token ?? `content-${sha256Hex(text)}` };
+    return { pid: owner.pid, since: String(owner.since), purpose: String(owner.purpose), token: owner.token ?? `content-${sha256Hex(text)}`, ...(typeof owner.started === 'string' ? { started: owner.started } : {}) };
   } catch {
     return undefined;
   }
@@ -39,6 +68,10 @@ function readOwner(path: string): LockOwner | undefined {
 
 function code(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
+}
+
+function ownerNow(purpose: string): LockOwner {
+  return { pid: process.pid, since: new Date().toISOString(), purpose, token: randomUUID(), ...(OWN_START === undefined ? {} : { started: OWN_START }) };
 }
 
 /**
@@ -69,10 +102,10 @@ function createExclusive(path: string, owner: LockOwner): boolean {
  */
 function removeStaleLock(path: string, dead: LockOwner, depth = 0): void {
   const right = `${path}.takeover-${dead.token}`;
-  const me: LockOwner = { pid: process.pid, since: new Date().toISOString(), purpose: `takeover of ${dead.token}`, token: randomUUID() };
+  const me = ownerNow(`takeover of ${dead.token}`);
   if (!createExclusive(right, me)) {
     const remover = readOwner(right);
-    if (remover && !isAlive(remover.pid) && depth < 8) removeStaleLock(right, remover, depth + 1);
+    if (remover && !isAlive(remover) && depth < 8) removeStaleLock(right, remover, depth + 1);
     return;
   }
   try {
@@ -91,7 +124,7 @@ function removeStaleLock(path: string, dead: LockOwner, depth = 0): void {
 export function acquireFileLock(path: string, options: { timeoutMs: number; purpose: string }): () => void {
   mkdirSync(dirname(path), { recursive: true });
   const deadline = Date.now() + options.timeoutMs;
-  const me: LockOwner = { pid: process.pid, since: new Date().toISOString(), purpose: options.purpose, token: randomUUID() };
+  const me = ownerNow(options.purpose);
   while (true) {
     if (createExclusive(path, me)) {
       let released = false;
@@ -104,7 +137,7 @@ export function acquireFileLock(path: string, options: { timeoutMs: number; purp
       };
     }
     const owner = readOwner(path);
-    if (owner && owner.pid !== process.pid && !isAlive(owner.pid)) {
+    if (owner && !isThisProcess(owner) && !isAlive(owner)) {
       removeStaleLock(path, owner);
       continue;
     }
