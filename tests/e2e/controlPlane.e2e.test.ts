@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createApiApp } from '../../services/api/src/app.ts';
 import { acquireFileLock } from '../../services/core/src/infrastructure/fileLock.ts';
 import { assertValid } from '../../services/core/src/infrastructure/jsonSchema.ts';
 import { validateAuditRecord, validateExecutionPlan, validateReleaseResult, validateSentinelReport } from '../../services/control_plane/src/eventSchemas.ts';
-import { approvals, auditLines, control, event, ok, POLICY, production, registryJson, workspaces, type Workspace } from '../helpers/controlWorkspace.ts';
+import { approvals, auditLines, control, event, ok, POLICY, production, registryJson, startWorkspaceApi, workspaces, type Workspace } from '../helpers/controlWorkspace.ts';
 import { expectOneLineUserError, makeTempDir, runScript } from '../helpers/runScript.ts';
 
 const temp = makeTempDir('control-e2e');
@@ -167,13 +164,7 @@ describe('control (real scripts): black friday', () => {
     const ws = variant(shock, 'api-approvals');
     ok(control(ws));
     const pendingId = event(ws, 'release_result.json').approval_id as string;
-    const api = createApiApp({
-      registryDirectory: ws.registry, predictionsDirectory: join(ws.root, 'predictions'), reportsDirectory: ws.reports, eventsDirectory: ws.events,
-      approvalsDirectory: ws.approvals, dataDirectory: ws.data, policyPath: ws.policy, apiKey: 'test-key', maxBatch: 10, maxLogFileBytes: 1e6, reloadIntervalMs: 0,
-    });
-    const server = api.app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base, stop } = await startWorkspaceApi(ws);
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', 'x-api-key': 'test-key' }, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: string } };
@@ -193,8 +184,7 @@ describe('control (real scripts): black friday', () => {
       const health = (await (await fetch(`${base}/health`)).json()) as { model_version: number };
       expect(health.model_version).toBe(production(ws)[0]);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
-      await api.close();
+      await stop();
     }
     const approvalRecords = auditLines(ws).map((line) => JSON.parse(line)).filter((record) => record.kind === 'approval');
     expect(approvalRecords).toHaveLength(1);

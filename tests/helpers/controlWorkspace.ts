@@ -1,6 +1,9 @@
+import { once } from 'node:events';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { createApiApp } from '../../services/api/src/app.ts';
 import { REPO_ROOT, runScript, runScriptAsync, type ScriptResult } from './runScript.ts';
 
 /** A control plane's files in a temporary directory: data, registry, reports, events, approvals and a policy. */
@@ -55,3 +58,20 @@ export const registryJson = (ws: Workspace) => JSON.parse(ok(runScript('services
 export const production = (ws: Workspace) => registryJson(ws).filter((record) => record.stage === 'Production').map((record) => record.version);
 export const event = (ws: Workspace, file: string) => JSON.parse(readFileSync(join(ws.events, file), 'utf8'));
 export const auditLines = (ws: Workspace) => readFileSync(join(ws.events, 'audit.jsonl'), 'utf8').trim().split('\n');
+
+/** The API over a workspace, in this process, on a free loopback port; `stop` closes the server and the app. */
+export async function startWorkspaceApi(ws: Workspace): Promise<{ base: string; stop: () => Promise<void> }> {
+  const api = createApiApp({
+    registryDirectory: ws.registry, predictionsDirectory: join(ws.root, 'predictions'), reportsDirectory: ws.reports, eventsDirectory: ws.events,
+    approvalsDirectory: ws.approvals, dataDirectory: ws.data, policyPath: ws.policy, apiKey: 'test-key', maxBatch: 10, maxLogFileBytes: 1e6, reloadIntervalMs: 0,
+  });
+  const server = api.app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: async () => {
+      await new Promise((resolveClose) => server.close(resolveClose));
+      await api.close();
+    },
+  };
+}

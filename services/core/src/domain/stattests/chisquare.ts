@@ -1,4 +1,16 @@
-import gammainc from '@stdlib/math-base-special-gammainc';
+import { createRequire } from 'node:module';
+
+type Gammainc = typeof import('@stdlib/math-base-special-gammainc');
+let loadedGammainc: Gammainc | undefined;
+
+/**
+ * Loaded at the first chi-square test, not with the module: every stage imports the test
+ * registry for the tests' names, and @stdlib's many small files cost a tenth of a second at start-up.
+ */
+function gammainc(x: number, s: number, regularize: boolean, upper: boolean): number {
+  loadedGammainc ??= createRequire(import.meta.url)('@stdlib/math-base-special-gammainc') as Gammainc;
+  return loadedGammainc(x, s, regularize, upper);
+}
 import { valueCounts } from './columnPair.ts';
 import type { StatTest } from './statTest.ts';
 

@@ -1,4 +1,16 @@
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import { createRequire } from 'node:module';
+
+type NormalCdf = typeof import('@stdlib/stats-base-dists-normal-cdf');
+let loadedNormalCdf: NormalCdf | undefined;
+
+/**
+ * Loaded at the first z-test, not with the module: every stage imports the test registry
+ * for the tests' names, and @stdlib's many small files cost a tenth of a second at start-up.
+ */
+function normalCdf(x: number, mean: number, sd: number): number {
+  loadedNormalCdf ??= createRequire(import.meta.url)('@stdlib/stats-base-dists-normal-cdf') as NormalCdf;
+  return loadedNormalCdf(x, mean, sd);
+}
 import { valueCounts } from './columnPair.ts';
 import type { StatTest } from './statTest.ts';
 
