@@ -1,24 +1,16 @@
-import { createRequire } from 'node:module';
-
-type Gammainc = typeof import('@stdlib/math-base-special-gammainc');
-let loadedGammainc: Gammainc | undefined;
-
-/**
- * Loaded at the first chi-square test, not with the module: every stage imports the test
- * registry for the tests' names, and @stdlib's many small files cost a tenth of a second at start-up.
- */
-function gammainc(x: number, s: number, regularize: boolean, upper: boolean): number {
-  loadedGammainc ??= createRequire(import.meta.url)('@stdlib/math-base-special-gammainc') as Gammainc;
-  return loadedGammainc(x, s, regularize, upper);
-}
+import { lazyRequire } from '../../infrastructure/lazyRequire.ts';
 import { valueCounts } from './columnPair.ts';
 import type { StatTest } from './statTest.ts';
+
+// Loaded at the first chi-square test: every stage imports the test registry for the tests' names, and
+// @stdlib's many small files cost a tenth of a second at start-up.
+const gammainc = lazyRequire<typeof import('@stdlib/math-base-special-gammainc')>('@stdlib/math-base-special-gammainc', import.meta.url);
 
 /** Chi-square survival function, accurate for tiny p (upper regularized gamma). */
 export function chiSquareSurvival(statistic: number, degreesOfFreedom: number): number {
   if (statistic === Infinity) return 0;
   if (degreesOfFreedom <= 0) return Number.NaN;
-  return gammainc(statistic / 2, degreesOfFreedom / 2, true, true);
+  return gammainc()(statistic / 2, degreesOfFreedom / 2, true, true);
 }
 
 /**

@@ -1,18 +1,10 @@
-import { createRequire } from 'node:module';
-
-type NormalCdf = typeof import('@stdlib/stats-base-dists-normal-cdf');
-let loadedNormalCdf: NormalCdf | undefined;
-
-/**
- * Loaded at the first z-test, not with the module: every stage imports the test registry
- * for the tests' names, and @stdlib's many small files cost a tenth of a second at start-up.
- */
-function normalCdf(x: number, mean: number, sd: number): number {
-  loadedNormalCdf ??= createRequire(import.meta.url)('@stdlib/stats-base-dists-normal-cdf') as NormalCdf;
-  return loadedNormalCdf(x, mean, sd);
-}
+import { lazyRequire } from '../../infrastructure/lazyRequire.ts';
 import { valueCounts } from './columnPair.ts';
 import type { StatTest } from './statTest.ts';
+
+// Loaded at the first z-test: every stage imports the test registry for the tests' names, and
+// @stdlib's many small files cost a tenth of a second at start-up.
+const normalCdf = lazyRequire<typeof import('@stdlib/stats-base-dists-normal-cdf')>('@stdlib/stats-base-dists-normal-cdf', import.meta.url);
 
 /**
  * Evidently's two-proportion z-test on a column with at most two values: the share of
@@ -39,7 +31,7 @@ export const zStatTest: StatTest<'z'> = {
     const p2 = (n2 - (counts.currentCounts[0] as number)) / n2;
     const pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
     const z = (p1 - p2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-    const pValue = 2 * (1 - normalCdf(Math.abs(z), 0, 1));
+    const pValue = 2 * (1 - normalCdf()(Math.abs(z), 0, 1));
     return { score: pValue, drifted: pValue < threshold };
   },
 };
