@@ -143,3 +143,7 @@ bench-api: node_modules/.install-stamp ## autocannon against the API: req/s, p99
 .PHONY: clean
 clean: ## remove runtime output under shared/ (keeps .gitkeep)
 	find shared -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+
+.PHONY: audit-adopt-key
+audit-adopt-key: node_modules/.install-stamp ## key an audit log written before DRIFTWATCH_AUDIT_KEY was set (once; checks it first)
+	$(AUDIT_VERIFY) --adopt-key

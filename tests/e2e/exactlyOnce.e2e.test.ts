@@ -247,6 +247,16 @@ describe('decisions that were recorded are never lost, and never made twice', ()
     expect(readFileSync(join(ws.registry, 'history.jsonl'), 'utf8')).toBe(before);
   }, 60_000);
 
+  it('a run id that is not a plain name, and an events directory that is a file, are refused in one line', () => {
+    const ws = variant(feature, 'bad-run-id', autonomous);
+    expect(expectOneLineUserError(control(ws, ['--run-id', '../../escape'], KEY))).toMatch(/--run-id must be 1 to 100 letters/);
+    expect(existsSync(join(ws.root, 'escape'))).toBe(false);
+    const notADirectory = join(ws.root, 'events-file');
+    writeFileSync(notADirectory, '');
+    expect(expectOneLineUserError(control({ ...ws, events: notADirectory }, [], KEY))).toMatch(/--events .*events-file is not a directory/);
+    expect(expectOneLineUserError(auditVerify({ ...ws, events: notADirectory }, KEY))).toMatch(/--events .*events-file is not a directory/);
+  }, 60_000);
+
   it('a rejection killed after it was recorded, before the approval file was saved: the next run saves it as recorded', () => {
     const ws = variant(shock, 'reject-killed');
     ok(control(ws, ['--now', NOW], KEY));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { compileContractSchema } from '../../core/src/domain/vocabularySchema.ts';
-import { addReferencedSchema, assertValid } from '../../core/src/infrastructure/jsonSchema.ts';
+import { addReferencedSchema, assertOwnOutput, assertValid } from '../../core/src/infrastructure/jsonSchema.ts';
 import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
 import approvalSchema from '../schema/approval.schema.json' with { type: 'json' };
 import executionPlanSchema from '../schema/execution-plan.schema.json' with { type: 'json' };
@@ -80,5 +80,6 @@ export function approvalExists(directory: string, id: string): boolean {
 }
 
 export function saveApproval(directory: string, approval: Approval): void {
+  assertOwnOutput(validateApproval, approval, 'approval');
   writeJsonAtomic(approvalPath(directory, approval.id), approval);
 }

@@ -134,7 +134,7 @@ export function verifyAudit(lines: readonly string[], head: AuditHead | undefine
   } else {
     if (head.alg === 'hmac-sha256' && key === undefined) return broken(null, 'the head is keyed (HMAC-SHA256): set DRIFTWATCH_AUDIT_KEY to verify it');
     // Anyone can write an unkeyed head: with a key set, only a keyed one vouches for the log (a new key is adopted once, explicitly).
-    if (head.alg === 'sha256' && key !== undefined) return broken(null, 'the head is not keyed, yet DRIFTWATCH_AUDIT_KEY is set: if the key is new, adopt it once with `npm run --silent audit-verify -- --adopt-key`; otherwise the head was replaced');
+    if (head.alg === 'sha256' && key !== undefined) return broken(null, 'the head is not keyed, yet DRIFTWATCH_AUDIT_KEY is set: if the key is new, adopt it once with `make audit-adopt-key` (npm run --silent audit-verify -- --adopt-key); otherwise the head was replaced');
     if (head.alg === 'sha256' && keyedSeen) return broken(null, 'the head is unkeyed but the records are keyed: the head was replaced');
     const { mac, ...body } = head;
     if (signHead(body, body.pending ?? [], head.alg === 'hmac-sha256' ? key : undefined).mac !== mac) return broken(null, 'the head does not match its own mac: it was edited, or the key is not the one it was written with');

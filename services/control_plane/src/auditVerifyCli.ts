@@ -1,5 +1,5 @@
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
-import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { parseDirectoryFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { adoptAuditKey, assertAuditIntact } from './auditLog.ts';
@@ -18,9 +18,9 @@ const spec: CommandSpec = {
 };
 
 await runCommandLine('audit-verify', spec, ({ values }) => {
-  const events = String(values.events);
+  const events = parseDirectoryFlag('events', String(values.events));
   const key = auditKeyFromEnvironment();
-  const mirrored = mirroredPositions(ModelRegistry.open(String(values.registry)).history());
+  const mirrored = mirroredPositions(ModelRegistry.open(parseDirectoryFlag('registry', String(values.registry))).history());
   if (values['adopt-key'] === true) {
     if (key === undefined) throw new UserError('--adopt-key needs DRIFTWATCH_AUDIT_KEY in the environment');
     const adopted = withControlLock({ eventsDirectory: events, lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_SECONDS * 1000 }, 'adopt the audit key', () => adoptAuditKey(events, key, mirrored));

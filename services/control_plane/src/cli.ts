@@ -3,7 +3,7 @@ import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
 import { runControl } from './controlRun.ts';
 
 const spec: CommandSpec = {
-  usage: 'npm run --silent control -- [--summary PATH] [--policy PATH] [--registry DIR] [--events DIR] [--now ISO_TIME]',
+  usage: 'npm run --silent control -- [--summary PATH] [--policy PATH] [--registry DIR] [--events DIR] [--approvals DIR] [--now ISO_TIME] [--run-id ID] [--actor NAME] [--lock-timeout SECONDS]',
   summary: 'Sentinel -> Planner -> Release on the latest monitoring summary, under the policy. Writes shared/events/{sentinel_report,execution_plan,release_result}.json, runs/<run_id>/ and one audit line per decision.',
   options: CONTROL_FLAGS,
 };

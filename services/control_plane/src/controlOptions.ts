@@ -1,6 +1,7 @@
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import type { CommandSpec, ParsedCommand } from '../../core/src/infrastructure/cliArgs.ts';
-import { optionalString, parseIntegerFlag } from '../../core/src/infrastructure/cliArgs.ts';
+import { optionalString, parseDirectoryFlag, parseIntegerFlag } from '../../core/src/infrastructure/cliArgs.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { actorName, newRunId, parseNow } from '../../core/src/infrastructure/runContext.ts';
 import { summaryPath } from '../../monitoring/src/index.ts';
 
@@ -55,17 +56,25 @@ export const CONTROL_FLAGS: CommandSpec['options'] = {
   'lock-timeout': { type: 'string', description: 'seconds to wait for another control run', default: String(DEFAULT_LOCK_TIMEOUT_SECONDS) },
 };
 
+/** A run id names the run's folder, intent and approval: a plain name, nothing that leads elsewhere. */
+const RUN_ID = /^[\w.-]{1,100}$/;
+
+function runIdFlag(raw: string | undefined): string | undefined {
+  if (raw !== undefined && (!RUN_ID.test(raw) || raw === '.' || raw === '..')) throw new UserError(`--run-id must be 1 to 100 letters, digits, "_", "." or "-", got "${raw}"`);
+  return raw;
+}
+
 export function controlOptionsFrom(values: ParsedCommand['values']): ControlOptions {
   return controlOptionsAt({
-    eventsDirectory: String(values.events),
-    approvalsDirectory: String(values.approvals),
-    registryDirectory: String(values.registry),
+    eventsDirectory: parseDirectoryFlag('events', String(values.events)),
+    approvalsDirectory: parseDirectoryFlag('approvals', String(values.approvals)),
+    registryDirectory: parseDirectoryFlag('registry', String(values.registry)),
     policyPath: String(values.policy),
     summaryPath: String(values.summary),
   }, {
     now: parseNow(optionalString(values, 'now')),
     actor: actorName(optionalString(values, 'actor')),
-    runId: optionalString(values, 'run-id'),
+    runId: runIdFlag(optionalString(values, 'run-id')),
     lockTimeoutMs: parseIntegerFlag('lock-timeout', String(values['lock-timeout']), { min: 0 }) * 1000,
   });
 }
