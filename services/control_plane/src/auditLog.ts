@@ -29,12 +29,21 @@ export function readAuditHead(path: string): AuditHead | undefined {
   }
 }
 
-/** The log of an events directory checked against its head and the registry's copies; throws one line naming what is wrong. */
-export function assertAuditIntact(eventsDirectory: string, key: string | undefined, mirrored: readonly MirroredPosition[]): ChainPosition {
+/**
+ * The log of an events directory, read once, checked against its head and the
+ * registry's copies, and its records; throws one line naming what is wrong.
+ */
+export function readVerifiedAudit(eventsDirectory: string, key: string | undefined, mirrored: readonly MirroredPosition[]): { position: ChainPosition; records: AuditRecord[] } {
   const path = auditPath(eventsDirectory);
-  const verification = verifyAudit(readAuditLines(path), readAuditHead(auditHeadPath(eventsDirectory)), key, mirrored);
+  const lines = readAuditLines(path);
+  const verification = verifyAudit(lines, readAuditHead(auditHeadPath(eventsDirectory)), key, mirrored);
   if (!verification.ok) throw new UserError(`${path}${verification.line === null ? '' : `: line ${verification.line}`}: ${verification.problem}`);
-  return verification.position;
+  return { position: verification.position, records: parseAuditRecords(lines) };
+}
+
+/** The log checked as readVerifiedAudit checks it, for callers that need only where it ends. */
+export function assertAuditIntact(eventsDirectory: string, key: string | undefined, mirrored: readonly MirroredPosition[]): ChainPosition {
+  return readVerifiedAudit(eventsDirectory, key, mirrored).position;
 }
 
 /**

@@ -11,7 +11,7 @@ import { runRelease } from './agents/release.ts';
 import { runSentinel } from './agents/sentinel.ts';
 import { approvalExists, loadApproval, saveApproval, type Approval } from './approvalsStore.ts';
 import type { MirroredPosition } from './auditChain.ts';
-import { appendAudit, assertAuditIntact, parseAuditRecords, readAuditLines, type AuditEntry, type AuditRecord } from './auditLog.ts';
+import { appendAudit, readVerifiedAudit, type AuditEntry, type AuditRecord } from './auditLog.ts';
 import type { ControlOptions } from './controlOptions.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
 import { auditPath, challengerTrainingPath, controlLockPath, runDirectoryPath, writeRunEvents } from './eventsStore.ts';
@@ -46,12 +46,12 @@ export function mirroredPositions(history: readonly HistoryEntry[]): MirroredPos
 export function openControlRun(options: ControlOptions): AuditRecord[] {
   const registry = ModelRegistry.open(options.registryDirectory);
   const history = registry.history();
+  let records: AuditRecord[];
   try {
-    assertAuditIntact(options.eventsDirectory, options.auditKey, mirroredPositions(history));
+    ({ records } = readVerifiedAudit(options.eventsDirectory, options.auditKey, mirroredPositions(history)));
   } catch (error) {
     throw isUserError(error) ? new UserError(`${error.message}; refusing to act on it, nothing was done (see make audit-verify)`) : error;
   }
-  const records = parseAuditRecords(readAuditLines(auditPath(options.eventsDirectory)));
   // A run id names one run: it keys the run's intent and its approval, so a second run under it could repeat an effect.
   const earlier = records.find((record) => record.run_id === options.runId);
   if (earlier) throw new UserError(`run id "${options.runId}" is already in ${auditPath(options.eventsDirectory)} (line ${earlier.seq}): a run id names one run; leave --run-id out to get a new one`);
