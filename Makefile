@@ -68,9 +68,10 @@ registry: node_modules/.install-stamp ## list the registered versions and their 
 
 # --- monitoring -------------------------------------------------------------------
 .PHONY: monitor
-monitor: node_modules/.install-stamp ## drift + quality + performance: reference vs current -> shared/reports/
-	$(MONITOR) --reference $(DATA)/reference.csv --current $(DATA)/current.csv --out $(REPORTS) \
-		--target is_fraud $$( [ -n "$$($(REGISTRY_CLI) list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] && echo --model production --registry $(REGISTRY) )
+monitor: node_modules/.install-stamp ## drift + quality + performance: the serving model's reference (policy reference.mode) vs current -> shared/reports/
+	$(MONITOR) --current $(DATA)/current.csv --out $(REPORTS) --target is_fraud \
+		$$( [ -n "$$($(REGISTRY_CLI) list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] \
+			&& echo --reference serving --model production --registry $(REGISTRY) || echo --reference $(DATA)/reference.csv )
 
 # --- serving -------------------------------------------------------------------------
 PORT ?= 8000
@@ -79,8 +80,9 @@ serve: node_modules/.install-stamp ## the prediction API on 127.0.0.1:$$PORT (DR
 	PORT=$(PORT) $(TSX) services/api/src/server.ts
 monitor-live: node_modules/.install-stamp ## monitor the logged predictions (shared/predictions/) against the reference
 	$(TSX) services/api/src/predictionsToCsvCli.ts --out $(DATA)/live.csv
-	$(MONITOR) --reference $(DATA)/reference.csv --current $(DATA)/live.csv --out $(REPORTS)/live \
-		$$( [ -n "$$($(REGISTRY_CLI) list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] && echo --model production --registry $(REGISTRY) )
+	$(MONITOR) --current $(DATA)/live.csv --out $(REPORTS)/live \
+		$$( [ -n "$$($(REGISTRY_CLI) list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] \
+			&& echo --reference serving --model production --registry $(REGISTRY) || echo --reference $(DATA)/reference.csv )
 
 # --- docker (optional: nothing in the demos needs it) -------------------------------------
 .PHONY: up down logs api-logs
@@ -107,7 +109,7 @@ DEMO_RESET = find shared -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 DEMO_BASE = $(DEMO_RESET) && $(GENERATE) --scenario base --out $(DATA)/reference.csv \
 	&& $(TRAIN) --data $(DATA)/reference.csv --model lr --registry $(REGISTRY) \
 	&& $(REGISTRY_CLI) promote latest --stage Production --registry $(REGISTRY) --reason "initial model"
-DEMO_MONITOR = $(MONITOR) --reference $(DATA)/reference.csv --current $(DATA)/current.csv --out $(REPORTS) \
+DEMO_MONITOR = $(MONITOR) --reference serving --current $(DATA)/current.csv --out $(REPORTS) \
 	--target is_fraud --model production --registry $(REGISTRY)
 
 .PHONY: demo-drift-feature demo-drift-concept demo-black-friday demo-rollback demo-nodrift demos

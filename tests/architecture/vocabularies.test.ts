@@ -63,7 +63,7 @@ describe('each vocabulary is declared once and the schemas follow it', () => {
   it('the monitoring summary schema accepts every registered drift test and no other', () => {
     const summarySchema = JSON.parse(readFileSync(join(REPO_ROOT, 'services/monitoring/schema/monitoring-summary.schema.json'), 'utf8')) as { properties: { drift_by_columns: object } };
     const validate = compileContractSchema<unknown>({ $id: 'https://driftwatch.local/schemas/test-drift-by-columns.schema.json', ...summarySchema.properties.drift_by_columns });
-    const column = (stattest: string) => ({ x: { column_name: 'x', column_type: 'numerical', stattest_name: stattest, stattest_threshold: 0.1, drift_score: 0.2, drift_detected: true } });
+    const column = (stattest: string) => ({ x: { column_name: 'x', column_type: 'numerical', stattest_name: stattest, stattest_chosen_by: 'default', stattest_threshold: 0.1, drift_score: 0.2, drift_detected: true } });
     for (const name of STAT_TEST_NAMES) expect(validate.problems(column(name))).toEqual([]);
     expect(validate.problems(column('anderson'))).not.toEqual([]);
   });

@@ -96,6 +96,26 @@ describe('bad input is one line, exit 2, nothing written (real scripts)', () => 
     expect(readdirSync(dir)).toEqual(['dup.yaml']);
   });
 
+  it('a misspelled column under drift_policy.columns is refused by the monitor, naming the policy file, line, key and the close match', () => {
+    const dir = caseDirectory('misspelled policy column');
+    const base = readFileSync('policies/promotion.yaml', 'utf8');
+    const policy = join(dir, 'typo.yaml');
+    writeFileSync(policy, base.replace(/^ {2}columns: \{\}.*$/m, '  columns:\n    transaction_amout: { exclude: true }'));
+    const line = refusedLine(runScript(MONITOR, ['--reference', reference, '--current', reference, '--policy', policy, '--out', join(dir, 'reports')]));
+    expect(line).toMatch(/typo\.yaml:18: drift_policy\.columns\.transaction_amout: no column "transaction_amout" in .*reference\.csv .*did you mean "transaction_amount"\?/);
+    expect(readdirSync(dir)).toEqual(['typo.yaml']);
+  });
+
+  it('a global stattest that does not fit a column\'s type is refused by the monitor, naming the key, the column and its type', () => {
+    const dir = caseDirectory('stattest of the wrong type');
+    const base = readFileSync('policies/promotion.yaml', 'utf8');
+    const policy = join(dir, 'chisquare.yaml');
+    writeFileSync(policy, base.replace(/^ {2}# stattest: psi.*$/m, '  stattest: chisquare'));
+    const line = refusedLine(runScript(MONITOR, ['--reference', reference, '--current', reference, '--policy', policy, '--out', join(dir, 'reports')]));
+    expect(line).toMatch(/chisquare\.yaml:16: drift_policy\.stattest: chisquare does not apply to numerical column "transaction_amount" \(Evidently allows it for categorical columns only/);
+    expect(readdirSync(dir)).toEqual(['chisquare.yaml']);
+  });
+
   it('--registry naming a regular file is refused by path, for train, score and the registry', () => {
     const dir = caseDirectory('registry is a file');
     const file = join(dir, 'registry');

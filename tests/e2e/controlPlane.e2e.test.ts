@@ -54,10 +54,10 @@ describe('control (real scripts): feature drift', () => {
     expect(production(ws)).toEqual([1]);
   });
 
-  it('inside a blackout window -> skipped; outside it the retrain runs', () => {
+  it('inside a blackout window -> deferred; outside it the retrain runs', () => {
     const ws = variant(feature, 'blackout', (text) => text.replace('  blackout_windows: []', '  blackout_windows:\n    - { name: evening freeze, start: "18:00", end: "23:00", timezone: Europe/Paris }'));
     ok(control(ws, ['--now', '2026-11-23T19:30:00Z'])); // 20:30 in Paris
-    expect(event(ws, 'release_result.json').outcome).toBe('skipped');
+    expect(event(ws, 'release_result.json').outcome).toBe('deferred');
     expect(event(ws, 'execution_plan.json').guardrails[0]).toMatchObject({ name: 'blackout_window', passed: false });
     expect(production(ws)).toEqual([1]);
     ok(control(ws, ['--now', '2026-11-23T10:00:00Z']));
@@ -65,33 +65,35 @@ describe('control (real scripts): feature drift', () => {
   });
 
   it('the retrain budget holds across runs', () => {
-    const ws = variant(feature, 'budget', (text) => text.replace('cooldown_minutes: 60', 'cooldown_minutes: 0').replace('max_retrains_per_day: 3', 'max_retrains_per_day: 1'));
+    // A fixed reference: each run on the same summary then plans the same retrain (by default the reference moves with a promotion).
+    const ws = variant(feature, 'budget', (text) => text.replace('cooldown_minutes: 60', 'cooldown_minutes: 0').replace('max_retrains_per_day: 3', 'max_retrains_per_day: 1')
+      .replace('  mode: training_data', `  mode: fixed\n  path: ${join(feature.data, 'reference.csv')}`));
     ok(control(ws, ['--now', '2026-11-23T08:00:00Z']));
     expect(event(ws, 'release_result.json').outcome).toBe('promoted');
     ok(control(ws, ['--now', '2026-11-23T09:00:00Z']));
-    expect(event(ws, 'release_result.json').outcome).toBe('skipped');
+    expect(event(ws, 'release_result.json').outcome).toBe('deferred');
     expect(event(ws, 'execution_plan.json').guardrails.find((check: { name: string }) => check.name === 'retrain_budget')).toMatchObject({ passed: false });
     ok(control(ws, ['--now', '2026-11-24T08:30:00Z'])); // a day later the budget is back
-    expect(event(ws, 'release_result.json').outcome).not.toBe('skipped');
+    expect(event(ws, 'release_result.json').outcome).not.toBe('deferred');
   });
 
-  it('a failing retrain -> failed, champion untouched', () => {
+  it('a failing retrain -> failed (exit 3), champion untouched', () => {
     const ws = variant(feature, 'fail', (text) => text.replace('min_labeled_rows: 500', 'min_labeled_rows: 100000'));
-    ok(control(ws));
+    expect(control(ws).status).toBe(3);
     expect(event(ws, 'release_result.json')).toMatchObject({ outcome: 'failed', champion_version_after: 1 });
     expect(event(ws, 'release_result.json').reasons[0]).toContain('fewer than retrain.min_labeled_rows 100000');
     expect(production(ws)).toEqual([1]);
   });
 
-  it('kill -9 between "challenger staged" and "promoted": the registry loads, the next run records what happened, and the crashed retrain counts for the cooldown', () => {
+  it('kill -9 between "challenger registered" and "promoted": the registry loads, the next run records what happened, and the crashed retrain counts for the cooldown', () => {
     const ws = variant(feature, 'crash');
-    const killed = control(ws, ['--now', '2026-11-23T10:00:00Z'], { DRIFTWATCH_FAULT: 'after_challenger_staged' });
+    const killed = control(ws, ['--now', '2026-11-23T10:00:00Z'], { DRIFTWATCH_FAULT: 'after_challenger_registered' });
     expect(killed.status).toBeNull();
-    expect(registryJson(ws).map((record) => [record.version, record.stage])).toEqual([[1, 'Production'], [2, 'Staging']]);
+    expect(registryJson(ws).map((record) => [record.version, record.stage])).toEqual([[1, 'Production'], [2, 'None']]);
     ok(control(ws, ['--now', '2026-11-23T10:30:00Z']));
     const records = auditLines(ws).map((line) => JSON.parse(line) as { kind: string; decision: string; detail: Record<string, unknown> });
     expect(records.find((record) => record.kind === 'outcome')).toMatchObject({ decision: 'abandoned', detail: { settled: 'abandoned' } });
-    expect(event(ws, 'release_result.json').outcome).toBe('skipped');
+    expect(event(ws, 'release_result.json').outcome).toBe('deferred');
     ok(control(ws, ['--now', '2026-11-23T11:30:00Z']));
     expect(event(ws, 'release_result.json').outcome).toBe('promoted');
     expect(production(ws)).toHaveLength(1);

@@ -55,6 +55,15 @@ describe('train, register, promote, score (real scripts)', () => {
     expect(registryCli(['list']).stdout).toMatch(/v1\s+Production/);
   });
 
+  it('archive sets aside a version that does not serve, as one move in the history; the Production version is refused', () => {
+    expect(train(['--data', data, '--seed', '4']).status).toBe(0);
+    const archived = registryCli(['archive', 'v3', '--reason', 'not needed', '--json']);
+    expect(archived.status, archived.stderr).toBe(0);
+    expect(JSON.parse(archived.stdout)).toEqual([expect.objectContaining({ version: 3, from: 'None', to: 'Archived', operation: 'archive', reason: 'not needed' })]);
+    expect(expectOneLineUserError(registryCli(['archive', 'v1']))).toMatch(/v1 is in Production: promote another version or roll back/);
+    expect(expectOneLineUserError(registryCli(['archive', 'v3']))).toMatch(/v3 is already Archived/);
+  });
+
   describe('bad input: one line, exit 2, nothing half-written', () => {
     const header = 'transaction_amount,transaction_hour,customer_age,account_tenure_days,merchant_risk_score,geo_distance_km,is_international,merchant_category,channel,is_fraud';
     const write = (name: string, text: string): string => {

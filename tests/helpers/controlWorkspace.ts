@@ -45,6 +45,14 @@ export function workspaces(directory: string) {
   };
 }
 
+/** Data of a scenario written into a workspace (current.csv unless named). */
+export function generate(ws: Workspace, scenario: string, rows: number, file = 'current.csv'): void {
+  ok(runScript('generator/src/cli.ts', ['--scenario', scenario, '--rows', String(rows), '--out', join(ws.data, file)]));
+}
+
+/** The monitor over a workspace: current.csv against `reference` ("serving": the serving model's, by the policy), scored by the Production model. */
+export const monitor = (ws: Workspace, reference = 'serving') => runScript('services/monitoring/src/cli.ts', ['--reference', reference, '--current', join(ws.data, 'current.csv'), '--out', ws.reports, '--target', 'is_fraud', '--model', 'production', '--registry', ws.registry, '--policy', ws.policy]);
+
 function controlArgs(ws: Workspace): string[] {
   return ['--summary', join(ws.reports, 'monitoring_summary.json'), '--policy', ws.policy, '--registry', ws.registry, '--events', ws.events, '--approvals', ws.approvals];
 }

@@ -1,9 +1,7 @@
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
-import { loadApproval, saveApproval, type Approval } from './approvalsStore.ts';
-import { appendAudit } from './auditLog.ts';
+import { loadApproval, type Approval } from './approvalsStore.ts';
 import type { ControlOptions } from './controlOptions.ts';
-import { carryOutHumanDecision, openControlRun, withControlLock, type ControlOutcome } from './controlRun.ts';
+import { carryOutHumanDecision, closeApproval, openControlRun, withControlLock, type ControlOutcome } from './controlRun.ts';
 
 /** Checked under the control lock, so of two deciders only the first finds it pending. */
 function pending(options: ControlOptions, id: string): Approval {
@@ -22,13 +20,8 @@ export function rejectApproval(options: ControlOptions, id: string, reason: stri
   if (!reason) throw new UserError('reject needs a reason: --reason "..." (command) or {"reason": "..."} (API)');
   return withControlLock(options, `reject ${id}`, () => {
     openControlRun(options);
-    const approval = pending(options, id);
-    const decided: Approval = { ...approval, status: 'rejected', reason, decided_at: options.now.toISOString(), decided_by: options.actor };
-    // Recorded first: a crash before the file is saved is put right by the next run, from this record.
-    appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: 'rejected', detail: { approval_id: id, by: options.actor, reason } }], options.auditKey);
-    faultPoint('after_decision_recorded');
-    saveApproval(options.approvalsDirectory, decided);
-    return decided;
+    closeApproval(options, pending(options, id), 'rejected', reason);
+    return loadApproval(options.approvalsDirectory, id);
   });
 }
 

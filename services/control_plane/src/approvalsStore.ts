@@ -8,16 +8,37 @@ import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
 import approvalSchema from '../schema/approval.schema.json' with { type: 'json' };
 import executionPlanSchema from '../schema/execution-plan.schema.json' with { type: 'json' };
 import type { Action, ApprovalStatus } from '../../core/src/domain/vocabularies.ts';
-import type { ExecutionPlan } from './controlTypes.ts';
+import type { ExecutionPlan, SentinelReport } from './controlTypes.ts';
+
+/** What a decision was made from: an approval is only good for these. */
+export interface DecisionInputs {
+  summary_sha256: string;
+  current_sha256: string;
+  reference_sha256: string;
+  policy_sha256: string;
+  production_version: number | null;
+}
+
+/** The incident an approval was asked for. */
+export interface ApprovalIncident {
+  type: SentinelReport['incident_type'];
+  severity: SentinelReport['severity'];
+  rule: string;
+  explanation: string;
+}
 
 /** shared/approvals/<id>.json: an action waiting for a human. */
 export interface Approval {
   id: string;
   run_id: string;
   created_at: string;
+  /** Pending after this, it expires (autonomy.approval_ttl_hours). */
+  expires_at: string;
   status: ApprovalStatus;
   /** What runs if approved. */
   approval_action: Action;
+  incident: ApprovalIncident;
+  inputs: DecisionInputs;
   plan: ExecutionPlan;
   decided_at: string | null;
   decided_by: string | null;
@@ -39,15 +60,35 @@ export function approvalId(runId: string): string {
   return `apr-${runId}`;
 }
 
+/** What an approval is asked for: the plan, the incident and the inputs behind it, and how long it may wait. */
+export interface ApprovalRequest {
+  plan: ExecutionPlan;
+  incident: ApprovalIncident;
+  inputs: DecisionInputs;
+  ttlHours: number;
+}
+
+/** Whether an approval is the same question again: the same incident on the same data, model and policy. */
+export function asksTheSame(approval: Pick<Approval, 'incident' | 'inputs' | 'approval_action'>, request: Omit<ApprovalRequest, 'ttlHours'>): boolean {
+  const [a, b] = [approval.inputs, request.inputs];
+  return approval.incident.type === request.incident.type && approval.incident.severity === request.incident.severity && approval.incident.rule === request.incident.rule
+    && approval.approval_action === (request.plan.approval_action ?? 'noop')
+    && a.current_sha256 === b.current_sha256 && a.reference_sha256 === b.reference_sha256 && a.policy_sha256 === b.policy_sha256 && a.production_version === b.production_version;
+}
+
 /** Under the control lock: an approval is created once, never over one that exists. */
-export function createApproval(directory: string, plan: ExecutionPlan): Approval {
+export function createApproval(directory: string, request: ApprovalRequest): Approval {
+  const { plan } = request;
   if (approvalExists(directory, approvalId(plan.run_id))) throw new UserError(`approval ${approvalId(plan.run_id)} exists already: run ${plan.run_id} cannot create it again`, 'conflict');
   const approval: Approval = {
     id: approvalId(plan.run_id),
     run_id: plan.run_id,
     created_at: plan.created_at,
+    expires_at: new Date(Date.parse(plan.created_at) + request.ttlHours * 3_600_000).toISOString(),
     status: 'pending',
     approval_action: plan.approval_action ?? 'noop',
+    incident: request.incident,
+    inputs: request.inputs,
     plan,
     decided_at: null,
     decided_by: null,

@@ -1,11 +1,13 @@
 import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
 import { runControl } from './controlRun.ts';
+import { decisionExitCodes, OUTCOME_EXIT_CODES } from './exitCodes.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent control -- [--summary PATH] [--policy PATH] [--registry DIR] [--events DIR] [--approvals DIR] [--now ISO_TIME] [--run-id ID] [--actor NAME] [--lock-timeout SECONDS]',
   summary: 'Sentinel -> Planner -> Release on the latest monitoring summary, under the policy. Writes shared/events/{sentinel_report,execution_plan,release_result}.json, runs/<run_id>/ and one audit line per decision.',
   options: CONTROL_FLAGS,
+  exitCodes: decisionExitCodes(),
 };
 
 await runCommandLine('control', spec, ({ values }) => {
@@ -14,4 +16,5 @@ await runCommandLine('control', spec, ({ values }) => {
   process.stderr.write(`control: run ${sentinel.run_id}: ${sentinel.incident_type} (${sentinel.severity}, ${sentinel.rule}) -> ${plan.action} [${plan.policy_rule}, confidence ${plan.confidence.value.toFixed(2)}] -> ${release.outcome}\n`);
   for (const reason of release.reasons) process.stderr.write(`control:   ${reason}\n`);
   process.stdout.write(`${JSON.stringify({ run_id: sentinel.run_id, incident_type: sentinel.incident_type, severity: sentinel.severity, action: plan.action, outcome: release.outcome, champion_version_after: release.champion_version_after })}\n`);
+  process.exitCode = OUTCOME_EXIT_CODES[release.outcome];
 });

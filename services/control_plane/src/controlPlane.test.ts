@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parsePolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import type { MonitoringSummary } from '../../monitoring/src/index.ts';
-import { runPlanner } from './agents/planner.ts';
+import { compareForRollback, runPlanner } from './agents/planner.ts';
 import { runRelease, type ReleaseEffects } from './agents/release.ts';
 import { runSentinel } from './agents/sentinel.ts';
-import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
+import type { ExecutionPlan, ModelEvaluation, RollbackComparison } from './controlTypes.ts';
 import { checkGuardrails, isInBlackout } from './guardrails.ts';
 
 const POLICY = parsePolicy(readFileSync('policies/promotion.yaml', 'utf8'), 'promotion.yaml');
@@ -38,11 +38,11 @@ function performance(referenceAuc: number, currentAuc: number): MonitoringSummar
 }
 
 function sentinel(input: MonitoringSummary, policy = POLICY) {
-  return runSentinel({ runId: 'run-1', now: NOW, summary: input, summaryIdentity: { path: 's.json', sha256: 'x' }, policy, productionVersion: 1 });
+  return runSentinel({ runId: 'run-1', now: NOW, summary: input, summaryIdentity: { path: 's.json', sha256: 'x' }, rejudged: [], policy, serving: { version: 1, reference: null } });
 }
 
-function plan(input: MonitoringSummary, policy = POLICY, extra: { retrainTimes?: Date[]; previous?: number | null; now?: Date } = {}): ExecutionPlan {
-  return runPlanner({ report: sentinel(input, policy), policy, now: extra.now ?? NOW, currentRows: input.current.rows, minSamples: input.min_samples, retrainTimes: extra.retrainTimes ?? [], previousProductionVersion: extra.previous ?? null });
+function plan(input: MonitoringSummary, policy = POLICY, extra: { retrainTimes?: Date[]; comparison?: RollbackComparison | null; now?: Date } = {}): ExecutionPlan {
+  return runPlanner({ report: sentinel(input, policy), policy, now: extra.now ?? NOW, currentRows: input.current.rows, minSamples: input.min_samples, retrainTimes: extra.retrainTimes ?? [], rollbackComparison: extra.comparison ?? null, openDeferrals: [] });
 }
 
 const featureDrift = summary({ number_of_drifted_columns: 3, share_of_drifted_columns: 1 / 3, severity: 'medium' });
@@ -59,8 +59,8 @@ describe('Sentinel names the incident, most specific first', () => {
   it('an AUC drop beyond the policy: concept_drift, even without feature drift', () => {
     expect(sentinel(summary({ performance: performance(0.9, 0.74) }))).toMatchObject({ incident_type: 'concept_drift', rule: 'auc_drop_above_limit', severity: 'high' });
   });
-  it('a model below the quality gate on reference labels too: a bad model', () => {
-    expect(sentinel(summary({ performance: performance(0.5, 0.51) })).rule).toBe('model_below_quality_gate');
+  it('a model below bad_model_min_auc on reference labels too: a bad model', () => {
+    expect(sentinel(summary({ performance: performance(0.5, 0.51) }))).toMatchObject({ incident_type: 'bad_model', rule: 'model_below_bad_model_min_auc' });
   });
   it('a volume spike outranks the drift it causes: shock', () => {
     const shock = summary({ ...featureDrift, volume: { ...summary().volume, rows_per_day_ratio: 39, hour_profile_distance: 0.31, surge_hours: [20, 21] } });
@@ -90,18 +90,19 @@ describe('Planner follows the policy', () => {
     const cautious = withPolicy((policy) => { policy.autonomy.min_confidence = 0.9; });
     expect(plan(featureDrift, cautious)).toMatchObject({ status: 'pending_approval', requires_approval: true, approval_action: 'retrain_and_evaluate' });
   });
-  it('a bad model with an earlier Production version -> rollback; without one -> retrain', () => {
+  it('a bad model with a better earlier Production version -> rollback; without one -> retrain', () => {
     const bad = summary({ performance: performance(0.5, 0.5) });
-    expect(plan(bad, POLICY, { previous: 1 }).action).toBe('rollback');
-    expect(plan(bad, POLICY, { previous: null }).action).toBe('retrain_and_evaluate');
+    const comparison = compareForRollback(evaluation(2, 0.5), evaluation(1, 0.88), POLICY.performance_policy.rollback_margin);
+    expect(plan(bad, POLICY, { comparison }).action).toBe('rollback');
+    expect(plan(bad, POLICY, { comparison: null }).action).toBe('retrain_and_evaluate');
   });
   it('a shock escalates and, if approved, would retrain', () => {
     const shock = summary({ volume: { ...summary().volume, rows_per_day_ratio: 39 } });
     expect(plan(shock)).toMatchObject({ action: 'escalate', status: 'pending_approval', approval_action: 'retrain_and_evaluate' });
   });
-  it('a failed guardrail skips the action and says which', () => {
+  it('a failed guardrail defers the action and says which', () => {
     const result = plan(featureDrift, POLICY, { retrainTimes: [new Date(NOW.getTime() - 10 * 60_000)] });
-    expect(result.status).toBe('skipped');
+    expect(result.status).toBe('deferred');
     expect(result.guardrails.find((check) => check.name === 'cooldown')).toMatchObject({ passed: false });
   });
 });
@@ -156,8 +157,9 @@ function fakeEffects(options: { champion?: number | null; challengerAuc?: number
     },
     evaluate: (version) => (version === 9 ? evaluation(9, options.challengerAuc ?? 0.9) : version === production ? evaluation(version, options.championAuc ?? 0.85) : evaluation(version, options.previousAuc ?? 0.9)),
     promote: (version, stage) => { calls.push(`promote v${version} ${stage}`); if (stage === 'Production') production = version; },
+    archiveChallenger: (version) => { calls.push(`archive v${version}`); },
     rollback: () => { calls.push('rollback'); const from = production as number; production = 1; return { from, to: 1 }; },
-    createApproval: () => { calls.push('approval'); return 'apr-1'; },
+    createApproval: () => { calls.push('approval'); return { id: 'apr-1', existing: false }; },
   };
   return { effects, calls };
 }
@@ -170,12 +172,12 @@ describe('Release never takes an action the policy forbids', () => {
     expect(result).toMatchObject({ outcome: 'promoted', champion_version_before: 1, champion_version_after: 9, challenger_version: 9 });
     expect(calls).toEqual(['train', 'promote v9 Production']);
   });
-  it('a challenger worse than the champion by more than the tolerance is blocked, champion untouched', () => {
+  it('a challenger worse than the champion by more than the tolerance is blocked and archived, champion untouched', () => {
     const { effects, calls } = fakeEffects({ challengerAuc: 0.83, championAuc: 0.86 });
     const result = runRelease({ plan: ready, policy: POLICY, now: NOW }, effects);
     expect(result.outcome).toBe('blocked');
     expect(result.gates.find((check) => check.name === 'champion_challenger.max_auc_drop_vs_champion')?.passed).toBe(false);
-    expect(calls).toEqual(['train']);
+    expect(calls).toEqual(['train', 'archive v9']);
   });
   it('promote_if_quality_gates_pass: false -> nothing is promoted', () => {
     const { effects, calls } = fakeEffects();
@@ -190,9 +192,9 @@ describe('Release never takes an action the policy forbids', () => {
     expect(result.reasons[0]).toContain('disk full');
     expect(calls).toEqual(['train']);
   });
-  it('a skipped plan does nothing; a pending one only files an approval', () => {
-    const skipped = runRelease({ plan: { ...ready, status: 'skipped' }, policy: POLICY, now: NOW }, fakeEffects().effects);
-    expect(skipped.outcome).toBe('skipped');
+  it('a deferred plan does nothing; a pending one only files an approval', () => {
+    const deferred = runRelease({ plan: { ...ready, status: 'deferred' }, policy: POLICY, now: NOW }, fakeEffects().effects);
+    expect(deferred.outcome).toBe('deferred');
     const { effects, calls } = fakeEffects();
     expect(runRelease({ plan: { ...ready, status: 'pending_approval' }, policy: POLICY, now: NOW }, effects)).toMatchObject({ outcome: 'pending_approval', approval_id: 'apr-1' });
     expect(calls).toEqual(['approval']);

@@ -1,21 +1,28 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
-import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
-import type { AuditKind } from '../../core/src/domain/vocabularies.ts';
+import { loadPolicyWithHash } from '../../core/src/domain/promotionPolicy.ts';
+import type { ApprovalStatus, AuditKind } from '../../core/src/domain/vocabularies.ts';
 import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
+import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
 import { withFileLock } from '../../core/src/infrastructure/fileLock.ts';
-import { readMonitoringSummary, type MonitoringSummary } from '../../monitoring/src/index.ts';
+import { readMonitoringSummary, recordDecisionInReport, type MonitoringSummary } from '../../monitoring/src/index.ts';
 import { ModelRegistry, rollbackCandidate, type HistoryEntry } from '../../registry/src/index.ts';
-import { planHumanAction, runPlanner, type HumanOrigin, type PlannerInput } from './agents/planner.ts';
-import { runRelease } from './agents/release.ts';
-import { runSentinel } from './agents/sentinel.ts';
-import { approvalExists, loadApproval, saveApproval, type Approval } from './approvalsStore.ts';
+import { compareForRollback, planHumanAction, runPlanner, type HumanOrigin, type PlannerInput } from './agents/planner.ts';
+import { runRelease, type ReleaseEffects } from './agents/release.ts';
+import { runSentinel, type Serving } from './agents/sentinel.ts';
+import { changesSince, hasExpired, replanAllowed } from './approvalValidity.ts';
+import { approvalExists, listApprovals, loadApproval, saveApproval, type Approval, type ApprovalIncident, type DecisionInputs } from './approvalsStore.ts';
 import type { MirroredPosition } from './auditChain.ts';
 import { appendAudit, readVerifiedAudit, type AuditEntry, type AuditRecord } from './auditLog.ts';
 import type { ControlOptions } from './controlOptions.ts';
-import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
+import type { ExecutionPlan, ReleaseResult, RollbackComparison, SentinelReport } from './controlTypes.ts';
+import { deferralEntries, openDeferrals } from './deferrals.ts';
 import { auditPath, challengerTrainingPath, controlLockPath, runDirectoryPath, writeRunEvents } from './eventsStore.ts';
+import { failedGuardrails, guardrailReason } from './guardrails.ts';
 import { createReleaseEffects, type EffectMark, type EffectStart } from './releaseEffects.ts';
+import { judgeUnderPolicy } from './summaryUnderPolicy.ts';
 import { intentEntry, intentKey, openIntents, outcomeEntry, retrainTimes, settleIntent } from './writeAhead.ts';
 
 export interface ControlOutcome {
@@ -62,7 +69,7 @@ export function openControlRun(options: ControlOptions): AuditRecord[] {
   };
   alignApprovalsWithAudit(options.approvalsDirectory, records);
   const settlements = openIntents(records).map((intent) => settleIntent(intent, world));
-  if (settlements.length === 0) return records;
+  if (settlements.length === 0) return [...records, ...expireApprovals(options)];
   for (const settlement of settlements) {
     if (settlement.reopenApproval !== null) {
       // The human's approval was claimed by a run that never acted on it: it waits again.
@@ -77,7 +84,24 @@ export function openControlRun(options: ControlOptions): AuditRecord[] {
     explanation: settlement.explanation,
     reopened_approval: settlement.reopenApproval,
   })), options.auditKey);
-  return [...records, ...written];
+  return [...records, ...written, ...expireApprovals(options)];
+}
+
+/** A decision on an approval that is not a human's yes: what it records and what status it leaves. */
+type ApprovalClosing = Extract<ApprovalStatus, 'rejected' | 'expired' | 'stale'>;
+
+/** Recorded in the audit log first, then saved: a crash in between is put right by the next run (alignApprovalsWithAudit). */
+export function closeApproval(options: ControlOptions, approval: Approval, status: ApprovalClosing, reason: string): AuditRecord[] {
+  const { records } = appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: status, detail: { approval_id: approval.id, by: options.actor, reason } }], options.auditKey);
+  faultPoint('after_decision_recorded');
+  saveApproval(options.approvalsDirectory, { ...approval, status, reason, decided_at: options.now.toISOString(), decided_by: options.actor });
+  return records;
+}
+
+/** Pending approvals past their expiry are closed as expired, each audited, before anything is decided. */
+function expireApprovals(options: ControlOptions): AuditRecord[] {
+  return listApprovals(options.approvalsDirectory).filter((approval) => hasExpired(approval, options.now))
+    .flatMap((approval) => closeApproval(options, approval, 'expired', `nobody decided before ${approval.expires_at} (autonomy.approval_ttl_hours)`));
 }
 
 /**
@@ -91,18 +115,55 @@ function alignApprovalsWithAudit(directory: string, records: readonly AuditRecor
     const approval = loadApproval(directory, record.detail.approval_id);
     if (approval.status !== 'pending') continue;
     const decided = { decided_at: record.time, decided_by: String(record.detail.by ?? 'unknown') };
-    saveApproval(directory, record.decision === 'rejected'
-      ? { ...approval, ...decided, status: 'rejected', reason: String(record.detail.reason ?? '') }
+    const closing = (['rejected', 'expired', 'stale'] as const).find((status) => status === record.decision);
+    saveApproval(directory, closing
+      ? { ...approval, ...decided, status: closing, reason: String(record.detail.reason ?? '') }
       : { ...approval, ...decided, status: 'approved', reason: typeof record.detail.reason === 'string' ? record.detail.reason : approval.reason, executed_run_id: record.run_id });
   }
 }
 
-interface ControlInputs { policy: PromotionPolicy; summary: MonitoringSummary; summarySha256: string }
+/** What a run decides from: the policy, and the summary as that policy judges it. */
+interface ControlInputs {
+  policy: PromotionPolicy;
+  policySha256: string;
+  summary: MonitoringSummary;
+  summarySha256: string;
+  /** The summary's verdicts the current policy changed (summaryUnderPolicy.ts). */
+  rejudged: string[];
+}
 
 function loadInputs(options: ControlOptions): ControlInputs {
-  const policy = loadPolicy(options.policyPath);
+  const { policy, sha256: policySha256 } = loadPolicyWithHash(options.policyPath);
   const { summary, sha256 } = readMonitoringSummary(options.summaryPath);
-  return { policy, summary, summarySha256: sha256 };
+  const judged = judgeUnderPolicy(summary, options.summaryPath, policy, policySha256);
+  return { policy, policySha256, summary: judged.summary, summarySha256: sha256, rejudged: judged.rejudged };
+}
+
+/** What serves now, and the reference the policy says the monitor should have compared with. */
+function servingNow(policy: PromotionPolicy, registry: ModelRegistry): Serving {
+  const version = registry.productionVersion();
+  if (policy.reference.mode === 'fixed') {
+    const path = policy.reference.path;
+    return { version, reference: existsSync(path) ? { sha256: sha256OfFileSync(path), description: `${path} (reference.mode fixed)` } : null };
+  }
+  if (version === null) return { version, reference: null };
+  const training = registry.metadata(version).training_data;
+  return { version, reference: { sha256: training.sha256, description: `the training data of v${version} (${training.path}; reference.mode training_data)` } };
+}
+
+/** What an approval asked now would be made from. */
+function decisionInputs(inputs: ControlInputs, serving: Serving): DecisionInputs {
+  return {
+    summary_sha256: inputs.summarySha256,
+    current_sha256: inputs.summary.current.sha256,
+    reference_sha256: inputs.summary.reference.sha256,
+    policy_sha256: inputs.policySha256,
+    production_version: serving.version,
+  };
+}
+
+function incidentOf(report: SentinelReport): ApprovalIncident {
+  return { type: report.incident_type, severity: report.severity, rule: report.rule, explanation: report.explanation };
 }
 
 /** A refusal is a decision too: it is audited, and nothing else happens. */
@@ -115,12 +176,29 @@ function loadInputsOrRefuse(options: ControlOptions): ControlInputs {
   }
 }
 
-function sentinelFor(options: ControlOptions, { policy, summary, summarySha256 }: ControlInputs, registry: ModelRegistry): SentinelReport {
-  return runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, policy, productionVersion: registry.productionVersion() });
+function sentinelFor(options: ControlOptions, { policy, summary, summarySha256, rejudged }: ControlInputs, serving: Serving): SentinelReport {
+  return runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, rejudged, policy, serving });
 }
 
-/** What the planner reads, from the inputs, the sentinel's report, the registry and the audit log. */
-function plannerInput(options: ControlOptions, { policy, summary }: ControlInputs, sentinel: SentinelReport, registry: ModelRegistry, records: readonly AuditRecord[]): PlannerInput {
+/**
+ * On a regression, with rollback_when_previous_is_better: the serving and the earlier
+ * Production version, both scored on all current labels. Null when there is nothing to
+ * compare (no earlier version, no labels), which leaves the regression to on_regression.
+ */
+function rollbackComparisonFor(policy: PromotionPolicy, sentinel: SentinelReport, registry: ModelRegistry, effects: ReleaseEffects): RollbackComparison | null {
+  if (sentinel.incident_type !== 'concept_drift' && sentinel.incident_type !== 'bad_model') return null;
+  const champion = sentinel.production_version;
+  const previous = rollbackCandidate(registry);
+  if (!policy.performance_policy.rollback_when_previous_is_better || champion === null || previous === null) return null;
+  try {
+    return compareForRollback(effects.evaluate(champion, 'all'), effects.evaluate(previous, 'all'), policy.performance_policy.rollback_margin);
+  } catch {
+    return null;
+  }
+}
+
+/** What the planner reads, from the inputs, the sentinel's report and the audit log. */
+function plannerInput(options: ControlOptions, { policy, summary }: ControlInputs, sentinel: SentinelReport, records: readonly AuditRecord[], rollbackComparison: RollbackComparison | null): PlannerInput {
   return {
     report: sentinel,
     policy,
@@ -128,7 +206,8 @@ function plannerInput(options: ControlOptions, { policy, summary }: ControlInput
     currentRows: summary.current.rows,
     minSamples: summary.min_samples,
     retrainTimes: retrainTimes(records),
-    previousProductionVersion: rollbackCandidate(registry),
+    rollbackComparison,
+    openDeferrals: openDeferrals(records),
   };
 }
 
@@ -168,9 +247,17 @@ class WriteAhead {
   };
 }
 
-function effectsFor(options: ControlOptions, { summary, policy }: ControlInputs, writeAhead: WriteAhead) {
+/**
+ * The release's effects on this run's inputs. `incident` is the one the action answers
+ * (the sentinel's, or the approved one's): a shock's surge hours are left out of a
+ * retrain unless shock_policy.retrain_includes_shock.
+ */
+function effectsFor(options: ControlOptions, inputs: ControlInputs, serving: Serving, incident: ApprovalIncident, writeAhead: WriteAhead): ReleaseEffects {
+  const { summary, policy } = inputs;
   const runDirectory = runDirectoryPath(options.eventsDirectory, options.runId);
   return createReleaseEffects({
+    excludedHours: incident.type === 'shock' && !policy.shock_policy.retrain_includes_shock ? summary.volume.surge_hours : null,
+    approvalBasis: { incident, inputs: decisionInputs(inputs, serving), ttlHours: policy.autonomy.approval_ttl_hours },
     registryDirectory: options.registryDirectory,
     approvalsDirectory: options.approvalsDirectory,
     trainingDataPath: challengerTrainingPath(runDirectory),
@@ -201,20 +288,44 @@ function closingEntries(options: ControlOptions, writeAhead: WriteAhead, release
   return key === undefined ? [] : [outcomeEntry(options.now, options.runId, key, release.outcome, { settled: 'completed', started: true, champion_after: release.champion_version_after, challenger: release.challenger_version })];
 }
 
+/**
+ * The decision at the top of the drift report it was made from. Written last, after the
+ * audit: the report is a view, and a crash before it loses nothing the log does not hold.
+ */
+function showInReport(options: ControlOptions, inputs: ControlInputs, sentinel: SentinelReport, plan: ExecutionPlan, release: ReleaseResult): void {
+  recordDecisionInReport(dirname(options.summaryPath), {
+    control_run_id: options.runId,
+    summary_sha256: inputs.summarySha256,
+    incident_type: sentinel.incident_type,
+    severity: sentinel.severity,
+    rule: sentinel.rule,
+    action: release.action,
+    outcome: release.outcome,
+    plan_status: plan.status,
+    reasons: [...plan.reasons, ...release.reasons],
+    caveats: sentinel.caveats,
+    decided_at: options.now.toISOString(),
+  });
+}
+
 /** make control: sentinel -> planner -> release under the policy; events and audit written by this runner alone. */
 export function runControl(options: ControlOptions): ControlOutcome {
   return withControlLock(options, `control run ${options.runId}`, () => {
     const records = openControlRun(options);
     const inputs = loadInputsOrRefuse(options);
     const registry = ModelRegistry.open(options.registryDirectory);
-    const sentinel = sentinelFor(options, inputs, registry);
-    const plan = runPlanner(plannerInput(options, inputs, sentinel, registry, records));
-    const writeAhead = new WriteAhead(options, registry.productionVersion());
-    const release = runRelease({ plan, policy: inputs.policy, now: options.now }, effectsFor(options, inputs, writeAhead));
+    const serving = servingNow(inputs.policy, registry);
+    const sentinel = sentinelFor(options, inputs, serving);
+    const writeAhead = new WriteAhead(options, serving.version);
+    const effects = effectsFor(options, inputs, serving, incidentOf(sentinel), writeAhead);
+    const plan = runPlanner(plannerInput(options, inputs, sentinel, records, rollbackComparisonFor(inputs.policy, sentinel, registry, effects)));
+    const release = runRelease({ plan, policy: inputs.policy, now: options.now }, effects);
     faultPoint('before_events');
     writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
     const entries = decisionEntries(options.now, sentinel, plan, release);
-    appendAudit(options.eventsDirectory, [entries.sentinel, entries.plan, entries.release, ...closingEntries(options, writeAhead, release)], options.auditKey);
+    const deferrals = deferralEntries(options.now, options.runId, openDeferrals(records), plan);
+    appendAudit(options.eventsDirectory, [entries.sentinel, entries.plan, ...deferrals, entries.release, ...closingEntries(options, writeAhead, release)], options.auditKey);
+    showInReport(options, inputs, sentinel, plan, release);
     return { sentinel, plan, release, runDirectory: runDirectoryPath(options.eventsDirectory, options.runId) };
   });
 }
@@ -223,12 +334,6 @@ export function runControl(options: ControlOptions): ControlOutcome {
 export type HumanRequest =
   | { kind: 'approval'; approval: Approval; reason: string | null }
   | { kind: 'manual'; requestedAction: Extract<HumanOrigin, { kind: 'manual' }>['action'] };
-
-function originOf(request: HumanRequest): HumanOrigin {
-  return request.kind === 'approval'
-    ? { kind: 'approval', approvalId: request.approval.id, fromRun: request.approval.run_id, plan: request.approval.plan, action: request.approval.approval_action }
-    : { kind: 'manual', action: request.requestedAction };
-}
 
 /** An approval as decided by this run: claimed before the first effect, saved again (the same) at the end. */
 function approvedBy(options: ControlOptions, approval: Approval, reason: string | null): Approval {
@@ -243,22 +348,32 @@ function approvedBy(options: ControlOptions, approval: Approval, reason: string 
  * before any effect, so a crash can neither lose the decision nor run it twice.
  */
 export function carryOutHumanDecision(options: ControlOptions, request: HumanRequest, records: readonly AuditRecord[]): ControlOutcome {
-  const origin = originOf(request);
   const inputs = loadInputs(options);
   const registry = ModelRegistry.open(options.registryDirectory);
-  const sentinel = sentinelFor(options, inputs, registry);
-  const plan = planHumanAction({ ...plannerInput(options, inputs, sentinel, registry, records), origin, actor: options.actor, runId: options.runId });
+  const serving = servingNow(inputs.policy, registry);
+  const sentinel = sentinelFor(options, inputs, serving);
+  const writeAheadFor = (claim?: { approvalId: string; save: () => void }) => new WriteAhead(options, serving.version, claim);
+  const effectsOf = (incident: ApprovalIncident, writeAhead: WriteAhead) => effectsFor(options, inputs, serving, incident, writeAhead);
+  const basePlanner = plannerInput(options, inputs, sentinel, records, rollbackComparisonFor(inputs.policy, sentinel, registry, effectsOf(incidentOf(sentinel), writeAheadFor())));
+  const { origin, incident, replanned } = humanOrigin(options, request, inputs, serving, sentinel, basePlanner);
+  const plan = planHumanAction({ ...basePlanner, origin, actor: options.actor, runId: options.runId });
+  if (replanned.length > 0) plan.reasons.push(`re-planned under the current inputs (autonomy.on_stale_approval: replan): ${replanned.join('; ')}`);
+  if (plan.status === 'deferred') {
+    // A guardrail holds a human's decision back: nothing runs, and an approval keeps waiting rather than being used up.
+    const why = `${origin.action} cannot run now: ${failedGuardrails(plan.guardrails).map(guardrailReason).join('; ')}; ${origin.kind === 'approval' ? `${origin.approvalId} stays pending` : 'nothing ran'}`;
+    appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: options.runId, kind: 'refusal', decision: 'no_action', detail: { reason: why, by: options.actor } }], options.auditKey);
+    throw new UserError(why, 'conflict');
+  }
   const approval = request.kind === 'approval' ? approvedBy(options, request.approval, request.reason) : undefined;
   const claim = approval ? { approvalId: approval.id, save: () => saveApproval(options.approvalsDirectory, approval) } : undefined;
-  const writeAhead = new WriteAhead(options, registry.productionVersion(), claim);
+  const writeAhead = writeAheadFor(claim);
   const approvalId = origin.kind === 'approval' ? origin.approvalId : `manual-${options.runId}`;
-  const approved = plan.status === 'skipped' ? undefined : { approvalId, action: origin.action };
-  const release = runRelease({ plan, policy: inputs.policy, now: options.now, approved }, effectsFor(options, inputs, writeAhead));
+  const release = runRelease({ plan, policy: inputs.policy, now: options.now, approved: { approvalId, action: origin.action } }, effectsOf(incident, writeAhead));
   faultPoint('before_events');
   writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
   const time = options.now.toISOString();
   const humanEntry: AuditEntry = origin.kind === 'approval'
-    ? { time, run_id: options.runId, kind: 'approval', decision: `approved:${origin.action}`, detail: { approval_id: origin.approvalId, by: options.actor, from_run: origin.fromRun, reason: approval?.reason ?? null } }
+    ? { time, run_id: options.runId, kind: 'approval', decision: `approved:${origin.action}`, detail: { approval_id: origin.approvalId, by: options.actor, from_run: origin.fromRun, reason: approval?.reason ?? null, replanned } }
     : { time, run_id: options.runId, kind: 'manual', decision: `requested:${origin.action}`, detail: { by: options.actor } };
   // The human's decision stands where the sentinel's would: the incident is the one the human acted on.
   const entries = decisionEntries(options.now, sentinel, plan, release);
@@ -266,7 +381,34 @@ export function carryOutHumanDecision(options: ControlOptions, request: HumanReq
   // Saved after the record (again, when an effect's intent already claimed it): a crash in between is put right by the next run.
   faultPoint('after_decision_recorded');
   if (claim) claim.save();
+  showInReport(options, inputs, sentinel, plan, release);
   return { sentinel, plan, release, runDirectory: runDirectoryPath(options.eventsDirectory, options.runId) };
+}
+
+/**
+ * What a human's decision runs on. A direct request answers the current incident. An
+ * approval answers the incident and inputs it was asked for: expired, or asked under
+ * other inputs (data, reference, serving model, policy, incident), it is closed and
+ * refused with the reason, unless autonomy.on_stale_approval is replan and the current
+ * data still shows that kind of incident: then the action runs on the current inputs.
+ */
+function humanOrigin(options: ControlOptions, request: HumanRequest, inputs: ControlInputs, serving: Serving, sentinel: SentinelReport, planner: PlannerInput): { origin: HumanOrigin; incident: ApprovalIncident; replanned: string[] } {
+  const incidentNow = incidentOf(sentinel);
+  if (request.kind === 'manual') return { origin: { kind: 'manual', action: request.requestedAction }, incident: incidentNow, replanned: [] };
+  const { approval } = request;
+  if (hasExpired(approval, options.now)) {
+    closeApproval(options, approval, 'expired', `nobody decided before ${approval.expires_at} (autonomy.approval_ttl_hours)`);
+    throw new UserError(`${approval.id} expired at ${approval.expires_at}: nothing ran`, 'conflict');
+  }
+  const origin: HumanOrigin = { kind: 'approval', approvalId: approval.id, fromRun: approval.run_id, plan: approval.plan, action: approval.approval_action };
+  const changes = changesSince(approval, { inputs: decisionInputs(inputs, serving), incident: incidentNow });
+  if (changes.length === 0) return { origin, incident: approval.incident, replanned: [] };
+  if (inputs.policy.autonomy.on_stale_approval === 'replan' && replanAllowed(approval, incidentNow)) {
+    return { origin: { ...origin, plan: runPlanner(planner) }, incident: incidentNow, replanned: changes };
+  }
+  const reason = `asked for ${approval.incident.type}/${approval.incident.severity} on other inputs: ${changes.join('; ')}`;
+  closeApproval(options, approval, 'stale', reason);
+  throw new UserError(`${approval.id} is stale, ${reason}; nothing ran (autonomy.on_stale_approval: ${inputs.policy.autonomy.on_stale_approval})`, 'conflict');
 }
 
 /** POST /action: a human's direct request, run now under the lock. */

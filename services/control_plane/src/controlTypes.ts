@@ -29,7 +29,9 @@ export interface Incident {
 export interface SentinelReport extends Incident {
   run_id: string;
   created_at: string;
-  monitoring_summary: { path: string; sha256: string; status: string; generated_at: string };
+  /** What the summary could not speak for, and verdicts the current policy changed. */
+  caveats: string[];
+  monitoring_summary: { path: string; sha256: string; status: string; generated_at: string; model_version: number | null; reference_sha256: string; policy_sha256: string | null };
   production_version: number | null;
 }
 
@@ -42,7 +44,7 @@ export interface GuardrailCheck {
 export interface ConfidenceParts {
   /** The policy rule's own confidence (default 1). */
   rule: number;
-  /** How far past its threshold the deciding figure is: 0.5 at the threshold, 1 at 1.5x. */
+  /** How far past its threshold the deciding figure is: 0.5 at the threshold, 1 at 1.5x (see planner.ts evidenceMargin). */
   evidence_margin: number;
   /** Current rows relative to twice min_samples, capped at 1. */
   data_sufficiency: number;
@@ -64,6 +66,16 @@ export interface ExecutionPlan {
   guardrails: GuardrailCheck[];
   status: PlanStatus;
   reasons: string[];
+  /** The serving and the earlier Production version on current labels, when a regression made the planner compare them. */
+  rollback_comparison: RollbackComparison | null;
+}
+
+/** Both versions scored on all current labels: whether the earlier one is better by more than the policy's margin. */
+export interface RollbackComparison {
+  champion: ModelEvaluation;
+  previous: ModelEvaluation;
+  margin: number;
+  previous_is_better: boolean;
 }
 
 export interface GateResult {

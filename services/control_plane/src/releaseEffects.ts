@@ -3,13 +3,13 @@ import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { readCsvHeader, readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
 import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
-import { LABEL_COLUMN } from '../../core/src/domain/fraudDataset.ts';
+import { HOUR_COLUMN, LABEL_COLUMN } from '../../core/src/domain/fraudDataset.ts';
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
-import { ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
+import { archiveVersion, ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
 import { classificationReport, DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
 import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
 import type { ReleaseEffects } from './agents/release.ts';
-import { approvalId, createApproval } from './approvalsStore.ts';
+import { approvalId, asksTheSame, createApproval, listApprovals, type ApprovalRequest } from './approvalsStore.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 
 export interface EffectsContext {
@@ -22,6 +22,10 @@ export interface EffectsContext {
   /** The current file's hash as monitoring saw it: the release acts on that data or not at all. */
   currentSha256: string;
   policy: PromotionPolicy;
+  /** Hours of day whose current rows a retrain leaves out (a shock's surge, by shock_policy.retrain_includes_shock); null: none. */
+  excludedHours: readonly number[] | null;
+  /** What an approval created by this run records besides its plan. */
+  approvalBasis: Omit<ApprovalRequest, 'plan'>;
   runId: string;
   actor: string;
   now: Date;
@@ -43,6 +47,17 @@ export interface EffectStart {
 export interface EffectMark {
   idempotencyKey: string;
   auditHead: { records: number; last_hash: string };
+}
+
+/**
+ * The rows not in the given hours of day. A shock without a surge in particular hours
+ * (more of everything) has no hours to name: every row is the shock's.
+ */
+function outsideHours(table: CsvTable, rows: readonly number[], hours: readonly number[]): number[] {
+  if (hours.length === 0 || !table.hasColumn(HOUR_COLUMN)) return [];
+  const hourOf = table.numerical(HOUR_COLUMN).values;
+  const excluded = new Set(hours);
+  return rows.filter((row) => !excluded.has(hourOf[row] as number));
 }
 
 /** The release agent's effects on the registry and the data, for real. */
@@ -71,7 +86,9 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       const minimum = context.policy.retrain.min_labeled_rows;
       if (table.rowCount < minimum) throw new Error(`${table.rowCount} labelled current rows, fewer than retrain.min_labeled_rows ${minimum}`);
       const split = stratifiedSplit(labels, context.policy.release_policy.champion_challenger.holdout_share, seedrandom.alea(`${context.policy.retrain.seed}:holdout`));
-      return { holdoutRows: split.validation, trainRows: split.train };
+      const trainRows = context.excludedHours === null ? split.train : outsideHours(table, split.train, context.excludedHours);
+      if (trainRows.length === 0 && context.policy.retrain.data === 'current') throw new Error(`no current rows outside the shock's hours (${context.excludedHours?.join(', ') || 'all'}) to train on; shock_policy.retrain_includes_shock: true trains on them`);
+      return { holdoutRows: split.validation, trainRows };
     },
     trainChallenger: (trainRows) => {
       const mark = context.beginEffect({ effect: 'retrain', targetVersion: null, approvalId: null });
@@ -92,12 +109,10 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
         rows: trainingTable.rowCount,
         seed: retrain.seed,
         runId: context.runId,
-        params: { retrain_data: retrain.data, holdout_excluded: true },
+        params: { retrain_data: retrain.data, holdout_excluded: true, shock_hours_excluded: context.excludedHours === null ? null : [...context.excludedHours] },
         tags: { role: 'challenger', trained_on: context.currentPath },
-      }), moveContext(`challenger trained on ${retrain.data} data`, mark));
+      }), moveContext(`challenger trained on ${retrain.data} data; stage None while it is evaluated`, mark));
       faultPoint('after_challenger_registered');
-      promoteVersion(context.registryDirectory, metadata.version, 'Staging', moveContext('challenger awaiting evaluation', mark));
-      faultPoint('after_challenger_staged');
       return metadata.version;
     },
     evaluate: (version, rows): ModelEvaluation => {
@@ -111,8 +126,13 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
     },
     promote: (version, stage) => {
       const mark = context.beginEffect({ effect: 'retrain', targetVersion: version, approvalId: null });
-      promoteVersion(context.registryDirectory, version, stage, moveContext(`passed every release gate (run ${context.runId})`, mark));
+      promoteVersion(context.registryDirectory, version, stage, moveContext(`passed every release gate (run ${context.runId}); release_policy.promote_stage: ${stage}`, mark));
       faultPoint('after_promotion');
+    },
+    archiveChallenger: (version, failedGates) => {
+      const mark = context.beginEffect({ effect: 'retrain', targetVersion: version, approvalId: null });
+      archiveVersion(context.registryDirectory, version, moveContext(`challenger blocked by ${failedGates.join(', ')} (run ${context.runId})`, mark));
+      faultPoint('after_challenger_archived');
     },
     rollback: () => {
       const mark = context.beginEffect({ effect: 'rollback', targetVersion: rollbackCandidate(ModelRegistry.open(context.registryDirectory)), approvalId: null });
@@ -123,10 +143,13 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       return { from: archived?.version ?? -1, to: restored?.version ?? -1 };
     },
     createApproval: (plan: ExecutionPlan) => {
+      const request = { ...context.approvalBasis, plan };
+      const waiting = listApprovals(context.approvalsDirectory).find((approval) => approval.status === 'pending' && Date.parse(approval.expires_at) > context.now.getTime() && asksTheSame(approval, request));
+      if (waiting) return { id: waiting.id, existing: true };
       context.beginEffect({ effect: 'approval_created', targetVersion: null, approvalId: approvalId(plan.run_id) });
-      const created = createApproval(context.approvalsDirectory, plan).id;
+      const created = createApproval(context.approvalsDirectory, request).id;
       faultPoint('after_approval_created');
-      return created;
+      return { id: created, existing: false };
     },
   };
 }

@@ -83,10 +83,13 @@ export function settleIntent(intent: { record: AuditRecord; detail: IntentDetail
   });
   switch (detail.effect) {
     case 'retrain': {
-      const promoted = moves.find((entry) => entry.to === 'Production');
-      if (promoted) return { ...base, settled: 'completed', started: true, outcome: 'promoted', explanation: `run ${record.run_id} promoted v${promoted.version} before it stopped; recorded now` };
+      // The run's last registry move tells how far it got: promoted (to Production, or to Staging with the champion kept), archived (blocked), or only registered.
+      const promoted = moves.find((entry) => entry.operation === 'promote' && entry.to !== 'Archived');
+      if (promoted) return { ...base, settled: 'completed', started: true, outcome: 'promoted', explanation: `run ${record.run_id} promoted v${promoted.version} to ${promoted.to} before it stopped; recorded now` };
+      const archived = moves.find((entry) => entry.operation === 'archive');
+      if (archived) return { ...base, settled: 'completed', started: true, outcome: 'blocked', explanation: `run ${record.run_id}'s challenger v${archived.version} was blocked by the release gates and archived before the run stopped; the champion was not changed; recorded now` };
       const registered = moves.find((entry) => entry.operation === 'register')?.version ?? world.versionsOfRun(record.run_id)[0];
-      if (registered !== undefined) return { ...base, settled: 'abandoned', started: true, outcome: 'abandoned', explanation: `run ${record.run_id} trained challenger v${registered} and stopped before deciding; the champion was not changed` };
+      if (registered !== undefined) return { ...base, settled: 'abandoned', started: true, outcome: 'abandoned', explanation: `run ${record.run_id} trained challenger v${registered} and stopped before deciding; it stays in stage None, and the champion was not changed` };
       return nothingStarted('training a challenger');
     }
     case 'rollback': {
@@ -101,21 +104,15 @@ export function settleIntent(intent: { record: AuditRecord; detail: IntentDetail
   }
 }
 
-/** Whether a run trained a challenger: what the cooldown and the daily budget count. */
-function trainedIn(record: AuditRecord): boolean {
-  return record.kind === 'release' && record.detail.action === 'retrain_and_evaluate' && ['promoted', 'blocked', 'failed'].includes(String(record.detail.outcome));
-}
-
 /**
- * Start times of retrains, for the cooldown and budget guardrails: every run whose
- * release retrained, and every run that wrote a retrain intent but died before its
- * release record, unless its settlement found that nothing of it happened.
+ * Start times of retrains, for the cooldown and budget guardrails: every retrain intent
+ * (written just before training starts), unless its settlement found that nothing of it
+ * happened. A retrain that failed before training (too few labels, data changed since
+ * monitoring) wrote no intent and uses up neither.
  */
 export function retrainTimes(records: readonly AuditRecord[]): Date[] {
-  const released = new Set(records.filter((record) => record.kind === 'release').map((record) => record.run_id));
   const neverStarted = new Set(records.filter((record) => record.kind === 'outcome' && record.detail.started === false).map((record) => String(record.detail.key)));
   return records
-    .filter((record) => trainedIn(record)
-      || (record.kind === 'intent' && record.detail.effect === 'retrain' && !released.has(record.run_id) && !neverStarted.has(String(record.detail.key))))
+    .filter((record) => record.kind === 'intent' && record.detail.effect === 'retrain' && !neverStarted.has(String(record.detail.key)))
     .map((record) => new Date(record.time));
 }

@@ -4,18 +4,19 @@ import { readCsvHeader } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { finishParallelRead, startCsvReadInWorker, whileReading } from '../../core/src/infrastructure/csv/parallelCsvRead.ts';
 import { newRunId, parseNow } from '../../core/src/infrastructure/runContext.ts';
 import { monitorReadPlan } from './readPlan.ts';
+import { SERVING_REFERENCE, servingReferencePath } from './servingReference.ts';
 
 const spec: CommandSpec = {
-  usage: 'npm run --silent monitor -- --reference R.csv --current C.csv --out DIR [--target COL] [--prediction COL] [--model production|VERSION] [--numerical a,b] [--categorical c,d] [--exclude x,y] [--policy PATH]',
+  usage: 'npm run --silent monitor -- --reference R.csv|serving --current C.csv --out DIR [--target COL] [--prediction COL] [--model production|VERSION] [--numerical a,b] [--categorical c,d] [--exclude x,y] [--policy PATH]',
   summary: `Compare two CSVs as Evidently does (same tests, thresholds and verdicts), plus data quality, volume and, with labels, model performance. Writes DIR/monitoring_summary.json and DIR/drift_report.html.`,
   options: {
-    reference: { type: 'string', description: 'reference CSV', default: DEFAULT_PATHS.reference },
+    reference: { type: 'string', description: `reference CSV, or "${SERVING_REFERENCE}": the serving model's reference (policy reference.mode: its training data, or reference.path)`, default: DEFAULT_PATHS.reference },
     current: { type: 'string', description: 'current CSV', default: DEFAULT_PATHS.current },
     out: { type: 'string', description: 'output directory', default: DEFAULT_PATHS.reports },
     target: { type: 'string', description: 'label column (0/1) for performance' },
     prediction: { type: 'string', description: 'column holding a model score, present in both files' },
     model: { type: 'string', description: 'score both files with a registered model: production or a version' },
-    registry: { type: 'string', description: 'registry directory (with --model)', default: DEFAULT_PATHS.registry },
+    registry: { type: 'string', description: `registry directory (with --model or --reference ${SERVING_REFERENCE})`, default: DEFAULT_PATHS.registry },
     numerical: { type: 'string', description: 'comma-separated columns to treat as numerical' },
     categorical: { type: 'string', description: 'comma-separated columns to treat as categorical' },
     exclude: { type: 'string', description: 'comma-separated columns to leave out' },
@@ -26,7 +27,8 @@ const spec: CommandSpec = {
 };
 
 await runCommandLine('monitor', spec, async ({ values }) => {
-  const referencePath = String(values.reference);
+  const serving = values.reference === SERVING_REFERENCE ? await servingReferencePath(optionalString(values, 'policy'), String(values.registry)) : undefined;
+  const referencePath = serving?.path ?? String(values.reference);
   const currentPath = String(values.current);
   const numerical = parseListFlag(optionalString(values, 'numerical'));
   const categorical = parseListFlag(optionalString(values, 'categorical'));
@@ -61,6 +63,7 @@ await runCommandLine('monitor', spec, async ({ values }) => {
     runId: optionalString(values, 'run-id') ?? newRunId(now),
     now,
   });
-  store.writeReports(outDirectory, summary, renderReport());
+  store.writeReports(outDirectory, summary, renderReport);
+  if (serving) process.stderr.write(`monitor: reference ${serving.path}: ${serving.description}\n`);
   process.stderr.write(`monitor: ${pipeline.verdictLine(summary)} -> ${store.summaryPath(outDirectory)}, ${store.reportPath(outDirectory)}\n`);
 });

@@ -1,12 +1,14 @@
 import type { ColumnDriftRule, PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import type { ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
 import { defaultStatTest, runStatTest, statTestByName, type StatTestName } from '../../core/src/domain/stattests/statTestRegistry.ts';
-import type { ColumnType, ScoreKind, Severity } from '../../core/src/domain/vocabularies.ts';
+import type { ColumnType, ScoreKind, Severity, StatTestChoice } from '../../core/src/domain/vocabularies.ts';
 
 export interface ColumnDrift {
   column_name: string;
   column_type: ColumnType;
   stattest_name: StatTestName;
+  /** Which setting chose the test: a column rule, the policy's test for all columns, or Evidently's default. */
+  stattest_chosen_by: StatTestChoice;
   stattest_threshold: number;
   drift_score: number;
   drift_detected: boolean;
@@ -28,17 +30,25 @@ export function driftSettings(drift: Pick<PromotionPolicy['drift_policy'], 'drif
   return { driftShare: drift.drift_share, severityThresholds: drift.severity_thresholds, stattest: drift.stattest, stattestThreshold: drift.stattest_threshold, columns: drift.columns ?? {} };
 }
 
+/** Which setting names a column's test, as Evidently resolves it: the column's own rule, then the test for all columns, else its default. */
+export function statTestChoice(name: string, settings: Pick<DriftSettings, 'stattest' | 'columns'>): StatTestChoice {
+  if (settings.columns[name]?.stattest !== undefined) return 'column_rule';
+  return settings.stattest !== undefined ? 'policy' : 'default';
+}
+
 /** Evidently's per-column drift: the column's test (policy first, else Evidently's default) at its threshold. */
 export function columnDrift(name: string, pair: ColumnPair, settings: DriftSettings): ColumnDrift {
   const rule = settings.columns[name];
+  const chosenBy = statTestChoice(name, settings);
   const chosen = rule?.stattest ?? settings.stattest;
   const test = chosen ? statTestByName(chosen) : defaultStatTest(pair);
   const threshold = rule?.threshold ?? settings.stattestThreshold ?? test.defaultThreshold;
-  const { score, drifted } = runStatTest(test, pair, threshold, name);
+  const { score, drifted } = runStatTest(test, pair, threshold, name, chosenBy !== 'default');
   return {
     column_name: name,
     column_type: pair.type,
     stattest_name: test.name,
+    stattest_chosen_by: chosenBy,
     stattest_threshold: threshold,
     drift_score: score,
     drift_detected: drifted,

@@ -1,5 +1,6 @@
 /** Monitoring's public interface: other stages import from here only. */
-export type { MonitoringSummary } from './monitoringSummary.ts';
+export type { MonitoringSummary, RecordedDriftSettings } from './monitoringSummary.ts';
+export { severityFromShare, type ColumnDrift } from './datasetDrift.ts';
 export { monitorPolicy, monitorTables, verdictLine, type MonitorPolicy } from './monitorPipeline.ts';
 export { monitorReadPlan } from './readPlan.ts';
-export { readMonitoringSummary, reportPath, summaryPath, writeReports } from './reportsStore.ts';
+export { readMonitoringSummary, recordDecisionInReport, reportPath, summaryPath, writeReports, type ReportDecision } from './reportsStore.ts';

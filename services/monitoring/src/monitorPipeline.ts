@@ -1,22 +1,28 @@
 import { existsSync } from 'node:fs';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
-import { loadPolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import { loadPolicyWithHash, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import type { ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
+import { columnTypeRefusal, statTestByName } from '../../core/src/domain/stattests/statTestRegistry.ts';
 import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
 import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
+import { yamlLocation } from '../../core/src/infrastructure/yamlFile.ts';
+import { columnHistogram } from './chartBinning.ts';
 import { inferredTypeIn, selectColumns } from './columnSelection.ts';
 import { driftSettings } from './datasetDrift.ts';
-import { columnHistogram, renderDriftReport } from './htmlReport.ts';
+import { renderDriftReport } from './htmlReport.ts';
 import { analyseTables, featurePairs, fileIdentity, type MonitoringSummary, type ScoredSides } from './monitoringSummary.ts';
 import type { MonitorReadPlan } from './readPlan.ts';
 import { validateMonitoringSummary } from './reportsStore.ts';
 
-/** The drift section the monitor applies, and which policy file it came from (null: Evidently's defaults). */
+/**
+ * The drift section the monitor applies, and which policy file it came from (null:
+ * Evidently's defaults); the whole loaded policy too, for the limits the report shows.
+ */
 export interface MonitorPolicy {
   drift: Pick<PromotionPolicy['drift_policy'], 'drift_share' | 'min_samples' | 'severity_thresholds' | 'stattest' | 'stattest_threshold' | 'columns'>;
   identity: { path: string; sha256: string } | null;
+  loaded: PromotionPolicy | null;
 }
 
 /** Evidently's defaults, for users without a policy file. */
@@ -30,8 +36,18 @@ const EVIDENTLY_DEFAULTS: MonitorPolicy['drift'] = {
 /** The named policy, else the default policy file when there is one, else Evidently's defaults. */
 export function monitorPolicy(explicitPath: string | undefined): MonitorPolicy {
   const path = explicitPath ?? (existsSync(DEFAULT_PATHS.policy) ? DEFAULT_PATHS.policy : undefined);
-  if (path === undefined) return { drift: EVIDENTLY_DEFAULTS, identity: null };
-  return { drift: loadPolicy(path).drift_policy, identity: { path, sha256: sha256OfFileSync(path) } };
+  if (path === undefined) return { drift: EVIDENTLY_DEFAULTS, identity: null, loaded: null };
+  const { policy, sha256 } = loadPolicyWithHash(path);
+  return { drift: policy.drift_policy, identity: { path, sha256 }, loaded: policy };
+}
+
+/** The model's scores are a numerical column: a test for every column must allow it, as for the features. */
+function refuseGlobalTestForScores(policy: MonitorPolicy, source: string): void {
+  const global = policy.drift.stattest;
+  if (global === undefined) return;
+  const refusal = columnTypeRefusal(statTestByName(global), 'numerical', source, 'prediction drift runs drift_policy.stattest on them');
+  if (refusal === undefined) return;
+  throw new UserError(`${policy.identity ? yamlLocation(policy.identity.path, ['drift_policy', 'stattest']) : 'drift_policy.stattest'}: ${refusal}`);
 }
 
 export interface MonitorInput {
@@ -82,7 +98,7 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
  * only when asked for). The command line and /inspect both call this one function; where
  * the tables come from, and where the outputs go, is theirs.
  */
-export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; renderReport: () => string }> {
+export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; renderReport: (summarySha256: string) => string }> {
   const { reference, current, plan, policy, target, prediction } = input;
   const columns = selectColumns({
     referenceHeader: plan.columnsToRead,
@@ -97,12 +113,16 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
     target,
     prediction,
     policyColumns: policy.drift.columns ?? {},
+    policyStattest: policy.drift.stattest,
+    policyFile: policy.identity?.path,
+    referenceFileHeader: plan.referenceHeader,
   });
   if (target) {
     reference.column(target);
     current.column(target);
   }
   const scores = await scoresFrom(input);
+  if (scores) refuseGlobalTestForScores(policy, `the scores of ${scores.source}`);
   const pairs = featurePairs(columns, reference, current);
   const summary = analyseTables({
     pairs,
@@ -120,7 +140,12 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
     policy: policy.identity,
   });
   assertOwnOutput(validateMonitoringSummary, summary, 'monitoring summary');
-  const renderReport = (): string => renderDriftReport(summary, columns.features.map((feature) => columnHistogram(feature.name, pairs.get(feature.name) as ColumnPair)));
+  const renderReport = (summarySha256: string): string => renderDriftReport({
+    summary,
+    summarySha256,
+    histograms: columns.features.map((feature) => columnHistogram(feature.name, pairs.get(feature.name) as ColumnPair)),
+    policy: policy.loaded,
+  });
   return { summary, renderReport };
 }
 

@@ -92,7 +92,8 @@ describe('dataset verdict', () => {
     const reference = readCsvTable(await scenarioCsv({ scenario: 'base', seed: 1, rows: 300 }));
     const current = readCsvTable(await scenarioCsv({ scenario: 'drift_feature', seed: 2, rows: 300 }));
     const summary = analyse(reference, current, { drift: { ...EVIDENTLY, columns: { customer_age: { stattest: 'psi', threshold: 0.5 } } } });
-    expect(summary.drift_by_columns.customer_age).toMatchObject({ stattest_name: 'psi', stattest_threshold: 0.5 });
+    expect(summary.drift_by_columns.customer_age).toMatchObject({ stattest_name: 'psi', stattest_threshold: 0.5, stattest_chosen_by: 'column_rule' });
+    expect(summary.drift_by_columns.transaction_amount).toMatchObject({ stattest_chosen_by: 'default' });
   });
 
   it('refuses a column that is empty on one side', () => {

@@ -2,6 +2,8 @@ import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { ColumnTable } from '../../core/src/infrastructure/csv/columnTable.ts';
 import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
 import { HOUR_COLUMN, TIME_COLUMN } from '../../core/src/domain/fraudDataset.ts';
+import type { ColumnDriftRule } from '../../core/src/domain/promotionPolicy.ts';
+import type { StatTestName } from '../../core/src/domain/stattests/statTestRegistry.ts';
 import type { ColumnType, MonitoringStatus, Severity } from '../../core/src/domain/vocabularies.ts';
 import { columnDrift, datasetDrift, type ColumnDrift, type DriftSettings } from './datasetDrift.ts';
 import { dataQuality, type DataQuality } from './dataQuality.ts';
@@ -45,6 +47,29 @@ export interface MonitoringSummary {
   reference: FileIdentity;
   current: FileIdentity;
   policy: { path: string; sha256: string } | null;
+  /** Absent in summaries written before it was recorded. */
+  drift_settings?: RecordedDriftSettings;
+}
+
+/** The drift settings a summary's verdicts were made under, as recorded in it. */
+export interface RecordedDriftSettings {
+  drift_share: number;
+  min_samples: number;
+  severity_thresholds: { high: number; medium: number };
+  stattest: StatTestName | null;
+  stattest_threshold: number | null;
+  columns: Record<string, ColumnDriftRule>;
+}
+
+export function recordedDriftSettings(settings: DriftSettings, minSamples: number): RecordedDriftSettings {
+  return {
+    drift_share: settings.driftShare,
+    min_samples: minSamples,
+    severity_thresholds: settings.severityThresholds,
+    stattest: settings.stattest ?? null,
+    stattest_threshold: settings.stattestThreshold ?? null,
+    columns: { ...settings.columns },
+  };
 }
 
 /** Scores (and labels, for performance) of both tables, from a model or a prediction column. */
@@ -155,6 +180,7 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
     reference: input.referenceIdentity,
     current: input.currentIdentity,
     policy: input.policy,
+    drift_settings: recordedDriftSettings(input.drift, input.minSamples),
   };
 
   if (current.rowCount < input.minSamples) {

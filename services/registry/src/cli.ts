@@ -3,13 +3,13 @@ import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { UserError, runCommand } from '../../core/src/infrastructure/errors.ts';
 import { actorName, parseNow } from '../../core/src/infrastructure/runContext.ts';
 import { productionAt } from './registryStages.ts';
-import { ModelRegistry, promoteVersion, rollbackProduction } from './registryStore.ts';
+import { archiveVersion, ModelRegistry, promoteVersion, rollbackProduction } from './registryStore.ts';
 import type { HistoryEntry } from './registryTypes.ts';
 import { PROMOTION_TARGETS } from '../../core/src/domain/vocabularies.ts';
 
 const spec: CommandSpec = {
-  usage: 'npm run --silent registry -- list | show V | promote V --stage Staging|Production | rollback | history [--at ISO_TIME]',
-  summary: 'Inspect and move model versions. One version is in Production at a time; every move is appended to the history.',
+  usage: 'npm run --silent registry -- list | show V | promote V --stage Staging|Production | archive V | rollback | history [--at ISO_TIME]',
+  summary: 'Inspect and move model versions. One version is in Production at a time; archive sets aside a version that is not in Production; every move is appended to the history.',
   allowPositionals: true,
   options: {
     registry: { type: 'string', description: 'registry directory', default: DEFAULT_PATHS.registry },
@@ -70,6 +70,13 @@ await runCommand('registry', () => {
       print(entries, entries.map(formatHistoryLine).join('\n'));
       return;
     }
+    case 'archive': {
+      if (argument === undefined) throw new UserError('archive needs a version: registry archive v3');
+      const version = ModelRegistry.open(directory).resolve(argument);
+      const entries = archiveVersion(directory, version, context());
+      print(entries, entries.map(formatHistoryLine).join('\n'));
+      return;
+    }
     case 'rollback': {
       const entries = rollbackProduction(directory, context());
       print(entries, entries.map(formatHistoryLine).join('\n'));
@@ -89,6 +96,6 @@ await runCommand('registry', () => {
       return;
     }
     default:
-      throw new UserError(`unknown command "${command}" (list, show, promote, rollback, history)`);
+      throw new UserError(`unknown command "${command}" (list, show, promote, archive, rollback, history)`);
   }
 });

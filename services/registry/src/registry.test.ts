@@ -6,7 +6,7 @@ import seedrandom from 'seedrandom';
 import { contextAt, registerTiny } from '../../../tests/helpers/registryFixtures.ts';
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
-import { planPromotion, productionAt, rollbackTarget } from './registryStages.ts';
+import { planArchive, planPromotion, productionAt, rollbackTarget } from './registryStages.ts';
 import { ModelRegistry, promoteVersion, rollbackProduction } from './registryStore.ts';
 import type { HistoryEntry, Stage } from './registryTypes.ts';
 
@@ -29,6 +29,15 @@ describe('stage rules (pure)', () => {
       { version: 1, from: 'Production', to: 'Archived' },
       { version: 2, from: 'Staging', to: 'Production' },
     ]);
+  });
+
+  it('archiving sets aside a version that does not serve; Production leaves only by a promotion or a rollback', () => {
+    const stages = new Map<number, Stage>([[1, 'Production'], [2, 'None'], [3, 'Staging'], [4, 'Archived']]);
+    expect(planArchive(stages, 2)).toEqual([{ version: 2, from: 'None', to: 'Archived' }]);
+    expect(planArchive(stages, 3)).toEqual([{ version: 3, from: 'Staging', to: 'Archived' }]);
+    expect(() => planArchive(stages, 1)).toThrow('v1 is in Production: promote another version or roll back');
+    expect(() => planArchive(stages, 4)).toThrow('already Archived');
+    expect(() => planArchive(stages, 9)).toThrow('unknown version v9');
   });
 
   it('refuses an unknown version and a no-op move', () => {

@@ -33,6 +33,19 @@ export function planPromotion(stages: ReadonlyMap<number, Stage>, version: numbe
 }
 
 /**
+ * Archiving sets aside a version that does not serve (None or Staging): a challenger the
+ * release gates blocked. The Production version leaves only by a promotion or a rollback,
+ * which put another in its place.
+ */
+export function planArchive(stages: ReadonlyMap<number, Stage>, version: number): StageMove[] {
+  const current = stages.get(version);
+  if (current === undefined) throw new UserError(`unknown version v${version}`);
+  if (current === 'Archived') throw new UserError(`v${version} is already Archived`);
+  if (current === 'Production') throw new UserError(`v${version} is in Production: promote another version or roll back instead of archiving it`);
+  return [{ version, from: current, to: 'Archived' }];
+}
+
+/**
  * The version to restore: the Production holder before the current one, by the
  * history (not "latest minus one"), skipping versions that were themselves rolled
  * back out of Production (known bad) and those `usable` rejects (artifact gone).

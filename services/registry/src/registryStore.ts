@@ -9,7 +9,7 @@ import { compileContractSchema } from '../../core/src/domain/vocabularySchema.ts
 import { assertValid } from '../../core/src/infrastructure/jsonSchema.ts';
 import historyEntrySchema from '../schema/history-entry.schema.json' with { type: 'json' };
 import versionMetadataSchema from '../schema/version-metadata.schema.json' with { type: 'json' };
-import { planPromotion, planRollback, productionVersion, rollbackTarget, stagesFromHistory } from './registryStages.ts';
+import { planArchive, planPromotion, planRollback, productionVersion, rollbackTarget, stagesFromHistory } from './registryStages.ts';
 import type { HistoryEntry, MoveContext, Stage, StageMove, VersionMetadata } from './registryTypes.ts';
 import type { PromotionTarget } from '../../core/src/domain/vocabularies.ts';
 
@@ -262,6 +262,14 @@ export function promoteVersion(directory: string, version: number, stage: Promot
     const registry = ModelRegistry.open(directory);
     registry.loadArtifact(version); // a missing or tampered artifact is never promoted
     return appendMoves(directory, planPromotion(registry.stages(), version, stage), 'promote', context);
+  });
+}
+
+/** Moves a version that does not serve (None or Staging) to Archived, recorded in the history like every move. */
+export function archiveVersion(directory: string, version: number, context: MoveContext, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS): HistoryEntry[] {
+  return withFileLock(lockPath(directory), { timeoutMs: lockTimeoutMs, purpose: `archive v${version}` }, () => {
+    const registry = ModelRegistry.open(directory);
+    return appendMoves(directory, planArchive(registry.stages(), version), 'archive', context);
   });
 }
 

@@ -1,16 +1,22 @@
+import { dataQualityLimits } from '../../../core/src/domain/dataQualityLimits.ts';
 import type { PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
 import type { Severity } from '../../../core/src/domain/vocabularies.ts';
 import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
 import type { Evidence, Incident } from '../controlTypes.ts';
 
+/**
+ * What a rule's verdict rests on, besides the current data: the serving model's scores
+ * (model_quality) or the comparison with the reference (reference_drift). A summary
+ * made for another model or another reference than the serving one cannot be used for it.
+ */
+export type RuleBasis = 'data' | 'model_quality' | 'reference_drift';
+
 /** One incident rule: returns an incident when it fires. Rules are tried in INCIDENT_RULES order. */
 export interface IncidentRule {
   name: string;
+  basis: RuleBasis;
   detect(summary: MonitoringSummary, policy: PromotionPolicy): Incident | undefined;
 }
-
-const DEFAULT_MAX_MISSING_SHARE = 0.2;
-const DEFAULT_MAX_UNSEEN_SHARE = 0.05;
 
 function twoLevels(value: number, threshold: number): Severity {
   return value >= 2 * threshold ? 'high' : 'medium';
@@ -18,6 +24,7 @@ function twoLevels(value: number, threshold: number): Severity {
 
 export const insufficientDataRule: IncidentRule = {
   name: 'insufficient_data',
+  basis: 'data',
   detect(summary) {
     if (summary.status !== 'insufficient_data') return undefined;
     return {
@@ -32,9 +39,9 @@ export const insufficientDataRule: IncidentRule = {
 
 export const dataQualityRule: IncidentRule = {
   name: 'data_quality',
+  basis: 'data',
   detect(summary, policy) {
-    const maxMissing = policy.data_quality_policy?.max_missing_share ?? DEFAULT_MAX_MISSING_SHARE;
-    const maxUnseen = policy.data_quality_policy?.max_unseen_category_share ?? DEFAULT_MAX_UNSEEN_SHARE;
+    const { maxMissingShare: maxMissing, maxUnseenCategoryShare: maxUnseen } = dataQualityLimits(policy);
     const quality = summary.data_quality;
     const missingBreached = quality.max_missing_share > maxMissing;
     const unseenBreached = quality.max_unseen_category_share > maxUnseen;
@@ -55,6 +62,7 @@ export const dataQualityRule: IncidentRule = {
 
 export const shockRule: IncidentRule = {
   name: 'shock',
+  basis: 'data',
   detect(summary, policy) {
     const { volume } = summary;
     const { volume_ratio: volumeLimit, hour_profile_distance: profileLimit } = policy.shock_policy;
@@ -75,25 +83,30 @@ export const shockRule: IncidentRule = {
   },
 };
 
-/** The Production model scores below the quality gate on the reference labels too: the model is bad, not the world. */
-export const modelBelowGateRule: IncidentRule = {
-  name: 'model_below_quality_gate',
+/**
+ * The serving model scores below performance_policy.bad_model_min_auc on the reference
+ * labels too: the model is bad, not the world. Its own key, not the release gate: a
+ * stricter gate for challengers must not turn drift into a "bad model".
+ */
+export const badModelRule: IncidentRule = {
+  name: 'bad_model',
+  basis: 'model_quality',
   detect(summary, policy) {
     const performance = summary.performance;
     if (!performance) return undefined;
     const referenceAuc = performance.reference.roc_auc;
     const currentAuc = performance.current.roc_auc;
     if (referenceAuc === null || currentAuc === null) return undefined;
-    const gate = policy.quality_gates.min_auc;
-    if (referenceAuc >= gate || currentAuc >= gate) return undefined;
+    const floor = policy.performance_policy.bad_model_min_auc;
+    if (referenceAuc >= floor || currentAuc >= floor) return undefined;
     return {
-      incident_type: 'concept_drift',
+      incident_type: 'bad_model',
       severity: 'high',
-      rule: 'model_below_quality_gate',
-      explanation: `the serving model (${performance.source}) is below min_auc on reference and current labels alike: a bad model, not a changed world`,
+      rule: 'model_below_bad_model_min_auc',
+      explanation: `the serving model (${performance.source}) is below performance_policy.bad_model_min_auc on reference and current labels alike: a bad model, not a changed world`,
       evidence: [
-        { name: 'reference_roc_auc', value: referenceAuc, threshold: gate, source: 'monitoring_summary.performance.reference', direction: 'below' },
-        { name: 'current_roc_auc', value: currentAuc, threshold: gate, source: 'monitoring_summary.performance.current', decisive: true, direction: 'below' },
+        { name: 'reference_roc_auc', value: referenceAuc, threshold: floor, source: 'monitoring_summary.performance.reference', direction: 'below' },
+        { name: 'current_roc_auc', value: currentAuc, threshold: floor, source: 'monitoring_summary.performance.current', decisive: true, direction: 'below' },
       ],
     };
   },
@@ -101,6 +114,7 @@ export const modelBelowGateRule: IncidentRule = {
 
 export const performanceDropRule: IncidentRule = {
   name: 'performance_drop',
+  basis: 'model_quality',
   detect(summary, policy) {
     const performance = summary.performance;
     if (!performance) return undefined;
@@ -124,20 +138,30 @@ export const performanceDropRule: IncidentRule = {
   },
 };
 
+/**
+ * The share the evidence margin of a data-drift incident is measured from: the lowest
+ * positive severity threshold, whatever the severity. Measured from each severity's own
+ * threshold, more drift could mean less confidence (3/9 columns: medium, well past 0.2;
+ * high under high: 0.3, only just past it).
+ */
+export function driftEvidenceAnchor(thresholds: { high: number; medium: number }): number {
+  return thresholds.medium > 0 ? thresholds.medium : thresholds.high;
+}
+
 export const dataDriftRule: IncidentRule = {
   name: 'data_drift',
+  basis: 'reference_drift',
   detect(summary, policy) {
     if (summary.number_of_drifted_columns === 0 || summary.severity === null || summary.severity === 'none') return undefined;
     const drifted = Object.values(summary.drift_by_columns).filter((column) => column.drift_detected);
-    // The threshold that made this severity: high and medium by policy, low by any drift at all.
-    const severityThreshold = summary.severity === 'low' ? 0 : policy.drift_policy.severity_thresholds[summary.severity];
+    const thresholds = policy.drift_policy.severity_thresholds;
     return {
       incident_type: 'data_drift',
       severity: summary.severity,
       rule: `drift_share_${summary.severity}`,
       explanation: `${summary.number_of_drifted_columns} of ${summary.number_of_columns} columns drifted (${drifted.map((column) => column.column_name).join(', ')})`,
       evidence: [
-        { name: 'share_of_drifted_columns', value: summary.share_of_drifted_columns, threshold: severityThreshold, source: `monitoring_summary (drift_policy.severity_thresholds for ${summary.severity})`, decisive: true, direction: 'above' },
+        { name: 'share_of_drifted_columns', value: summary.share_of_drifted_columns, threshold: driftEvidenceAnchor(thresholds), source: `monitoring_summary (${summary.severity} under drift_policy.severity_thresholds high ${thresholds.high}, medium ${thresholds.medium}; margin measured from the lowest)`, decisive: true, direction: 'above' },
         { name: 'dataset_drift', value: summary.dataset_drift, threshold: summary.drift_share, source: 'monitoring_summary (share >= drift_policy.drift_share)' },
         ...drifted.map((column): Evidence => ({ name: `${column.column_name}.${column.stattest_name}`, value: column.drift_score, threshold: column.stattest_threshold, source: `monitoring_summary.drift_by_columns.${column.column_name}` })),
       ],
@@ -146,4 +170,4 @@ export const dataDriftRule: IncidentRule = {
 };
 
 /** Most specific explanation first: no verdict, broken data, shock, a bad model, concept drift, feature drift. */
-export const INCIDENT_RULES: readonly IncidentRule[] = [insufficientDataRule, dataQualityRule, shockRule, modelBelowGateRule, performanceDropRule, dataDriftRule];
+export const INCIDENT_RULES: readonly IncidentRule[] = [insufficientDataRule, dataQualityRule, shockRule, badModelRule, performanceDropRule, dataDriftRule];

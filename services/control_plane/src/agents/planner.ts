@@ -1,6 +1,7 @@
 import type { ActionRule, PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
 import type { Action, Severity } from '../../../core/src/domain/vocabularies.ts';
-import type { ConfidenceParts, ExecutionPlan, SentinelReport } from '../controlTypes.ts';
+import type { ConfidenceParts, ExecutionPlan, RollbackComparison, SentinelReport } from '../controlTypes.ts';
+import { stillCalledFor, type OpenDeferral } from '../deferrals.ts';
 import { checkGuardrails, failedGuardrails, guardrailReason } from '../guardrails.ts';
 
 export interface PlannerInput {
@@ -11,8 +12,10 @@ export interface PlannerInput {
   minSamples: number;
   /** Start times of earlier retrains, from the audit log. */
   retrainTimes: readonly Date[];
-  /** An earlier Production version a rollback could restore. */
-  previousProductionVersion: number | null;
+  /** The serving and the earlier Production version on current labels (regressions only, when a rollback is possible). */
+  rollbackComparison: RollbackComparison | null;
+  /** Actions earlier runs deferred that no run has settled. */
+  openDeferrals: readonly OpenDeferral[];
 }
 
 interface ChosenRule {
@@ -20,8 +23,26 @@ interface ChosenRule {
   rule: ActionRule;
 }
 
+/**
+ * Whether a regression calls for a rollback: the policy asks for it and an earlier
+ * Production version ranks current labels better than the serving one by more than the
+ * margin. Asked for concept drift and a bad model alike: the model that regressed may
+ * be the one just promoted.
+ */
+export function compareForRollback(champion: RollbackComparison['champion'], previous: RollbackComparison['previous'], margin: number): RollbackComparison {
+  const better = champion.roc_auc !== null && previous.roc_auc !== null && previous.roc_auc - champion.roc_auc > margin;
+  return { champion, previous, margin, previous_is_better: better };
+}
+
+function regressionRule(policy: PromotionPolicy, comparison: RollbackComparison | null): ChosenRule {
+  if (policy.performance_policy.rollback_when_previous_is_better && comparison?.previous_is_better) {
+    return { policyRule: 'performance_policy.rollback_when_previous_is_better', rule: { action: 'rollback', confidence: 1 } };
+  }
+  return { policyRule: 'performance_policy.on_regression', rule: policy.performance_policy.on_regression };
+}
+
 /** Which policy key decides this incident. */
-export function chooseRule(report: SentinelReport, policy: PromotionPolicy, previousProductionVersion: number | null): ChosenRule {
+export function chooseRule(report: SentinelReport, policy: PromotionPolicy, comparison: RollbackComparison | null): ChosenRule {
   switch (report.incident_type) {
     case 'none':
       return { policyRule: 'drift_policy.on_none', rule: policy.drift_policy.on_none };
@@ -30,10 +51,8 @@ export function chooseRule(report: SentinelReport, policy: PromotionPolicy, prev
       return { policyRule: `drift_policy.${key}`, rule: policy.drift_policy[key] };
     }
     case 'concept_drift':
-      if (report.rule === 'model_below_quality_gate' && policy.performance_policy.rollback_when_previous_is_better && previousProductionVersion !== null) {
-        return { policyRule: 'performance_policy.rollback_when_previous_is_better', rule: { action: 'rollback', confidence: 1 } };
-      }
-      return { policyRule: 'performance_policy.on_regression', rule: policy.performance_policy.on_regression };
+    case 'bad_model':
+      return regressionRule(policy, comparison);
     case 'shock':
       return { policyRule: 'shock_policy.on_shock', rule: policy.shock_policy.on_shock };
     case 'data_quality':
@@ -42,8 +61,12 @@ export function chooseRule(report: SentinelReport, policy: PromotionPolicy, prev
 }
 
 /**
- * How far the decisive figure is past its threshold: 0.5 exactly at it, 1 at 1.5x (or
- * beyond). A rule without a decisive figure, or a threshold of 0, counts as 1.
+ * How far the decisive figure v is past its threshold t: 0.5 + (v/t - 1) for a figure
+ * that breaches by rising (t/v for one that breaches by falling), clamped to [0, 1]: 0.5
+ * exactly at the threshold, 1 at 1.5x or beyond. Each incident type measures from one
+ * threshold whatever its severity (data drift: the lowest severity threshold), so more
+ * evidence never means less confidence. A rule without a decisive figure, or a
+ * threshold of 0, counts as 1.
  */
 export function evidenceMargin(report: SentinelReport): number {
   const decisive = report.evidence.find((item) => item.decisive);
@@ -52,6 +75,11 @@ export function evidenceMargin(report: SentinelReport): number {
   return Math.max(0, Math.min(1, 0.5 + (ratio - 1)));
 }
 
+/**
+ * The plan's confidence is the weakest of: the policy rule's own confidence, the
+ * evidence margin, and data sufficiency, min(1, rows / (2 x min_samples)): at
+ * min_samples the data is only just enough to judge (0.5), at twice it, enough (1).
+ */
 export function confidenceParts(report: SentinelReport, rule: ActionRule, currentRows: number, minSamples: number): ConfidenceParts {
   return {
     rule: rule.confidence ?? 1,
@@ -76,22 +104,34 @@ const CHANGES_WHAT_SERVES: Record<Action, boolean> = {
  */
 export function runPlanner(input: PlannerInput): ExecutionPlan {
   const { report, policy, now } = input;
-  const chosen = chooseRule(report, policy, input.previousProductionVersion);
+  const comparison = input.rollbackComparison;
+  const chosen = chooseRule(report, policy, comparison);
   const action = chosen.rule.action;
   const parts = confidenceParts(report, chosen.rule, input.currentRows, input.minSamples);
   const value = Math.min(parts.rule, parts.evidence_margin, parts.data_sufficiency);
   const reasons = [`${report.incident_type} (${report.severity}) by rule ${report.rule}: ${chosen.policyRule} says ${action}`];
+  if (comparison) {
+    const auc = (figure: number | null) => (figure === null ? 'n/a' : figure.toFixed(3));
+    reasons.push(`earlier Production v${comparison.previous.version} ROC AUC ${auc(comparison.previous.roc_auc)} vs serving v${comparison.champion.version} ${auc(comparison.champion.roc_auc)} on current labels: ${comparison.previous_is_better ? 'better' : 'not better'} by more than rollback_margin ${comparison.margin}`);
+  }
+
+  for (const deferral of input.openDeferrals) {
+    if (stillCalledFor(deferral, { action, incident_type: report.incident_type })) reasons.push(`the ${action} run ${deferral.run_id} deferred (${deferral.time}) is still called for`);
+  }
 
   const guardrails = checkGuardrails(action, policy.guardrails, now, input.retrainTimes);
   const failed = failedGuardrails(guardrails);
+  // An escalation is a question to a human by definition: it waits whatever require_approval_for lists.
+  const escalation = action === 'escalate';
   const listedForApproval = policy.autonomy.require_approval_for.includes(action);
   const belowConfidence = CHANGES_WHAT_SERVES[action] && value < policy.autonomy.min_confidence;
-  const requiresApproval = listedForApproval || belowConfidence;
-  if (listedForApproval) reasons.push(`autonomy.require_approval_for lists ${action}`);
+  const requiresApproval = escalation || listedForApproval || belowConfidence;
+  if (escalation) reasons.push('escalate asks a human: it always waits for approval');
+  else if (listedForApproval) reasons.push(`autonomy.require_approval_for lists ${action}`);
   if (belowConfidence) reasons.push(`confidence ${value.toFixed(3)} < autonomy.min_confidence ${policy.autonomy.min_confidence}`);
   reasons.push(...failed.map(guardrailReason));
 
-  const status: ExecutionPlan['status'] = failed.length > 0 ? 'skipped' : requiresApproval ? 'pending_approval' : 'ready';
+  const status: ExecutionPlan['status'] = failed.length > 0 ? 'deferred' : requiresApproval ? 'pending_approval' : 'ready';
   return {
     run_id: report.run_id,
     created_at: now.toISOString(),
@@ -105,6 +145,7 @@ export function runPlanner(input: PlannerInput): ExecutionPlan {
     guardrails,
     status,
     reasons,
+    rollback_comparison: comparison,
   };
 }
 
@@ -142,7 +183,7 @@ export function planHumanAction(input: HumanPlanInput): ExecutionPlan {
     requires_approval: false,
     approval_action: null,
     guardrails,
-    status: failed.length > 0 ? 'skipped' : 'ready',
+    status: failed.length > 0 ? 'deferred' : 'ready',
     reasons: [why, ...failed.map(guardrailReason)],
   };
 }

@@ -11,13 +11,16 @@ export interface ReleaseEffects {
   rollbackCandidate(): number | null;
   /** Split the labelled current rows: a held-out slice for evaluation and the rest for training. */
   holdoutSplit(): { holdoutRows: number[]; trainRows: number[] };
-  /** Train on the given current rows (plus reference, by policy) and register the challenger in Staging. */
+  /** Train on the given current rows (plus reference, by policy) and register the challenger: stage None, tagged role=challenger, while it is evaluated. */
   trainChallenger(trainRows: number[]): number;
   /** A model's quality on the given current rows (labels never seen by a challenger). */
   evaluate(version: number, rows: number[] | 'all'): ModelEvaluation;
   promote(version: number, stage: PromotionTarget): void;
+  /** Set aside a challenger the gates blocked (stage Archived), so no blocked version lingers as a candidate. */
+  archiveChallenger(version: number, failedGates: readonly string[]): void;
   rollback(): { from: number; to: number };
-  createApproval(plan: ExecutionPlan): string;
+  /** A pending approval for the plan, or the one already pending for the same incident on the same inputs. */
+  createApproval(plan: ExecutionPlan): { id: string; existing: boolean };
 }
 
 export interface ReleaseContext {
@@ -106,7 +109,12 @@ function rollBack({ context, effects, action, championBefore, unchanged }: Carry
   return result(context, action, 'rolled_back', { champion_version_before: moved.from, champion_version_after: moved.to, gates, evaluation, reasons: [`v${moved.to} restored to Production, v${moved.from} archived`] });
 }
 
-/** Challenger in Staging -> both models on the same held-out slice -> gates -> promoted, or blocked with the champion untouched. */
+/**
+ * Challenger registered (stage None) -> both models on the same held-out slice -> gates ->
+ * promoted to release_policy.promote_stage, or blocked and archived with the champion
+ * untouched. Promoted to Staging, the outcome is still `promoted`, and the champion (the
+ * Production version) is unchanged: champion_version_after is the one before.
+ */
 function retrainAndEvaluate({ context, effects, action, championBefore, unchanged, progress }: Carrying): ReleaseResult {
   const { policy } = context;
   const { holdoutRows, trainRows } = effects.holdoutSplit();
@@ -118,17 +126,22 @@ function retrainAndEvaluate({ context, effects, action, championBefore, unchange
   const evaluation = { holdout_rows: holdoutRows.length, champion, challenger, previous: null };
   const failedGates = gates.filter((check) => !check.passed);
   if (failedGates.length > 0) {
-    return result(context, action, 'blocked', { ...unchanged, challenger_version: challengerVersion, gates, evaluation, reasons: failedGates.map((check) => `gate ${check.name} failed: ${check.detail}`) });
+    effects.archiveChallenger(challengerVersion, failedGates.map((check) => check.name));
+    const reasons = [...failedGates.map((check) => `gate ${check.name} failed: ${check.detail}`), `challenger v${challengerVersion} archived; the champion is unchanged`];
+    return result(context, action, 'blocked', { ...unchanged, challenger_version: challengerVersion, gates, evaluation, reasons });
   }
   const stage = policy.release_policy.promote_stage;
   effects.promote(challengerVersion, stage);
+  const where = stage === 'Production'
+    ? `challenger v${challengerVersion} passed every gate and was promoted to Production`
+    : `challenger v${challengerVersion} passed every gate and was promoted to ${stage}; Production unchanged (${championBefore === null ? 'no version serves' : `v${championBefore} still serves`}; release_policy.promote_stage: ${stage})`;
   return result(context, action, 'promoted', {
     champion_version_before: championBefore,
     champion_version_after: stage === 'Production' ? challengerVersion : championBefore,
     challenger_version: challengerVersion,
     gates,
     evaluation,
-    reasons: [`challenger v${challengerVersion} passed every gate and was promoted to ${stage}`],
+    reasons: [where],
   });
 }
 
@@ -143,9 +156,10 @@ const CARRY_OUT: Record<Action, (carrying: Carrying) => ReleaseResult> = {
 };
 
 /**
- * Release: carries out a plan. A plan a guardrail stopped is skipped; one that needs a
- * human becomes a pending approval; anything else runs its action's handler. Any error
- * -> failed, with the champion still serving.
+ * Release: carries out a plan. A plan a guardrail holds back is deferred (the next run
+ * re-evaluates it); one that needs a human becomes a pending approval (or joins the one
+ * already pending for the same incident); anything else runs its action's handler. Any
+ * error -> failed, with the champion still serving.
  */
 export function runRelease(context: ReleaseContext, effects: ReleaseEffects): ReleaseResult {
   const { plan } = context;
@@ -154,10 +168,11 @@ export function runRelease(context: ReleaseContext, effects: ReleaseEffects): Re
   const action = context.approved?.action ?? plan.action;
 
   if (!context.approved) {
-    if (plan.status === 'skipped') return result(context, action, 'skipped', { ...unchanged, reasons: failedGuardrails(plan.guardrails).map(guardrailReason) });
-    if (plan.status === 'pending_approval' || action === 'escalate') {
-      const approvalId = effects.createApproval(plan);
-      return result(context, action, 'pending_approval', { ...unchanged, approval_id: approvalId, reasons: [`waiting for a human: npm run --silent approvals -- approve ${approvalId} (would run ${plan.approval_action ?? 'noop'})`] });
+    if (plan.status === 'deferred') return result(context, action, 'deferred', { ...unchanged, reasons: [...failedGuardrails(plan.guardrails).map(guardrailReason), 'deferred: the next run carries it out if the incident still holds then'] });
+    if (plan.status === 'pending_approval') {
+      const approval = effects.createApproval(plan);
+      const waiting = approval.existing ? `already waiting for a human on this incident: ${approval.id} (no second approval)` : 'waiting for a human';
+      return result(context, action, 'pending_approval', { ...unchanged, approval_id: approval.id, reasons: [`${waiting}: npm run --silent approvals -- approve ${approval.id} (would run ${plan.approval_action ?? 'noop'})`] });
     }
   }
   const progress = { challengerVersion: null as number | null };

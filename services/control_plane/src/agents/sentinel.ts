@@ -1,31 +1,76 @@
 import type { PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
 import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
 import type { Incident, SentinelReport } from '../controlTypes.ts';
-import { INCIDENT_RULES } from './incidentRules.ts';
+import { INCIDENT_RULES, type RuleBasis } from './incidentRules.ts';
+
+/** What serves now, as the registry and the policy say: what a summary must have judged to be used in full. */
+export interface Serving {
+  version: number | null;
+  /** The reference the monitor should compare with (reference.mode), or null when unknown. */
+  reference: { sha256: string; description: string } | null;
+}
 
 export interface SentinelInput {
   runId: string;
   now: Date;
+  /** The summary as the current policy judges it (summaryUnderPolicy.ts). */
   summary: MonitoringSummary;
   summaryIdentity: { path: string; sha256: string };
+  /** The verdicts the current policy changed in the summary. */
+  rejudged: readonly string[];
   policy: PromotionPolicy;
-  productionVersion: number | null;
+  serving: Serving;
 }
 
-/** Sentinel: what happened, as an incident with the figures and the rule that show it. */
+/**
+ * Which rule bases the summary cannot speak for, and why: scores of a model that no
+ * longer serves say nothing about the one that does, and drift from a reference the
+ * serving model was not trained on is drift the model has already been given.
+ */
+export function unusableBases(summary: MonitoringSummary, serving: Serving): Map<RuleBasis, string> {
+  const unusable = new Map<RuleBasis, string>();
+  const judged = summary.model?.version ?? null;
+  if (summary.model && judged !== null && judged !== serving.version) {
+    const now = serving.version === null ? 'no version serves now' : `v${serving.version} serves now`;
+    unusable.set('model_quality', `the summary judged model v${judged}, but ${now}: model-quality rules not applied (re-run the monitor to judge the serving model)`);
+  }
+  if (serving.reference && summary.status === 'ok' && summary.reference.sha256 !== serving.reference.sha256) {
+    unusable.set('reference_drift', `the summary compares with ${summary.reference.path} (sha256 ${summary.reference.sha256.slice(0, 12)}), but the reference is now ${serving.reference.description} (sha256 ${serving.reference.sha256.slice(0, 12)}): drift rules not applied (re-run the monitor with --reference serving)`);
+  }
+  return unusable;
+}
+
+/** Sentinel: what happened, as an incident with the figures and the rule that show it, and what it could not judge. */
 export function runSentinel(input: SentinelInput): SentinelReport {
-  const incident: Incident = INCIDENT_RULES.map((rule) => rule.detect(input.summary, input.policy)).find((found) => found !== undefined) ?? {
+  const { summary } = input;
+  const unusable = unusableBases(summary, input.serving);
+  const caveats = [
+    ...(input.rejudged.length > 0 ? [`judged under the current policy, not the one the summary was made under: ${input.rejudged.join('; ')}`] : []),
+    ...unusable.values(),
+  ];
+  const applicable = INCIDENT_RULES.filter((rule) => !unusable.has(rule.basis));
+  const incident: Incident = applicable.map((rule) => rule.detect(summary, input.policy)).find((found) => found !== undefined) ?? {
     incident_type: 'none',
     severity: 'none',
     rule: 'no_incident',
-    explanation: `no column drifted (0 of ${input.summary.number_of_columns}), volume and data quality within policy${input.summary.performance ? ', performance held' : ''}`,
-    evidence: [{ name: 'share_of_drifted_columns', value: input.summary.share_of_drifted_columns, threshold: input.summary.drift_share, source: 'monitoring_summary' }],
+    explanation: unusable.size > 0
+      ? `no incident among the rules this summary can speak for (${applicable.map((rule) => rule.name).join(', ')}); see the caveats`
+      : `no column drifted (0 of ${summary.number_of_columns}), volume and data quality within policy${summary.performance ? ', performance held' : ''}`,
+    evidence: [{ name: 'share_of_drifted_columns', value: summary.share_of_drifted_columns, threshold: summary.drift_share, source: 'monitoring_summary' }],
   };
   return {
     run_id: input.runId,
     created_at: input.now.toISOString(),
     ...incident,
-    monitoring_summary: { ...input.summaryIdentity, status: input.summary.status, generated_at: input.summary.generated_at },
-    production_version: input.productionVersion,
+    caveats,
+    monitoring_summary: {
+      ...input.summaryIdentity,
+      status: summary.status,
+      generated_at: summary.generated_at,
+      model_version: summary.model?.version ?? null,
+      reference_sha256: summary.reference.sha256,
+      policy_sha256: summary.policy?.sha256 ?? null,
+    },
+    production_version: input.serving.version,
   };
 }

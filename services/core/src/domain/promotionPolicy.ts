@@ -1,8 +1,10 @@
 import type { SchemaProblem } from '../infrastructure/jsonSchema.ts';
-import { loadYamlWithSchema, parseYamlWithSchema } from '../infrastructure/yamlFile.ts';
+import { sha256Hex } from '../infrastructure/fileHash.ts';
+import { loadYamlWithSchema, parseYamlWithSchema, readFileBytes } from '../infrastructure/yamlFile.ts';
 import policySchema from '../../../../policies/promotion.schema.json' with { type: 'json' };
 import type { StatTestName } from './stattests/statTestRegistry.ts';
-import type { Action, ColumnType, ModelChoice, PromotionTarget, RetrainData, SelectionMetric, Weekday } from './vocabularies.ts';
+import { DEFAULT_PATHS } from './defaultPaths.ts';
+import type { Action, ColumnType, ModelChoice, PromotionTarget, ReferenceMode, RetrainData, SelectionMetric, StaleApprovalHandling, Weekday } from './vocabularies.ts';
 import { compileContractSchema } from './vocabularySchema.ts';
 
 export interface ActionRule { action: Action; confidence?: number; if_approved?: Action }
@@ -22,8 +24,8 @@ export interface BlackoutWindow {
   weekdays?: Weekday[];
 }
 
-/** policies/promotion.yaml, as validated against policies/promotion.schema.json. */
-export interface PromotionPolicy {
+/** policies/promotion.yaml as written: validated against policies/promotion.schema.json, optional keys may be absent. */
+export interface PolicyFile {
   version: 1;
   quality_gates: { min_auc: number; min_average_precision: number };
   drift_policy: {
@@ -44,20 +46,62 @@ export interface PromotionPolicy {
     max_average_precision_drop: number;
     on_regression: ActionRule;
     rollback_when_previous_is_better?: boolean;
+    rollback_margin?: number;
+    bad_model_min_auc?: number;
   };
-  shock_policy: { volume_ratio: number; hour_profile_distance: number; on_shock: ActionRule };
+  shock_policy: { volume_ratio: number; hour_profile_distance: number; on_shock: ActionRule; retrain_includes_shock?: boolean };
   data_quality_policy?: { max_missing_share?: number; max_unseen_category_share?: number; on_issue?: ActionRule };
   release_policy: {
     promote_if_quality_gates_pass: boolean;
     promote_stage: PromotionTarget;
     champion_challenger: { holdout_share: number; max_auc_drop_vs_champion: number; max_average_precision_drop_vs_champion: number };
   };
-  autonomy: { min_confidence: number; require_approval_for: Action[] };
+  autonomy: { min_confidence: number; require_approval_for: Action[]; approval_ttl_hours?: number; on_stale_approval?: StaleApprovalHandling };
   guardrails: { cooldown_minutes: number; max_retrains_per_day: number; blackout_windows: BlackoutWindow[] };
+  reference?: { mode: ReferenceMode; path?: string };
   retrain: { data: RetrainData; model: ModelChoice; seed: number; selection_metric: SelectionMetric; min_labeled_rows: number };
 }
 
-const validatePolicy = compileContractSchema<PromotionPolicy>(policySchema);
+/** The policy every stage reads: the file with its optional keys filled in, so a default is written in one place. */
+export interface PromotionPolicy extends Omit<PolicyFile, 'performance_policy' | 'shock_policy' | 'autonomy' | 'reference'> {
+  performance_policy: Required<PolicyFile['performance_policy']>;
+  shock_policy: Required<PolicyFile['shock_policy']>;
+  autonomy: Required<PolicyFile['autonomy']>;
+  reference: Required<NonNullable<PolicyFile['reference']>>;
+}
+
+/** The optional keys' defaults: what the system did before each key existed. */
+export const POLICY_DEFAULTS = {
+  rollback_when_previous_is_better: false,
+  rollback_margin: 0.01,
+  bad_model_min_auc: 0.82,
+  retrain_includes_shock: false,
+  approval_ttl_hours: 24,
+  on_stale_approval: 'refuse',
+  reference: { mode: 'training_data', path: DEFAULT_PATHS.reference },
+} as const satisfies Record<string, unknown>;
+
+export function withDefaults(file: PolicyFile): PromotionPolicy {
+  const performance = file.performance_policy;
+  return {
+    ...file,
+    performance_policy: {
+      ...performance,
+      rollback_when_previous_is_better: performance.rollback_when_previous_is_better ?? POLICY_DEFAULTS.rollback_when_previous_is_better,
+      rollback_margin: performance.rollback_margin ?? POLICY_DEFAULTS.rollback_margin,
+      bad_model_min_auc: performance.bad_model_min_auc ?? POLICY_DEFAULTS.bad_model_min_auc,
+    },
+    shock_policy: { ...file.shock_policy, retrain_includes_shock: file.shock_policy.retrain_includes_shock ?? POLICY_DEFAULTS.retrain_includes_shock },
+    autonomy: {
+      ...file.autonomy,
+      approval_ttl_hours: file.autonomy.approval_ttl_hours ?? POLICY_DEFAULTS.approval_ttl_hours,
+      on_stale_approval: file.autonomy.on_stale_approval ?? POLICY_DEFAULTS.on_stale_approval,
+    },
+    reference: { mode: file.reference?.mode ?? POLICY_DEFAULTS.reference.mode, path: file.reference?.path ?? POLICY_DEFAULTS.reference.path },
+  };
+}
+
+const validatePolicy = compileContractSchema<PolicyFile>(policySchema);
 
 export function isValidTimeZone(timeZone: string): boolean {
   try {
@@ -72,7 +116,7 @@ const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 
 /** What the schema cannot say; each problem names its path so the loader can give the line. */
-export function checkPolicyConsistency(policy: PromotionPolicy): SchemaProblem | undefined {
+export function checkPolicyConsistency(policy: PolicyFile): SchemaProblem | undefined {
   const { severity_thresholds: severity } = policy.drift_policy;
   if (severity.medium > severity.high) return { pathKeys: ['drift_policy', 'severity_thresholds', 'medium'], message: `must be <= high (${severity.high})` };
   for (const [index, window] of policy.guardrails.blackout_windows.entries()) {
@@ -93,9 +137,15 @@ export function checkPolicyConsistency(policy: PromotionPolicy): SchemaProblem |
 }
 
 export function parsePolicy(text: string, source: string): PromotionPolicy {
-  return parseYamlWithSchema(text, source, validatePolicy, checkPolicyConsistency);
+  return withDefaults(parseYamlWithSchema(text, source, validatePolicy, checkPolicyConsistency));
 }
 
 export function loadPolicy(path: string): PromotionPolicy {
-  return loadYamlWithSchema(path, validatePolicy, checkPolicyConsistency);
+  return withDefaults(loadYamlWithSchema(path, validatePolicy, checkPolicyConsistency));
+}
+
+/** The policy and the sha256 of the very text it was parsed from (read once: an edit in between cannot split them). */
+export function loadPolicyWithHash(path: string): { policy: PromotionPolicy; sha256: string } {
+  const bytes = readFileBytes(path);
+  return { policy: parsePolicy(bytes.toString('utf8'), path), sha256: sha256Hex(bytes) };
 }

@@ -13,16 +13,19 @@ export type Action = (typeof ACTIONS)[number];
 export const SEVERITIES = ['none', 'low', 'medium', 'high'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** What the sentinel says happened. */
-export const INCIDENT_TYPES = ['none', 'data_drift', 'concept_drift', 'shock', 'data_quality'] as const;
+/**
+ * What the sentinel says happened. concept_drift: the model ranks current labels worse
+ * than reference ones (the world moved); bad_model: it is poor on both (the model is).
+ */
+export const INCIDENT_TYPES = ['none', 'data_drift', 'concept_drift', 'bad_model', 'shock', 'data_quality'] as const;
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
 
-/** How a release ended. */
-export const RELEASE_OUTCOMES = ['promoted', 'blocked', 'rolled_back', 'pending_approval', 'skipped', 'failed', 'no_action'] as const;
+/** How a release ended. deferred: a guardrail held the action back; the next run re-evaluates it. */
+export const RELEASE_OUTCOMES = ['promoted', 'blocked', 'rolled_back', 'pending_approval', 'deferred', 'failed', 'no_action'] as const;
 export type ReleaseOutcome = (typeof RELEASE_OUTCOMES)[number];
 
-/** ready: release executes it; pending_approval: waits for a human; skipped: a guardrail stopped it. */
-export const PLAN_STATUSES = ['ready', 'pending_approval', 'skipped'] as const;
+/** ready: release executes it; pending_approval: waits for a human; deferred: a guardrail holds it back for now. */
+export const PLAN_STATUSES = ['ready', 'pending_approval', 'deferred'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
 export const GUARDRAIL_NAMES = ['blackout_window', 'cooldown', 'retrain_budget'] as const;
@@ -32,10 +35,14 @@ export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
  * The kinds of line in the audit log. An intent is written (and flushed) before a run's
  * first effect; its outcome closes it, or the next run's reconciliation does.
  */
-export const AUDIT_KINDS = ['sentinel', 'plan', 'release', 'refusal', 'approval', 'manual', 'intent', 'outcome'] as const;
+export const AUDIT_KINDS = ['sentinel', 'plan', 'release', 'refusal', 'approval', 'manual', 'intent', 'outcome', 'deferral'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
-export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
+/**
+ * expired: nobody decided within autonomy.approval_ttl_hours; stale: approved after the
+ * data, the serving model or the policy it was made for had changed, and refused for it.
+ */
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'stale'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /** A registered version's stage; None until it is promoted. */
@@ -46,7 +53,11 @@ export type Stage = (typeof STAGES)[number];
 export const PROMOTION_TARGETS = ['Staging', 'Production'] as const satisfies readonly Stage[];
 export type PromotionTarget = (typeof PROMOTION_TARGETS)[number];
 
-export const REGISTRY_OPERATIONS = ['register', 'promote', 'rollback'] as const;
+/**
+ * What moved a version, one word per line of the registry's history. archive: a version
+ * that is not in Production set aside (a challenger the release gates blocked).
+ */
+export const REGISTRY_OPERATIONS = ['register', 'promote', 'rollback', 'archive'] as const;
 export type RegistryOperation = (typeof REGISTRY_OPERATIONS)[number];
 
 export const MODEL_KINDS = ['lr', 'rf'] as const;
@@ -73,9 +84,24 @@ export type ScoreKind = (typeof SCORE_KINDS)[number];
 export const MONITORING_STATUSES = ['ok', 'insufficient_data'] as const;
 export type MonitoringStatus = (typeof MONITORING_STATUSES)[number];
 
+/**
+ * Why a column got its drift test: drift_policy.columns.<col>.stattest (column_rule),
+ * drift_policy.stattest (policy), or Evidently's default choice for the column (default).
+ */
+export const STATTEST_CHOICES = ['column_rule', 'policy', 'default'] as const;
+export type StatTestChoice = (typeof STATTEST_CHOICES)[number];
+
 /** How a figure breaches its threshold. */
 export const EVIDENCE_DIRECTIONS = ['above', 'below'] as const;
 export type EvidenceDirection = (typeof EVIDENCE_DIRECTIONS)[number];
+
+/** What an approval made under other inputs does when approved: refused, or re-planned under the current ones. */
+export const STALE_APPROVAL_HANDLING = ['refuse', 'replan'] as const;
+export type StaleApprovalHandling = (typeof STALE_APPROVAL_HANDLING)[number];
+
+/** What the monitor compares current data with: the serving model's training data, or one fixed file. */
+export const REFERENCE_MODES = ['training_data', 'fixed'] as const;
+export type ReferenceMode = (typeof REFERENCE_MODES)[number];
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

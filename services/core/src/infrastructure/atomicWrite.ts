@@ -101,7 +101,12 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileAtomic(path, jsonFileText(value));
+}
+
+/** The exact text writeJsonAtomic writes, for a caller that needs its bytes (their sha256) first. */
+export function jsonFileText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface CommandSpec {
   summary: string;
   options: Record<string, OptionSpec>;
   allowPositionals?: boolean;
+  /** Listed under "Exit codes:" in --help, for commands whose codes say more than success and error. */
+  exitCodes?: Readonly<Record<number, string>>;
 }
 
 export interface ParsedCommand {
@@ -28,7 +30,8 @@ export function formatHelp(spec: CommandSpec): string {
     const defaultText = option.default !== undefined ? ` (default: ${String(option.default)})` : '';
     return `  ${flag.padEnd(28)} ${option.description}${defaultText}`;
   });
-  return [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:', ...rows, `  ${'--help'.padEnd(28)} show this help`, ''].join('\n');
+  const exitCodes = Object.entries(spec.exitCodes ?? {}).map(([code, meaning]) => `  ${code}  ${meaning}`);
+  return [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:', ...rows, `  ${'--help'.padEnd(28)} show this help`, ...(exitCodes.length > 0 ? ['', 'Exit codes:', ...exitCodes] : []), ''].join('\n');
 }
 
 const NEGATIVE_NUMBER = /^-\.?\d/;

@@ -54,3 +54,30 @@ describe('duplicate keys are refused with the line of the duplicate', () => {
     expect(parse('a: { b: 1 }\nc: { b: 2 }\n')).toEqual({ a: { b: 1 }, c: { b: 2 } });
   });
 });
+
+describe('a schema problem names the line of the key it is about', () => {
+  const strict = compileSchema<unknown>({
+    type: 'object',
+    additionalProperties: false,
+    required: ['version', 'retrain'],
+    properties: {
+      version: { type: 'integer' },
+      retrain: { type: 'object', additionalProperties: false, required: ['seed'], properties: { data: { type: 'string' }, seed: { type: 'integer' } } },
+      guardrails: { type: 'object', properties: { cooldown_minutes: { type: 'integer' } } },
+    },
+  });
+  const parseStrict = (text: string): unknown => parseYamlWithSchema(text, 'policy.yaml', strict);
+
+  it('a misspelled section key holding a block mapping: its own line, not the line below (retrian on 4, not 5)', () => {
+    expect(() => parseStrict('version: 1\nretrain:\n  seed: 1\nretrian:\n  data: current\n  seed: 42\n')).toThrow('policy.yaml:4: retrian: unknown key');
+  });
+  it('a misspelled key inside a section, holding a scalar', () => {
+    expect(() => parseStrict('version: 1\nretrain:\n  data: current\n  sed: 42\n')).toThrow('policy.yaml:4: retrain.sed: unknown key');
+  });
+  it('a missing key: the line of the section that lacks it', () => {
+    expect(() => parseStrict('version: 1\nretrain:\n  data: current\n')).toThrow('policy.yaml:2: retrain.seed: is required');
+  });
+  it('a wrong value given as a block below its key: the key\'s line', () => {
+    expect(() => parseStrict('version: 1\nretrain: { seed: 1 }\nguardrails:\n  cooldown_minutes:\n    - 60\n')).toThrow('policy.yaml:4: guardrails.cooldown_minutes: must be integer');
+  });
+});

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, isScalar, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document } from 'yaml';
 import { UserError, errorMessage } from './errors.ts';
 import { sha256Hex } from './fileHash.ts';
 import { formatPath, type SchemaProblem, type SchemaValidator } from './jsonSchema.ts';
@@ -66,21 +66,55 @@ export function parseYamlWithSchema<T>(text: string, source: string, validator: 
   }
   const problem = validator.problems(data)[0] ?? check?.(data as T);
   if (problem) {
-    let keys = problem.pathKeys;
-    let node = document.getIn(keys, true);
-    // A missing or unknown key has no node of its own: point at its parent.
-    while (!isNode(node) && keys.length > 0) {
-      keys = keys.slice(0, -1);
-      node = keys.length === 0 ? document.contents : document.getIn(keys, true);
-    }
-    const offset = isNode(node) ? node.range?.[0] : undefined;
-    const line = offset !== undefined ? lineCounter.linePos(offset).line : undefined;
+    const line = lineOfPath(document, lineCounter, problem.pathKeys);
     throw new UserError(`${source}${line ? `:${line}` : ''}: ${formatPath(problem.pathKeys)}: ${problem.message}`);
   }
   return data as T;
 }
 
-function readFileBytes(path: string): Buffer {
+/**
+ * The line a YAML path is written on: the line of its key (a value written as a block
+ * starts on the line below its key, which is not where the reader looks), or of a
+ * sequence item. A key that is not there (missing, or a problem found outside the
+ * file) points at the nearest enclosing key that is.
+ */
+function lineOfPath(document: Document, lineCounter: LineCounter, pathKeys: readonly (string | number)[]): number | undefined {
+  for (let depth = pathKeys.length; depth > 0; depth -= 1) {
+    const parent = depth === 1 ? document.contents : document.getIn(pathKeys.slice(0, depth - 1), true);
+    const key = pathKeys[depth - 1];
+    let node: unknown;
+    if (isMap(parent)) node = parent.items.find((pair) => (isScalar(pair.key) ? pair.key.value : pair.key) === key)?.key;
+    else if (isSeq(parent) && typeof key === 'number') node = parent.items[key];
+    const offset = isNode(node) ? node.range?.[0] : undefined;
+    if (offset !== undefined) return lineCounter.linePos(offset).line;
+  }
+  const offset = isNode(document.contents) ? document.contents.range?.[0] : undefined;
+  return offset !== undefined ? lineCounter.linePos(offset).line : undefined;
+}
+
+/**
+ * The line of a YAML path in a file, for a problem found after loading (a policy rule
+ * naming a column the data does not have): undefined when the file cannot be read or
+ * parsed any more, as the line only helps.
+ */
+export function lineOfYamlPath(path: string, pathKeys: readonly (string | number)[]): number | undefined {
+  try {
+    refuseOversized(path, fileSize(path));
+    const lineCounter = new LineCounter();
+    const document = parseDocument(readTextFile(path), { lineCounter, prettyErrors: false, uniqueKeys: false });
+    return lineOfPath(document, lineCounter, pathKeys);
+  } catch {
+    return undefined;
+  }
+}
+
+/** "file:line: key.path" (or "file: key.path" without a line), the start of a one-line problem in a YAML file. */
+export function yamlLocation(path: string, pathKeys: readonly (string | number)[]): string {
+  const line = lineOfYamlPath(path, pathKeys);
+  return `${path}${line ? `:${line}` : ''}: ${formatPath([...pathKeys])}`;
+}
+
+export function readFileBytes(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {

@@ -21,8 +21,10 @@ export const chiSquareStatTest: StatTest<'chisquare'> = {
   name: 'chisquare',
   displayName: 'chi-square p_value',
   columnTypes: ['numerical', 'categorical'],
+  allowedColumnTypes: ['categorical'],
   defaultThreshold: 0.05,
   scoreKind: 'p_value',
+  isDrift: (score, threshold) => score < threshold,
   run(pair, threshold) {
     const counts = valueCounts(pair);
     const scale = counts.currentTotal / counts.referenceTotal;
@@ -33,6 +35,6 @@ export const chiSquareStatTest: StatTest<'chisquare'> = {
       statistic += (observed - expected) ** 2 / expected;
     }
     const pValue = chiSquareSurvival(statistic, counts.referenceCounts.length - 1);
-    return { score: pValue, drifted: pValue < threshold };
+    return { score: pValue, drifted: chiSquareStatTest.isDrift(pValue, threshold) };
   },
 };

@@ -29,11 +29,13 @@ export const jensenShannonStatTest: StatTest<'jensenshannon'> = {
   name: 'jensenshannon',
   displayName: 'Jensen-Shannon distance',
   columnTypes: ['numerical', 'categorical'],
+  allowedColumnTypes: ['numerical', 'categorical'],
   defaultThreshold: 0.1,
   scoreKind: 'distance',
+  isDrift: (score, threshold) => score >= threshold,
   run(pair, threshold) {
     const shares = binnedShares(pair, false);
     const score = jensenShannonDistance(shares.reference, shares.current);
-    return { score, drifted: score >= threshold };
+    return { score, drifted: jensenShannonStatTest.isDrift(score, threshold) };
   },
 };

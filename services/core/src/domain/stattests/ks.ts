@@ -44,10 +44,12 @@ export const ksStatTest: StatTest<'ks', NumericalPair> = {
   name: 'ks',
   displayName: 'K-S p_value',
   columnTypes: ['numerical'],
+  allowedColumnTypes: ['numerical'],
   defaultThreshold: 0.05,
   scoreKind: 'p_value',
+  isDrift: (score, threshold) => score <= threshold,
   run(pair, threshold) {
     const pValue = ksPValue(pair.reference, pair.current);
-    return { score: pValue, drifted: pValue <= threshold };
+    return { score: pValue, drifted: ksStatTest.isDrift(pValue, threshold) };
   },
 };

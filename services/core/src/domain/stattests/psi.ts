@@ -6,8 +6,10 @@ export const psiStatTest: StatTest<'psi'> = {
   name: 'psi',
   displayName: 'PSI',
   columnTypes: ['numerical', 'categorical'],
+  allowedColumnTypes: ['numerical', 'categorical'],
   defaultThreshold: 0.1,
   scoreKind: 'distance',
+  isDrift: (score, threshold) => score >= threshold,
   run(pair, threshold) {
     const shares = binnedShares(pair, true);
     let score = 0;
@@ -16,6 +18,6 @@ export const psiStatTest: StatTest<'psi'> = {
       const current = shares.current[index] as number;
       score += (reference - current) * Math.log(reference / current);
     }
-    return { score, drifted: score >= threshold };
+    return { score, drifted: psiStatTest.isDrift(score, threshold) };
   },
 };

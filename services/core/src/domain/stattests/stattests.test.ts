@@ -8,7 +8,7 @@ import { jensenShannonStatTest } from './jensenshannon.ts';
 import { kolmogorovSurvival } from './kolmogorovDistribution.ts';
 import { ksPValue, ksStatistic } from './ks.ts';
 import { psiStatTest } from './psi.ts';
-import { defaultStatTest, defaultStatTestName, runStatTest } from './statTestRegistry.ts';
+import { allowsColumnType, defaultChoiceReason, defaultStatTest, defaultStatTestName, runStatTest, STAT_TESTS } from './statTestRegistry.ts';
 import { wassersteinStatTest } from './wasserstein.ts';
 import { zStatTest } from './ztest.ts';
 
@@ -109,5 +109,41 @@ describe('Evidently\'s default test choice', () => {
   ];
   for (const [name, type, rows, distinct, expected] of table) {
     it(`${name} -> ${expected}`, () => expect(defaultStatTestName(type, rows, distinct)).toBe(expected));
+  }
+});
+
+describe('each test declares the column types a policy may name it for, as Evidently\'s allowed_feature_types', () => {
+  // evidently/legacy/calculations/stattests/*.py: chisquare and z categorical only; ks and wasserstein numerical only; jensenshannon and psi both.
+  const evidently: Record<string, string[]> = {
+    ks: ['numerical'], chisquare: ['categorical'], z: ['categorical'], wasserstein: ['numerical'], jensenshannon: ['categorical', 'numerical'], psi: ['categorical', 'numerical'],
+  };
+  for (const test of STAT_TESTS) {
+    it(`${test.name}: ${evidently[test.name]?.join(' and ')}`, () => {
+      expect([...test.allowedColumnTypes].sort()).toEqual(evidently[test.name]);
+      for (const type of ['numerical', 'categorical'] as const) expect(allowsColumnType(test, type)).toBe(evidently[test.name]?.includes(type));
+    });
+  }
+  it('a test computes on every type it allows', () => {
+    for (const test of STAT_TESTS) for (const type of test.allowedColumnTypes) expect(test.columnTypes as readonly string[]).toContain(type);
+  });
+});
+
+describe('Evidently\'s default choice, in words', () => {
+  const branches: ['numerical' | 'categorical', number, number][] = [
+    ['numerical', 1000, 2], ['numerical', 1000, 5], ['numerical', 1000, 6], ['categorical', 1000, 3], ['categorical', 1000, 2],
+    ['numerical', 1001, 5], ['numerical', 1001, 6], ['categorical', 1001, 40],
+  ];
+  for (const [type, rows, distinct] of branches) {
+    const name = defaultStatTestName(type, rows, distinct);
+    it(`${type}, ${rows} rows, ${distinct} values -> ${name}: its reason matches the branch`, () => {
+      const reason = defaultChoiceReason(name, type);
+      expect(reason).toMatch(new RegExp(`^default for a ${type} column with ${rows <= 1000 ? 'at most' : 'more than'} 1000 reference rows`));
+      // The test can run on the pair the default gives it, whatever its allowed types say.
+      expect(test(name).columnTypes as readonly string[]).toContain(type);
+    });
+  }
+  it('a test that is never a default says so', () => expect(defaultChoiceReason('psi', 'numerical')).toBe('not Evidently\'s default for a numerical column'));
+  function test(name: string) {
+    return STAT_TESTS.find((candidate) => candidate.name === name) as (typeof STAT_TESTS)[number];
   }
 });

@@ -34,11 +34,13 @@ export const wassersteinStatTest: StatTest<'wasserstein', NumericalPair> = {
   name: 'wasserstein',
   displayName: 'Wasserstein distance (normed)',
   columnTypes: ['numerical'],
+  allowedColumnTypes: ['numerical'],
   defaultThreshold: 0.1,
   scoreKind: 'distance',
+  isDrift: (score, threshold) => score >= threshold,
   run(pair, threshold) {
     const norm = Math.max(populationStd(pair.reference), 0.001);
     const score = wassersteinDistance(pair.reference, pair.current) / norm;
-    return { score, drifted: score >= threshold };
+    return { score, drifted: wassersteinStatTest.isDrift(score, threshold) };
   },
 };

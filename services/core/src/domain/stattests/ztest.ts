@@ -15,8 +15,10 @@ export const zStatTest: StatTest<'z'> = {
   name: 'z',
   displayName: 'Z-test p_value',
   columnTypes: ['numerical', 'categorical'],
+  allowedColumnTypes: ['categorical'],
   defaultThreshold: 0.05,
   scoreKind: 'p_value',
+  isDrift: (score, threshold) => score < threshold,
   run(pair, threshold) {
     const counts = valueCounts(pair);
     const referenceDistinct = counts.referenceCounts.filter((count) => count > 0).length;
@@ -32,6 +34,6 @@ export const zStatTest: StatTest<'z'> = {
     const pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
     const z = (p1 - p2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
     const pValue = 2 * (1 - normalCdf()(Math.abs(z), 0, 1));
-    return { score: pValue, drifted: pValue < threshold };
+    return { score: pValue, drifted: zStatTest.isDrift(pValue, threshold) };
   },
 };
