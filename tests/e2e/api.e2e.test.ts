@@ -275,7 +275,7 @@ describe('API: model changes and admin endpoints', () => {
     const body = await json<{ action: string; outcome: string }>(response);
     expect(body.action).toBe('rollback');
     expect(['rolled_back', 'blocked']).toContain(body.outcome);
-    const audit = runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', dirs.events]);
+    const audit = runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', dirs.events, '--registry', dirs.registry]);
     expect(audit.status, audit.stderr).toBe(0);
     expect((await post(base, '/action', { kind: 'delete-everything' }, { 'x-api-key': 'test-key' })).status).toBe(400);
   });

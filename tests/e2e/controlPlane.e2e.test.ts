@@ -159,7 +159,7 @@ describe('control (real scripts): black friday', () => {
     expect(expectOneLineUserError(approvals(ws, ['approve', second.approval_id]))).toMatch(/already approved/);
     const kinds = auditLines(ws).map((line) => JSON.parse(line).kind);
     expect(kinds.filter((kind: string) => kind === 'approval')).toHaveLength(2);
-    ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events]));
+    ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events, '--registry', ws.registry]));
   });
 
   it('the same decisions through the API: list, reject needs a reason, approve runs the plan, each audited with the caller', async () => {
@@ -191,6 +191,6 @@ describe('control (real scripts): black friday', () => {
     const approvalRecords = auditLines(ws).map((line) => JSON.parse(line)).filter((record) => record.kind === 'approval');
     expect(approvalRecords).toHaveLength(1);
     expect(approvalRecords[0].detail.by).toMatch(/^api:/);
-    ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events]));
+    ok(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', ws.events, '--registry', ws.registry]));
   });
 });

@@ -88,12 +88,23 @@ describe('3. approvals', () => {
     expect(approvalFile(ws, id)).toMatchObject({ status: 'stale' });
     expect(registryJson(ws)).toHaveLength(1);
   });
+  it('the data regenerated without re-running the monitor: approving is refused, nothing tried, the approval still waits', () => {
+    const ws = variant(shock, 'unmonitored');
+    ok(monitor(ws, join(shock.data, 'reference.csv'))); // the summary then names this workspace's current.csv
+    ok(control(ws, ['--now', NOW]));
+    const id = event(ws, 'release_result.json').approval_id as string;
+    generate(ws, 'nodrift', 3000);
+    expect(expectOneLineUserError(approvals(ws, ['approve', id, '--now', later(10)]))).toMatch(/current\.csv changed since the monitor read it .*: re-run the monitor, nothing was done/);
+    expect(approvalFile(ws, id)).toMatchObject({ status: 'pending' });
+    expect(expectOneLineUserError(control(ws, ['--now', later(20)]))).toMatch(/changed since the monitor read it/);
+    expect(registryJson(ws)).toHaveLength(1);
+  });
   it('not decided within approval_ttl_hours: expired, and approving it is refused', () => {
     const ws = variant(shock, 'expired');
     ok(control(ws, ['--now', NOW]));
     const id = event(ws, 'release_result.json').approval_id as string;
     expect(expectOneLineUserError(approvals(ws, ['approve', id, '--now', later(25 * 60)]))).toMatch(new RegExp(`${id} is already expired`));
-    expect(approvalFile(ws, id)).toMatchObject({ status: 'expired' });
+    expect(approvalFile(ws, id)).toMatchObject({ status: 'expired', decided_by: 'expiry (autonomy.approval_ttl_hours)' });
     expect(records(ws).find((record) => record.kind === 'approval')).toMatchObject({ decision: 'expired' });
   });
 });
@@ -162,7 +173,8 @@ describe('8. approving a shock does not train on the shock', () => {
     const surge = JSON.parse(readFileSync(join(ws.reports, 'monitoring_summary.json'), 'utf8')).volume.surge_hours as number[];
     expect(surge.length).toBeGreaterThan(0);
     const metadata = JSON.parse(readFileSync(join(ws.registry, 'versions', 'v2', 'metadata.json'), 'utf8'));
-    expect(metadata.params.shock_hours_excluded).toEqual(surge);
+    expect(metadata.params.shock_excluded).toMatchObject({ hours: surge, rows: expect.any(Number) });
+    expect(metadata.params.shock_excluded.rows).toBeGreaterThan(0);
     const [header, ...rows] = readFileSync(metadata.training_data.path, 'utf8').trim().split('\n');
     const hour = (header as string).split(',').indexOf('transaction_hour');
     expect(rows.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { formatHelp, optionalString, parseCommand, type CommandSpec } from '../.
 import { UserError, runCommand } from '../../core/src/infrastructure/errors.ts';
 import { approveApproval, rejectApproval } from './approvalDecisions.ts';
 import { listApprovals, loadApproval, type Approval } from './approvalsStore.ts';
+import { hasExpired } from './approvalValidity.ts';
 import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
 import { decisionExitCodes, OUTCOME_EXIT_CODES } from './exitCodes.ts';
 
@@ -15,12 +16,14 @@ const spec: CommandSpec = {
 };
 
 /** One approval in the list: what it is for, what runs if approved, why it waits (or how it ended). */
-function approvalLines(approval: Approval): string {
+function approvalLines(approval: Approval, now: Date): string {
   const head = `${approval.id}  ${approval.status.padEnd(8)}  ${approval.incident.type}/${approval.incident.severity} (${approval.incident.rule}) -> ${approval.plan.action}; if approved: ${approval.approval_action}`;
   if (approval.status !== 'pending') return `${head}\n    ${approval.status} by ${approval.decided_by ?? '?'} at ${approval.decided_at ?? '?'}${approval.reason ? `: ${approval.reason}` : ''}`;
   // The plan's first reason names the incident and rule; the rest say why it needs a human.
   const why = approval.plan.reasons.slice(1).join('; ') || 'the policy asks for a human';
-  return `${head}\n    waits because: ${why}\n    created ${approval.created_at}, expires ${approval.expires_at}; inputs: current ${approval.inputs.current_sha256.slice(0, 12)}, serving v${approval.inputs.production_version ?? 'none'}, policy ${approval.inputs.policy_sha256.slice(0, 12)}`;
+  const inputs = approval.inputs === null ? 'not recorded (made before approvals recorded them)' : `current ${approval.inputs.current_sha256.slice(0, 12)}, serving v${approval.inputs.production_version ?? 'none'}, policy ${approval.inputs.policy_sha256.slice(0, 12)}`;
+  const expiry = hasExpired(approval, now) ? `expired ${approval.expires_at} (the next run closes it)` : `expires ${approval.expires_at}`;
+  return `${head}\n    waits because: ${why}\n    created ${approval.created_at}, ${expiry}; inputs: ${inputs}`;
 }
 
 await runCommand('approvals', () => {
@@ -36,7 +39,7 @@ await runCommand('approvals', () => {
   if (command === 'list') {
     const approvals = listApprovals(options.approvalsDirectory);
     if (values.json === true) process.stdout.write(`${JSON.stringify(approvals, null, 2)}\n`);
-    else process.stdout.write(approvals.length === 0 ? 'no approvals\n' : `${approvals.map(approvalLines).join('\n')}\n`);
+    else process.stdout.write(approvals.length === 0 ? 'no approvals\n' : `${approvals.map((approval) => approvalLines(approval, options.now)).join('\n')}\n`);
     return;
   }
   if (command === 'show') {

@@ -7,6 +7,7 @@ import { addReferencedSchema, assertOwnOutput, assertValid } from '../../core/sr
 import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
 import approvalSchema from '../schema/approval.schema.json' with { type: 'json' };
 import executionPlanSchema from '../schema/execution-plan.schema.json' with { type: 'json' };
+import { POLICY_DEFAULTS } from '../../core/src/domain/promotionPolicy.ts';
 import type { Action, ApprovalStatus } from '../../core/src/domain/vocabularies.ts';
 import type { ExecutionPlan, SentinelReport } from './controlTypes.ts';
 
@@ -38,7 +39,8 @@ export interface Approval {
   /** What runs if approved. */
   approval_action: Action;
   incident: ApprovalIncident;
-  inputs: DecisionInputs;
+  /** Null on an approval written before inputs were recorded: it cannot be shown to still hold. */
+  inputs: DecisionInputs | null;
   plan: ExecutionPlan;
   decided_at: string | null;
   decided_by: string | null;
@@ -49,11 +51,26 @@ export interface Approval {
 
 // An approval holds the plan it was made for, checked as the plan file is.
 addReferencedSchema(executionPlanSchema);
-const validateApproval = compileContractSchema<Approval>(approvalSchema);
+const validateStoredApproval = compileContractSchema<StoredApproval>(approvalSchema);
 
-/** An approval file, checked against its schema: it is read by commands and the API, and edited by nobody. */
+/** An approval as written before approvals recorded their expiry, incident and inputs. */
+type StoredApproval = Omit<Approval, 'expires_at' | 'incident' | 'inputs'> & Partial<Pick<Approval, 'expires_at' | 'incident' | 'inputs'>>;
+
+/**
+ * An approval file, checked against its schema: it is read by commands and the API, and
+ * edited by nobody. One written before approvals recorded their expiry, incident and
+ * inputs still reads (a pending one must not stop every run): it expires a default time
+ * after it was made, its incident is its plan's, and having no inputs it is stale when
+ * approved.
+ */
 function readApproval(path: string): Approval {
-  return assertValid(validateApproval, readJsonFile(path), path);
+  const stored = assertValid(validateStoredApproval, readJsonFile(path), path);
+  return {
+    ...stored,
+    expires_at: stored.expires_at ?? new Date(Date.parse(stored.created_at) + POLICY_DEFAULTS.approval_ttl_hours * 3_600_000).toISOString(),
+    incident: stored.incident ?? { type: stored.plan.incident_type, severity: stored.plan.severity, rule: stored.plan.policy_rule, explanation: '' },
+    inputs: stored.inputs ?? null,
+  };
 }
 
 export function approvalId(runId: string): string {
@@ -66,14 +83,6 @@ export interface ApprovalRequest {
   incident: ApprovalIncident;
   inputs: DecisionInputs;
   ttlHours: number;
-}
-
-/** Whether an approval is the same question again: the same incident on the same data, model and policy. */
-export function asksTheSame(approval: Pick<Approval, 'incident' | 'inputs' | 'approval_action'>, request: Omit<ApprovalRequest, 'ttlHours'>): boolean {
-  const [a, b] = [approval.inputs, request.inputs];
-  return approval.incident.type === request.incident.type && approval.incident.severity === request.incident.severity && approval.incident.rule === request.incident.rule
-    && approval.approval_action === (request.plan.approval_action ?? 'noop')
-    && a.current_sha256 === b.current_sha256 && a.reference_sha256 === b.reference_sha256 && a.policy_sha256 === b.policy_sha256 && a.production_version === b.production_version;
 }
 
 /** Under the control lock: an approval is created once, never over one that exists. */
@@ -121,6 +130,6 @@ export function approvalExists(directory: string, id: string): boolean {
 }
 
 export function saveApproval(directory: string, approval: Approval): void {
-  assertOwnOutput(validateApproval, approval, 'approval');
+  assertOwnOutput(validateStoredApproval, approval, 'approval');
   writeJsonAtomic(approvalPath(directory, approval.id), approval);
 }

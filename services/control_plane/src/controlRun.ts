@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { loadPolicyWithHash } from '../../core/src/domain/promotionPolicy.ts';
@@ -7,12 +6,12 @@ import { errorMessage, isUserError, UserError } from '../../core/src/infrastruct
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
 import { withFileLock } from '../../core/src/infrastructure/fileLock.ts';
-import { readMonitoringSummary, recordDecisionInReport, type MonitoringSummary } from '../../monitoring/src/index.ts';
+import { readMonitoringSummary, recordDecisionInReport, servingReference, type MonitoringSummary } from '../../monitoring/src/index.ts';
 import { ModelRegistry, rollbackCandidate, type HistoryEntry } from '../../registry/src/index.ts';
 import { compareForRollback, planHumanAction, runPlanner, type HumanOrigin, type PlannerInput } from './agents/planner.ts';
 import { runRelease, type ReleaseEffects } from './agents/release.ts';
 import { runSentinel, type Serving } from './agents/sentinel.ts';
-import { changesSince, hasExpired, replanAllowed } from './approvalValidity.ts';
+import { hasExpired, judgeApproval } from './approvalValidity.ts';
 import { approvalExists, listApprovals, loadApproval, saveApproval, type Approval, type ApprovalIncident, type DecisionInputs } from './approvalsStore.ts';
 import type { MirroredPosition } from './auditChain.ts';
 import { appendAudit, readVerifiedAudit, type AuditEntry, type AuditRecord } from './auditLog.ts';
@@ -90,18 +89,21 @@ export function openControlRun(options: ControlOptions): AuditRecord[] {
 /** A decision on an approval that is not a human's yes: what it records and what status it leaves. */
 type ApprovalClosing = Extract<ApprovalStatus, 'rejected' | 'expired' | 'stale'>;
 
+/** Who closes an approval nobody decided in time: the expiry, not whoever's run noticed it. */
+const EXPIRY_ACTOR = 'expiry (autonomy.approval_ttl_hours)';
+
 /** Recorded in the audit log first, then saved: a crash in between is put right by the next run (alignApprovalsWithAudit). */
-export function closeApproval(options: ControlOptions, approval: Approval, status: ApprovalClosing, reason: string): AuditRecord[] {
-  const { records } = appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: status, detail: { approval_id: approval.id, by: options.actor, reason } }], options.auditKey);
+export function closeApproval(options: ControlOptions, approval: Approval, status: ApprovalClosing, reason: string, by = options.actor): AuditRecord[] {
+  const { records } = appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: status, detail: { approval_id: approval.id, by, reason } }], options.auditKey);
   faultPoint('after_decision_recorded');
-  saveApproval(options.approvalsDirectory, { ...approval, status, reason, decided_at: options.now.toISOString(), decided_by: options.actor });
+  saveApproval(options.approvalsDirectory, { ...approval, status, reason, decided_at: options.now.toISOString(), decided_by: by });
   return records;
 }
 
 /** Pending approvals past their expiry are closed as expired, each audited, before anything is decided. */
 function expireApprovals(options: ControlOptions): AuditRecord[] {
   return listApprovals(options.approvalsDirectory).filter((approval) => hasExpired(approval, options.now))
-    .flatMap((approval) => closeApproval(options, approval, 'expired', `nobody decided before ${approval.expires_at} (autonomy.approval_ttl_hours)`));
+    .flatMap((approval) => closeApproval(options, approval, 'expired', `nobody decided before ${approval.expires_at} (autonomy.approval_ttl_hours)`, EXPIRY_ACTOR));
 }
 
 /**
@@ -132,23 +134,33 @@ interface ControlInputs {
   rejudged: string[];
 }
 
+/**
+ * The current data must be the data the summary judged: decided on one and acted on the
+ * other, a retrain would train on rows nobody looked at, and an approval would outlive
+ * the data it was asked for.
+ */
+function assertCurrentUnchanged(summary: MonitoringSummary, summaryPath: string): void {
+  const { path, sha256 } = summary.current;
+  let actual: string;
+  try {
+    actual = sha256OfFileSync(path);
+  } catch (error) {
+    throw new UserError(`cannot read ${path}, the current data ${summaryPath} was made from: ${errorMessage(error)}; re-run the monitor`);
+  }
+  if (actual !== sha256) throw new UserError(`${path} changed since the monitor read it (sha256 ${actual.slice(0, 12)}, ${summaryPath} records ${sha256.slice(0, 12)}): re-run the monitor, nothing was done`);
+}
+
 function loadInputs(options: ControlOptions): ControlInputs {
   const { policy, sha256: policySha256 } = loadPolicyWithHash(options.policyPath);
   const { summary, sha256 } = readMonitoringSummary(options.summaryPath);
+  assertCurrentUnchanged(summary, options.summaryPath);
   const judged = judgeUnderPolicy(summary, options.summaryPath, policy, policySha256);
   return { policy, policySha256, summary: judged.summary, summarySha256: sha256, rejudged: judged.rejudged };
 }
 
 /** What serves now, and the reference the policy says the monitor should have compared with. */
 function servingNow(policy: PromotionPolicy, registry: ModelRegistry): Serving {
-  const version = registry.productionVersion();
-  if (policy.reference.mode === 'fixed') {
-    const path = policy.reference.path;
-    return { version, reference: existsSync(path) ? { sha256: sha256OfFileSync(path), description: `${path} (reference.mode fixed)` } : null };
-  }
-  if (version === null) return { version, reference: null };
-  const training = registry.metadata(version).training_data;
-  return { version, reference: { sha256: training.sha256, description: `the training data of v${version} (${training.path}; reference.mode training_data)` } };
+  return { version: registry.productionVersion(), reference: servingReference(policy.reference, registry) };
 }
 
 /** What an approval asked now would be made from. */
@@ -348,7 +360,7 @@ function approvedBy(options: ControlOptions, approval: Approval, reason: string 
  * before any effect, so a crash can neither lose the decision nor run it twice.
  */
 export function carryOutHumanDecision(options: ControlOptions, request: HumanRequest, records: readonly AuditRecord[]): ControlOutcome {
-  const inputs = loadInputs(options);
+  const inputs = loadInputsOrRefuse(options);
   const registry = ModelRegistry.open(options.registryDirectory);
   const serving = servingNow(inputs.policy, registry);
   const sentinel = sentinelFor(options, inputs, serving);
@@ -396,19 +408,22 @@ function humanOrigin(options: ControlOptions, request: HumanRequest, inputs: Con
   const incidentNow = incidentOf(sentinel);
   if (request.kind === 'manual') return { origin: { kind: 'manual', action: request.requestedAction }, incident: incidentNow, replanned: [] };
   const { approval } = request;
-  if (hasExpired(approval, options.now)) {
-    closeApproval(options, approval, 'expired', `nobody decided before ${approval.expires_at} (autonomy.approval_ttl_hours)`);
-    throw new UserError(`${approval.id} expired at ${approval.expires_at}: nothing ran`, 'conflict');
-  }
+  const handling = inputs.policy.autonomy.on_stale_approval;
+  const planNow = runPlanner(planner);
+  const judged = judgeApproval(approval, options.now, { inputs: decisionInputs(inputs, serving), incident: incidentNow }, handling, planNow);
   const origin: HumanOrigin = { kind: 'approval', approvalId: approval.id, fromRun: approval.run_id, plan: approval.plan, action: approval.approval_action };
-  const changes = changesSince(approval, { inputs: decisionInputs(inputs, serving), incident: incidentNow });
-  if (changes.length === 0) return { origin, incident: approval.incident, replanned: [] };
-  if (inputs.policy.autonomy.on_stale_approval === 'replan' && replanAllowed(approval, incidentNow)) {
-    return { origin: { ...origin, plan: runPlanner(planner) }, incident: incidentNow, replanned: changes };
+  switch (judged.verdict) {
+    case 'as_asked':
+      return { origin, incident: approval.incident, replanned: [] };
+    case 'replan':
+      return { origin: { ...origin, plan: planNow }, incident: incidentNow, replanned: judged.changes };
+    case 'expired':
+      closeApproval(options, approval, 'expired', judged.reason, EXPIRY_ACTOR);
+      throw new UserError(`${approval.id} expired at ${approval.expires_at}: nothing ran`, 'conflict');
+    case 'stale':
+      closeApproval(options, approval, 'stale', judged.reason);
+      throw new UserError(`${approval.id} is stale, ${judged.reason}; nothing ran (autonomy.on_stale_approval: ${handling})`, 'conflict');
   }
-  const reason = `asked for ${approval.incident.type}/${approval.incident.severity} on other inputs: ${changes.join('; ')}`;
-  closeApproval(options, approval, 'stale', reason);
-  throw new UserError(`${approval.id} is stale, ${reason}; nothing ran (autonomy.on_stale_approval: ${inputs.policy.autonomy.on_stale_approval})`, 'conflict');
 }
 
 /** POST /action: a human's direct request, run now under the lock. */

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
@@ -6,7 +8,8 @@ import { SEVERITIES, type Severity } from '../../core/src/domain/vocabularies.ts
 import { severityFromShare, type ColumnDrift, type MonitoringSummary } from '../../monitoring/src/index.ts';
 import { compareForRollback, runPlanner } from './agents/planner.ts';
 import { runSentinel, type Serving } from './agents/sentinel.ts';
-import { changesSince, hasExpired } from './approvalValidity.ts';
+import { changesSince, hasExpired, judgeApproval } from './approvalValidity.ts';
+import { listApprovals, type Approval } from './approvalsStore.ts';
 import type { AuditRecord } from './auditChain.ts';
 import type { ExecutionPlan, ModelEvaluation, RollbackComparison } from './controlTypes.ts';
 import { deferralEntries, openDeferrals, type OpenDeferral } from './deferrals.ts';
@@ -223,6 +226,8 @@ describe('10. a deferred action is re-evaluated by the next run; a retrain that 
     const still = decide(summary(3), POLICY, POLICY_SHA, { deferrals: open }).plan;
     expect(still.reasons.join(' ')).toMatch(/the retrain_and_evaluate run r1 deferred .* is still called for/);
     expect(deferralEntries(NOW, 'r2', open, still)[0]).toMatchObject({ kind: 'deferral', decision: 'resumed', detail: { deferred_run: 'r1' } });
+    const heldAgain = decide(summary(3), POLICY, POLICY_SHA, { deferrals: open, retrainTimes: [new Date(NOW.getTime() - 10 * 60_000)] }).plan;
+    expect(deferralEntries(NOW, 'r2', open, heldAgain)[0]).toMatchObject({ decision: 'deferred_again' });
     const cleared: ExecutionPlan = decide(summary(0), POLICY, POLICY_SHA, { deferrals: open }).plan;
     expect(deferralEntries(NOW, 'r2', open, cleared)[0]).toMatchObject({ decision: 'dropped' });
     expect(openDeferrals([...records, { ...record(4, 'deferral', 'r2', 'dropped'), detail: { deferred_run: 'r1' } }])).toEqual([]);
@@ -232,5 +237,63 @@ describe('10. a deferred action is re-evaluated by the next run; a retrain that 
     expect(retrainTimes(failedEarly)).toEqual([]);
     const trained = [record(1, 'intent', 'r1', 'retrain_and_evaluate', { key: 'r1:retrain', effect: 'retrain' }), record(2, 'release', 'r1', 'failed', { action: 'retrain_and_evaluate', outcome: 'failed' })];
     expect(retrainTimes(trained)).toHaveLength(1);
+  });
+});
+
+describe('found by review: what re-judging, approvals and the serving reference must also hold', () => {
+  it('a column excluded since leaves data quality too: its missing values decide nothing', () => {
+    const quality = { ...summary(3).data_quality, columns: { a: { column_type: 'numerical' as const, reference_missing_share: 0, current_missing_share: 0.3 }, b: { column_type: 'numerical' as const, reference_missing_share: 0, current_missing_share: 0 } }, max_missing_share: 0.3 };
+    const excluded = withPolicy((policy) => { policy.drift_policy.columns = { a: { exclude: true } }; });
+    const { report } = decide(summary(3, { data_quality: quality }), excluded, 'b'.repeat(64));
+    expect(report.incident_type).toBe('data_drift');
+    const judged = judgeUnderPolicy(summary(3, { data_quality: quality }), 's.json', excluded, 'b'.repeat(64)).summary;
+    expect(judged.data_quality).toMatchObject({ max_missing_share: 0 });
+    expect(judged.columns.excluded).toContain('a');
+  });
+  it('a test the policy names now must suit the column, as the monitor requires', () => {
+    const zByDefault = summary(3);
+    zByDefault.drift_by_columns.a = { ...column('a', 0.01, true), stattest_name: 'z', score_kind: 'p_value', stattest_threshold: 0.05 };
+    const namesZ = withPolicy((policy) => { policy.drift_policy.columns = { a: { stattest: 'z' } }; });
+    expect(() => judgeUnderPolicy(zByDefault, 's.json', namesZ, 'b'.repeat(64))).toThrow(/z does not apply to numerical column "a"/);
+  });
+  it('a column the summary\'s data does not have is refused, as the monitor refuses it', () => {
+    const typo = withPolicy((policy) => { policy.drift_policy.columns = { transaction_amout: { exclude: true } }; });
+    expect(() => judgeUnderPolicy(summary(3), 's.json', typo, 'b'.repeat(64))).toThrow(/names "transaction_amout", which the summary's data does not have/);
+  });
+  it('a reference the policy names but that cannot be had: drift rules not applied, said so', () => {
+    const { report } = decide(summary(3), POLICY, POLICY_SHA, { serving: { version: 1, reference: { unavailable: 'reference.path data/ref.csv does not exist' } } });
+    expect(report.incident_type).toBe('none');
+    expect(report.caveats).toEqual(['reference.path data/ref.csv does not exist: drift rules not applied']);
+  });
+});
+
+describe('found by review: replanning never turns a yes into another action', () => {
+  const inputs = { summary_sha256: 's'.repeat(64), current_sha256: 'c'.repeat(64), reference_sha256: 'r'.repeat(64), policy_sha256: POLICY_SHA, production_version: 1 };
+  const incident = { type: 'data_drift' as const, severity: 'medium' as const, rule: 'drift_share_medium', explanation: '' };
+  const approval: Approval = { id: 'apr-r1', run_id: 'r1', created_at: NOW.toISOString(), expires_at: new Date(NOW.getTime() + 86_400_000).toISOString(), status: 'pending', approval_action: 'retrain_and_evaluate', incident, inputs, plan: decide(summary(3)).plan, decided_at: null, decided_by: null, reason: null, executed_run_id: null };
+  const later = { inputs: { ...inputs, policy_sha256: 'b'.repeat(64) }, incident: { ...incident, severity: 'low' as const, rule: 'drift_share_low' } };
+  it('the current plan is "monitor": the approved retrain is stale, even under replan', () => {
+    expect(judgeApproval(approval, NOW, later, 'replan', { incident_type: 'data_drift', action: 'monitor', approval_action: null })).toMatchObject({ verdict: 'stale', reason: expect.stringMatching(/a plan made now is data_drift -> monitor, not retrain_and_evaluate/) });
+  });
+  it('the current plan still asks for the retrain: replanned on the current inputs', () => {
+    expect(judgeApproval(approval, NOW, later, 'replan', { incident_type: 'data_drift', action: 'retrain_and_evaluate', approval_action: 'retrain_and_evaluate' })).toMatchObject({ verdict: 'replan' });
+    expect(judgeApproval(approval, NOW, later, 'refuse', { incident_type: 'data_drift', action: 'retrain_and_evaluate', approval_action: 'retrain_and_evaluate' }).verdict).toBe('stale');
+  });
+  it('an approval from before inputs were recorded is stale, never replanned', () => {
+    expect(judgeApproval({ ...approval, inputs: null }, NOW, { inputs, incident }, 'replan', { incident_type: 'data_drift', action: 'retrain_and_evaluate', approval_action: null })).toMatchObject({ verdict: 'stale', reason: expect.stringMatching(/before approvals recorded their inputs/) });
+  });
+});
+
+describe('found by review: approvals written before they recorded their inputs', () => {
+  it('still read (a pending one must not stop every run), expire a day after they were made, and have no inputs', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'legacy-approvals-'));
+    try {
+      const plan = decide(summary(0, { volume: { ...summary(0).volume, rows_per_day_ratio: 39 } })).plan;
+      writeFileSync(join(directory, 'apr-old.json'), JSON.stringify({ id: 'apr-old', run_id: 'old', created_at: '2026-11-20T10:00:00.000Z', status: 'pending', approval_action: 'retrain_and_evaluate', plan, decided_at: null, decided_by: null, reason: null, executed_run_id: null }));
+      const [legacy] = listApprovals(directory);
+      expect(legacy).toMatchObject({ id: 'apr-old', expires_at: '2026-11-21T10:00:00.000Z', inputs: null, incident: { type: 'shock', severity: plan.severity } });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

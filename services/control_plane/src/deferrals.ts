@@ -1,4 +1,4 @@
-import type { Action, IncidentType } from '../../core/src/domain/vocabularies.ts';
+import type { Action, DeferralSettlement, IncidentType } from '../../core/src/domain/vocabularies.ts';
 import type { AuditEntry, AuditRecord } from './auditChain.ts';
 import type { ExecutionPlan } from './controlTypes.ts';
 
@@ -16,9 +16,6 @@ export interface OpenDeferral {
   action: Action;
   incident_type: IncidentType;
 }
-
-/** How a later run settled a deferral: it runs now, it is deferred again (by this run), or the incident no longer calls for it. */
-export type DeferralSettlement = 'resumed' | 'deferred_again' | 'dropped';
 
 export function openDeferrals(records: readonly AuditRecord[]): OpenDeferral[] {
   const settled = new Set(records.filter((record) => record.kind === 'deferral').map((record) => String(record.detail.deferred_run)));

@@ -9,7 +9,8 @@ import { archiveVersion, ModelRegistry, promoteVersion, registerVersion, rollbac
 import { classificationReport, DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
 import type { ExecutionPlan, ModelEvaluation } from './controlTypes.ts';
 import type { ReleaseEffects } from './agents/release.ts';
-import { approvalId, asksTheSame, createApproval, listApprovals, type ApprovalRequest } from './approvalsStore.ts';
+import { approvalId, createApproval, listApprovals, type ApprovalRequest } from './approvalsStore.ts';
+import { asksTheSame } from './approvalValidity.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 
 export interface EffectsContext {
@@ -63,6 +64,7 @@ function outsideHours(table: CsvTable, rows: readonly number[], hours: readonly 
 /** The release agent's effects on the registry and the data, for real. */
 export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
   let current: { table: CsvTable; labels: Float64Array } | undefined;
+  let shockRowsLeftOut = 0;
   const moveContext = (reason: string, mark: EffectMark) => ({ actor: context.actor, reason, runId: context.runId, now: context.now, ...mark });
 
   function labelledCurrent(): { table: CsvTable; labels: Float64Array } {
@@ -87,6 +89,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       if (table.rowCount < minimum) throw new Error(`${table.rowCount} labelled current rows, fewer than retrain.min_labeled_rows ${minimum}`);
       const split = stratifiedSplit(labels, context.policy.release_policy.champion_challenger.holdout_share, seedrandom.alea(`${context.policy.retrain.seed}:holdout`));
       const trainRows = context.excludedHours === null ? split.train : outsideHours(table, split.train, context.excludedHours);
+      shockRowsLeftOut = split.train.length - trainRows.length;
       if (trainRows.length === 0 && context.policy.retrain.data === 'current') throw new Error(`no current rows outside the shock's hours (${context.excludedHours?.join(', ') || 'all'}) to train on; shock_policy.retrain_includes_shock: true trains on them`);
       return { holdoutRows: split.validation, trainRows };
     },
@@ -109,7 +112,12 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
         rows: trainingTable.rowCount,
         seed: retrain.seed,
         runId: context.runId,
-        params: { retrain_data: retrain.data, holdout_excluded: true, shock_hours_excluded: context.excludedHours === null ? null : [...context.excludedHours] },
+        params: {
+          retrain_data: retrain.data,
+          holdout_excluded: true,
+          // Which of the shock's rows were left out: its surge hours, or all of its rows when it had none to name.
+          shock_excluded: context.excludedHours === null ? null : { hours: context.excludedHours.length > 0 ? [...context.excludedHours] : 'all', rows: shockRowsLeftOut },
+        },
         tags: { role: 'challenger', trained_on: context.currentPath },
       }), moveContext(`challenger trained on ${retrain.data} data; stage None while it is evaluated`, mark));
       faultPoint('after_challenger_registered');
@@ -144,7 +152,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
     },
     createApproval: (plan: ExecutionPlan) => {
       const request = { ...context.approvalBasis, plan };
-      const waiting = listApprovals(context.approvalsDirectory).find((approval) => approval.status === 'pending' && Date.parse(approval.expires_at) > context.now.getTime() && asksTheSame(approval, request));
+      const waiting = listApprovals(context.approvalsDirectory).find((approval) => asksTheSame(approval, request, context.now));
       if (waiting) return { id: waiting.id, existing: true };
       context.beginEffect({ effect: 'approval_created', targetVersion: null, approvalId: approvalId(plan.run_id) });
       const created = createApproval(context.approvalsDirectory, request).id;

@@ -1,7 +1,7 @@
 import type { ColumnDriftRule, PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
-import { statTestByName } from '../../core/src/domain/stattests/statTestRegistry.ts';
+import { columnTypeRefusal, statTestByName } from '../../core/src/domain/stattests/statTestRegistry.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { severityFromShare, type ColumnDrift, type MonitoringSummary, type RecordedDriftSettings } from '../../monitoring/src/index.ts';
+import { qualityOfColumns, severityFromShare, type ColumnDrift, type MonitoringSummary, type RecordedDriftSettings } from '../../monitoring/src/index.ts';
 
 /** A summary as the current policy judges it, and what changed from the verdicts it was written with. */
 export interface JudgedSummary {
@@ -41,9 +41,12 @@ export function judgeUnderPolicy(summary: MonitoringSummary, summaryPath: string
 
   const features = summary.columns.features.filter((name) => {
     if (!columns[name]?.exclude) return true;
-    rejudged.push(`${name}: now excluded by drift_policy.columns.${name}.exclude, left out of the share`);
+    rejudged.push(`${name}: now excluded by drift_policy.columns.${name}.exclude, left out of the share and of data quality`);
     return false;
   });
+  const known = new Set([...summary.columns.features, ...summary.columns.excluded]);
+  const unknown = Object.keys(columns).find((name) => !known.has(name));
+  if (unknown !== undefined) refuse(`drift_policy.columns names "${unknown}", which the summary's data does not have`);
   for (const name of new Set([...Object.keys(old.columns), ...Object.keys(columns)])) {
     const [before, after] = [old.columns[name], columns[name]];
     if (sameRule(before, after)) continue;
@@ -51,13 +54,21 @@ export function judgeUnderPolicy(summary: MonitoringSummary, summaryPath: string
     if ((before?.type ?? null) !== (after?.type ?? null) && features.includes(name)) refuse(`drift_policy.columns.${name}.type changed`);
   }
 
+  // What the policy's columns change whatever the verdicts: which columns are features, and so which count for data quality.
+  const columnsNow = {
+    columns: { ...summary.columns, features, excluded: [...summary.columns.excluded, ...summary.columns.features.filter((name) => !features.includes(name))] },
+    data_quality: qualityOfColumns(summary.data_quality, features),
+    min_samples: now.min_samples,
+    drift_share: now.drift_share,
+  };
   if (summary.status === 'insufficient_data') {
     if (summary.current.rows >= now.min_samples) refuse(`min_samples is now ${now.min_samples} (was ${old.min_samples}): the summary has no drift figures for its ${summary.current.rows} rows`);
-    return { summary: { ...summary, min_samples: now.min_samples, drift_share: now.drift_share }, rejudged: rejudged.length > 0 || old.min_samples !== now.min_samples ? [...rejudged, `min_samples ${old.min_samples} -> ${now.min_samples}: still insufficient data`] : [] };
+    if (old.min_samples !== now.min_samples) rejudged.push(`min_samples ${old.min_samples} -> ${now.min_samples}: still insufficient data`);
+    return { summary: { ...summary, ...columnsNow, number_of_columns: features.length }, rejudged };
   }
   if (summary.current.rows < now.min_samples) {
     return {
-      summary: { ...summary, status: 'insufficient_data', min_samples: now.min_samples, drift_share: now.drift_share, drift_by_columns: {}, number_of_drifted_columns: 0, share_of_drifted_columns: 0, dataset_drift: null, severity: null, performance: null, prediction_drift: null },
+      summary: { ...summary, ...columnsNow, status: 'insufficient_data', number_of_columns: features.length, drift_by_columns: {}, number_of_drifted_columns: 0, share_of_drifted_columns: 0, dataset_drift: null, severity: null, performance: null, prediction_drift: null },
       rejudged: [...rejudged, `min_samples ${old.min_samples} -> ${now.min_samples}: ${summary.current.rows} current rows are now insufficient data`],
     };
   }
@@ -71,6 +82,9 @@ export function judgeUnderPolicy(summary: MonitoringSummary, summaryPath: string
     const testName = named ?? recorded.stattest_name;
     if (testName !== recorded.stattest_name) refuse(`column "${name}" is now tested with ${testName}, the summary holds ${recorded.stattest_name} scores`);
     const test = statTestByName(testName);
+    // A test the policy names must suit the column's type, as the monitor requires.
+    const unsuitable = named === undefined ? undefined : columnTypeRefusal(test, recorded.column_type, name);
+    if (unsuitable) refuse(unsuitable);
     const threshold = columns[name]?.threshold ?? now.stattest_threshold ?? test.defaultThreshold;
     const drifted = test.isDrift(recorded.drift_score, threshold);
     const chosenBy = columns[name]?.stattest !== undefined ? 'column_rule' : now.stattest !== undefined ? 'policy' : 'default';
@@ -95,9 +109,7 @@ export function judgeUnderPolicy(summary: MonitoringSummary, summaryPath: string
       share_of_drifted_columns: share,
       dataset_drift: datasetDrift,
       severity,
-      drift_share: now.drift_share,
-      min_samples: now.min_samples,
-      columns: { ...summary.columns, features },
+      ...columnsNow,
       drift_settings: settings,
       // The score's own test follows the global settings; it decides nothing, so it is dropped rather than refused.
       prediction_drift: old.stattest === settings.stattest && old.stattest_threshold === settings.stattest_threshold ? summary.prediction_drift : null,

@@ -76,13 +76,24 @@ export function dataQuality(
     Object.assign(quality, feature.pair.type === 'numerical' ? numericalQuality(feature.pair, rows.current) : categoricalQuality(feature.pair));
     columns[feature.name] = quality;
   }
+  return withMaxima(columns, [], extraColumnsInCurrent);
+}
+
+/** The dataset's figures are the worst of its columns'. */
+function withMaxima(columns: Record<string, ColumnQuality>, missingInCurrent: string[], extraInCurrent: string[]): DataQuality {
   const values = Object.values(columns);
   return {
     columns,
-    columns_missing_in_current: [],
-    extra_columns_in_current: extraColumnsInCurrent,
+    columns_missing_in_current: missingInCurrent,
+    extra_columns_in_current: extraInCurrent,
     max_missing_share: Math.max(0, ...values.map((quality) => quality.current_missing_share)),
     max_unseen_category_share: Math.max(0, ...values.map((quality) => quality.current_unseen_category_share ?? 0)),
     max_out_of_range_share: Math.max(0, ...values.map((quality) => quality.current_out_of_reference_range_share ?? 0)),
   };
+}
+
+/** The figures of the given feature columns only (a column excluded since leaves the maxima too). */
+export function qualityOfColumns(quality: DataQuality, features: readonly string[]): DataQuality {
+  const kept = Object.fromEntries(Object.entries(quality.columns).filter(([name]) => features.includes(name)));
+  return withMaxima(kept, quality.columns_missing_in_current, quality.extra_columns_in_current);
 }

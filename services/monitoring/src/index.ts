@@ -4,3 +4,5 @@ export { severityFromShare, type ColumnDrift } from './datasetDrift.ts';
 export { monitorPolicy, monitorTables, verdictLine, type MonitorPolicy } from './monitorPipeline.ts';
 export { monitorReadPlan } from './readPlan.ts';
 export { readMonitoringSummary, recordDecisionInReport, reportPath, summaryPath, writeReports, type ReportDecision } from './reportsStore.ts';
+export { servingReference, type ServingReference } from './servingReference.ts';
+export { qualityOfColumns } from './dataQuality.ts';

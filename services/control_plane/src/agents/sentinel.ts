@@ -1,13 +1,13 @@
 import type { PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
-import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
+import type { MonitoringSummary, ServingReference } from '../../../monitoring/src/index.ts';
 import type { Incident, SentinelReport } from '../controlTypes.ts';
 import { INCIDENT_RULES, type RuleBasis } from './incidentRules.ts';
 
 /** What serves now, as the registry and the policy say: what a summary must have judged to be used in full. */
 export interface Serving {
   version: number | null;
-  /** The reference the monitor should compare with (reference.mode), or null when unknown. */
-  reference: { sha256: string; description: string } | null;
+  /** The reference the monitor should have compared with (reference.mode); null when nothing serves to have one. */
+  reference: Pick<ServingReference, 'sha256' | 'description'> | { unavailable: string } | null;
 }
 
 export interface SentinelInput {
@@ -34,8 +34,12 @@ export function unusableBases(summary: MonitoringSummary, serving: Serving): Map
     const now = serving.version === null ? 'no version serves now' : `v${serving.version} serves now`;
     unusable.set('model_quality', `the summary judged model v${judged}, but ${now}: model-quality rules not applied (re-run the monitor to judge the serving model)`);
   }
-  if (serving.reference && summary.status === 'ok' && summary.reference.sha256 !== serving.reference.sha256) {
-    unusable.set('reference_drift', `the summary compares with ${summary.reference.path} (sha256 ${summary.reference.sha256.slice(0, 12)}), but the reference is now ${serving.reference.description} (sha256 ${serving.reference.sha256.slice(0, 12)}): drift rules not applied (re-run the monitor with --reference serving)`);
+  const reference = serving.reference;
+  if (reference && summary.status === 'ok') {
+    if ('unavailable' in reference) unusable.set('reference_drift', `${reference.unavailable}: drift rules not applied`);
+    else if (summary.reference.sha256 !== reference.sha256) {
+      unusable.set('reference_drift', `the summary compares with ${summary.reference.path} (sha256 ${summary.reference.sha256.slice(0, 12)}), but the reference is now ${reference.description} (sha256 ${reference.sha256.slice(0, 12)}): drift rules not applied (re-run the monitor with --reference serving)`);
+    }
   }
   return unusable;
 }

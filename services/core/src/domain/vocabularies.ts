@@ -95,6 +95,10 @@ export type StatTestChoice = (typeof STATTEST_CHOICES)[number];
 export const EVIDENCE_DIRECTIONS = ['above', 'below'] as const;
 export type EvidenceDirection = (typeof EVIDENCE_DIRECTIONS)[number];
 
+/** How a later run settles an action a guardrail deferred: it runs now, it is deferred again, or the incident no longer calls for it. */
+export const DEFERRAL_SETTLEMENTS = ['resumed', 'deferred_again', 'dropped'] as const;
+export type DeferralSettlement = (typeof DEFERRAL_SETTLEMENTS)[number];
+
 /** What an approval made under other inputs does when approved: refused, or re-planned under the current ones. */
 export const STALE_APPROVAL_HANDLING = ['refuse', 'replan'] as const;
 export type StaleApprovalHandling = (typeof STALE_APPROVAL_HANDLING)[number];
