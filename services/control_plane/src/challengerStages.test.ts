@@ -60,7 +60,7 @@ const READY: ExecutionPlan = {
 };
 
 /** The release carried out on a real registry by the real effects, the run's intent key stamped on every move. */
-function release(directory: string, policy: PromotionPolicy): ReleaseResult {
+function release(directory: string, policy: PromotionPolicy, excludedHours: number[] | null = null): ReleaseResult {
   const effects = createReleaseEffects({
     registryDirectory: directory,
     approvalsDirectory: `${directory}-approvals`,
@@ -69,7 +69,7 @@ function release(directory: string, policy: PromotionPolicy): ReleaseResult {
     currentPath,
     currentSha256: sha256OfFileSync(currentPath),
     policy,
-    excludedHours: null,
+    excludedHours,
     approvalBasis: { incident: { type: 'data_drift', severity: 'medium', rule: 'drift_share_medium', explanation: '' }, inputs: { summary_sha256: '', current_sha256: '', reference_sha256: '', policy_sha256: '', production_version: 1 }, ttlHours: 24 },
     runId: 'run-1',
     actor: 'test',
@@ -126,5 +126,29 @@ describe('a retrain killed after its last registry move is settled by what that 
   });
   it('only registered: abandoned, but started (it counts for the cooldown)', () => {
     expect(settle([move('register', null, 'None')])).toMatchObject({ settled: 'abandoned', started: true, outcome: 'abandoned' });
+  });
+});
+
+describe('a retrain approved for a shock leaves the shock out (issue 12, item 8)', () => {
+  const metadataOf = (directory: string, version: number) => JSON.parse(readFileSync(join(directory, 'versions', `v${version}`, 'metadata.json'), 'utf8'));
+  it('its surge hours: none of their rows are trained on, and the version records what was left out', () => {
+    const directory = registryWithChampion('shock-hours');
+    const result = release(directory, POLICY, [0, 1, 2]);
+    expect(result.challenger_version).toBe(2);
+    const { params, training_data: training } = metadataOf(directory, 2);
+    expect(params.shock_excluded).toMatchObject({ hours: [0, 1, 2] });
+    expect(params.shock_excluded.rows).toBeGreaterThan(0);
+    const table = readCsvTable(training.path);
+    expect(Array.from(table.numerical('transaction_hour').values).filter((hour) => hour <= 2)).toEqual([]);
+  });
+  it('a shock without surge hours: all its rows; with nothing else to train on the retrain fails before training', () => {
+    const alone = release(registryWithChampion('shock-all'), POLICY, []);
+    expect(alone).toMatchObject({ outcome: 'failed', challenger_version: null });
+    expect(alone.reasons[0]).toMatch(/no current rows outside the shock's hours \(all\)/);
+    const directory = registryWithChampion('shock-all-with-reference');
+    release(directory, withPolicy((policy) => { policy.retrain.data = 'reference_and_current'; }), []);
+    const { params, training_data: training } = metadataOf(directory, 2);
+    expect(params.shock_excluded).toMatchObject({ hours: 'all' });
+    expect(training.rows).toBe(2000);
   });
 });
