@@ -1,4 +1,5 @@
 import { compileContractSchema } from '../../core/src/domain/vocabularySchema.ts';
+import { addReferencedSchema } from '../../core/src/infrastructure/jsonSchema.ts';
 
 import auditRecordSchema from '../schema/audit-record.schema.json' with { type: 'json' };
 import executionPlanSchema from '../schema/execution-plan.schema.json' with { type: 'json' };
@@ -10,5 +11,7 @@ import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlType
 /** Validators for the files the control plane writes (checked before writing, and in tests). */
 export const validateSentinelReport = compileContractSchema<SentinelReport>(sentinelReportSchema);
 export const validateExecutionPlan = compileContractSchema<ExecutionPlan>(executionPlanSchema);
+// A model's figures are defined once, in the plan's schema; the release result refers to them.
+addReferencedSchema(executionPlanSchema);
 export const validateReleaseResult = compileContractSchema<ReleaseResult>(releaseResultSchema);
 export const validateAuditRecord = compileContractSchema<AuditRecord>(auditRecordSchema);
