@@ -65,6 +65,7 @@ function release(directory: string, policy: PromotionPolicy, excludedHours: numb
     registryDirectory: directory,
     approvalsDirectory: `${directory}-approvals`,
     trainingDataPath: join(`${directory}-run`, 'challenger_training.csv'),
+    referenceDataPath: join(`${directory}-run`, 'challenger_reference.csv'),
     referencePath,
     currentPath,
     currentSha256: sha256OfFileSync(currentPath),
@@ -140,6 +141,11 @@ describe('a retrain approved for a shock leaves the shock out (issue 12, item 8)
     expect(params.shock_excluded.rows).toBeGreaterThan(0);
     const table = readCsvTable(training.path);
     expect(Array.from(table.numerical('transaction_hour').values).filter((hour) => hour <= 2)).toEqual([]);
+    // Its reference while it serves: the window less the shock, held-out slice included.
+    const { reference_data: reference } = metadataOf(directory, 2);
+    const built = readCsvTable(reference.path);
+    expect(Array.from(built.numerical('transaction_hour').values).filter((hour) => hour <= 2)).toEqual([]);
+    expect(reference.rows).toBeGreaterThan(training.rows);
   });
   it('a shock without surge hours: all its rows; with nothing else to train on the retrain fails before training', () => {
     const alone = release(registryWithChampion('shock-all'), POLICY, []);

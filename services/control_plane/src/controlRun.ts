@@ -18,7 +18,7 @@ import { appendAudit, readVerifiedAudit, type AuditEntry, type AuditRecord } fro
 import type { ControlOptions } from './controlOptions.ts';
 import type { ExecutionPlan, ReleaseResult, RollbackComparison, SentinelReport } from './controlTypes.ts';
 import { deferralEntries, openDeferrals } from './deferrals.ts';
-import { auditPath, challengerTrainingPath, controlLockPath, runDirectoryPath, writeRunEvents } from './eventsStore.ts';
+import { auditPath, challengerReferencePath, challengerTrainingPath, controlLockPath, runDirectoryPath, writeRunEvents } from './eventsStore.ts';
 import { failedGuardrails, guardrailReason } from './guardrails.ts';
 import { createReleaseEffects, type EffectMark, type EffectStart } from './releaseEffects.ts';
 import { judgeUnderPolicy } from './summaryUnderPolicy.ts';
@@ -273,6 +273,7 @@ function effectsFor(options: ControlOptions, inputs: ControlInputs, serving: Ser
     registryDirectory: options.registryDirectory,
     approvalsDirectory: options.approvalsDirectory,
     trainingDataPath: challengerTrainingPath(runDirectory),
+    referenceDataPath: challengerReferencePath(runDirectory),
     referencePath: summary.reference.path,
     currentPath: summary.current.path,
     currentSha256: summary.current.sha256,

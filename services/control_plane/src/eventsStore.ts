@@ -41,6 +41,11 @@ export function challengerTrainingPath(runDirectory: string): string {
   return join(runDirectory, 'challenger_training.csv');
 }
 
+/** The data a challenger was built from (its training rows and the held-out slice): its reference while it serves. */
+export function challengerReferencePath(runDirectory: string): string {
+  return join(runDirectory, 'challenger_reference.csv');
+}
+
 /** Every run under runs/<run_id>/, then the latest run's copies at the top of the events directory. */
 export function writeRunEvents(eventsDirectory: string, events: { sentinel: SentinelReport; plan: ExecutionPlan; release: ReleaseResult }): string {
   assertOwnOutput(validateSentinelReport, events.sentinel, 'sentinel report');

@@ -18,6 +18,13 @@ export interface EffectsContext {
   approvalsDirectory: string;
   /** Where the challenger's exact training rows are written (lineage). */
   trainingDataPath: string;
+  /**
+   * Where the data the challenger is built from is written: the current rows, held-out
+   * slice included, less a shock's rows (plus the reference, by policy). The monitor
+   * compares with it while the challenger serves: the training rows alone are a
+   * subsample, and would make every later window look like more rows per day.
+   */
+  referenceDataPath: string;
   referencePath: string;
   currentPath: string;
   /** The current file's hash as monitoring saw it: the release acts on that data or not at all. */
@@ -97,19 +104,27 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       const mark = context.beginEffect({ effect: 'retrain', targetVersion: null, approvalId: null });
       const { table } = labelledCurrent();
       const lines = trainRows.map((row) => table.recordText(row));
+      const everyRow = Array.from({ length: table.rowCount }, (_, row) => row);
+      const builtFrom = (context.excludedHours === null ? everyRow : outsideHours(table, everyRow, context.excludedHours)).map((row) => table.recordText(row));
       if (context.policy.retrain.data === 'reference_and_current') {
         if (readCsvHeader(context.referencePath).join(',') !== table.header.join(',')) throw new Error(`${context.referencePath} and ${context.currentPath} have different columns; cannot train on both`);
         const reference = readCsvTable(context.referencePath);
-        for (let row = 0; row < reference.rowCount; row += 1) lines.push(reference.recordText(row));
+        for (let row = 0; row < reference.rowCount; row += 1) {
+          lines.push(reference.recordText(row));
+          builtFrom.push(reference.recordText(row));
+        }
       }
+      const header = table.header.join(',');
       const trainingPath = context.trainingDataPath;
-      writeFileAtomic(trainingPath, `${table.header.join(',')}\n${lines.join('\n')}\n`);
+      writeFileAtomic(trainingPath, `${header}\n${lines.join('\n')}\n`);
+      writeFileAtomic(context.referenceDataPath, `${header}\n${builtFrom.join('\n')}\n`);
       const trainingTable = readCsvTable(trainingPath);
       const { retrain } = context.policy;
       const trained = trainModels(trainingTable, { ...DEFAULT_TRAINING, model: retrain.model, seed: retrain.seed, selectionMetric: retrain.selection_metric, minRows: Math.min(DEFAULT_TRAINING.minRows, trainingTable.rowCount) });
       const metadata = registerVersion(context.registryDirectory, registrationRecord(trained, {
         dataPath: trainingPath,
         rows: trainingTable.rowCount,
+        referenceData: { path: context.referenceDataPath, rows: builtFrom.length },
         seed: retrain.seed,
         runId: context.runId,
         params: {

@@ -18,12 +18,12 @@ export interface ServingReference {
 /** What of the registry the serving reference needs. */
 export interface ServingRegistry {
   productionVersion(): number | null;
-  metadata(version: number): Pick<VersionMetadata, 'training_data'>;
+  metadata(version: number): Pick<VersionMetadata, 'training_data' | 'reference_data'>;
 }
 
 /**
- * The reference by the policy's reference.mode: the training data of the Production
- * version as the registry records it (training_data, the default: a promotion or a
+ * The reference by the policy's reference.mode: the data the Production version was
+ * built from as the registry records it (its training data, held-out slice included) (training_data, the default: a promotion or a
  * rollback moves the reference with the model, so drift the model was trained on is not
  * found again), or reference.path (fixed; relative to the working directory, as every
  * path on the command line). Null when nothing serves in training_data mode: no reference
@@ -37,8 +37,9 @@ export function servingReference(reference: PromotionPolicy['reference'], regist
   }
   const version = registry.productionVersion();
   if (version === null) return null;
-  const training = registry.metadata(version).training_data;
-  return { path: training.path, sha256: training.sha256, description: `the training data of v${version} (reference.mode training_data)` };
+  const metadata = registry.metadata(version);
+  const data = metadata.reference_data ?? metadata.training_data;
+  return { path: data.path, sha256: data.sha256, description: `the data v${version} was built from (reference.mode training_data)` };
 }
 
 /** `--reference serving` as a file to read, checked to be the very data the registry recorded. */

@@ -29,6 +29,8 @@ export interface VersionMetadata {
   selection_metric?: string;
   metrics: { validation: ClassificationReport; candidates?: CandidateReport[] };
   training_data: { path: string; sha256: string; rows: number; scenario?: string | null; data_seed?: number | null };
+  /** The data the version was built from, when more than its training rows (a challenger's held-out slice): its reference while it serves. */
+  reference_data?: VersionMetadata['training_data'];
   seed: number;
   params: Record<string, unknown>;
   parent_version: number | null;

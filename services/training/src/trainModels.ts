@@ -135,7 +135,7 @@ export function trainModels(table: CsvTable, options: TrainingOptions): Training
  * What the registry records of a training run (its register input): the selected model,
  * every candidate's metrics, the data's lineage, and the parameters that made it.
  */
-export function registrationRecord(result: TrainingResult, run: { dataPath: string; rows: number; seed: number; runId: string; params?: Record<string, unknown>; tags?: Record<string, string> }) {
+export function registrationRecord(result: TrainingResult, run: { dataPath: string; rows: number; seed: number; runId: string; params?: Record<string, unknown>; tags?: Record<string, string>; referenceData?: { path: string; rows: number } }) {
   const selected = result.candidates.find((candidate) => candidate.model_type === result.selected);
   if (!selected) throw new Error('training selected no candidate');
   return {
@@ -146,6 +146,7 @@ export function registrationRecord(result: TrainingResult, run: { dataPath: stri
       selection_metric: result.selection_metric,
       metrics: { validation: selected.validation, candidates: result.candidates },
       training_data: datasetLineage(run.dataPath, run.rows),
+      ...(run.referenceData ? { reference_data: datasetLineage(run.referenceData.path, run.referenceData.rows) } : {}),
       seed: run.seed,
       params: { ...selected.params, split: result.split, ...run.params },
       run_id: run.runId,
