@@ -23,7 +23,7 @@ export interface DecisionBasis {
  * action for those; under other ones, the yes does not carry over. (A re-run monitor on
  * the same data writes a new summary, which alone changes nothing.)
  */
-export function changesSince(approval: Pick<Approval, 'inputs' | 'incident'>, now: DecisionBasis): string[] {
+export function changesSince(approval: Pick<Approval, 'inputs' | 'incident' | 'approval_action'>, now: DecisionBasis): string[] {
   const [was, is] = [approval.inputs, now.inputs];
   const changes: string[] = [];
   if (was === null) changes.push('the approval was made before approvals recorded their inputs, so none can be shown to hold');
@@ -32,6 +32,7 @@ export function changesSince(approval: Pick<Approval, 'inputs' | 'incident'>, no
     if (was.reference_sha256 !== is.reference_sha256) changes.push(`the reference changed (sha256 ${short(was.reference_sha256)} -> ${short(is.reference_sha256)})`);
     if (was.production_version !== is.production_version) changes.push(`the serving model changed (v${was.production_version ?? 'none'} -> v${is.production_version ?? 'none'})`);
     if (was.policy_sha256 !== is.policy_sha256) changes.push(`the policy changed (sha256 ${short(was.policy_sha256)} -> ${short(is.policy_sha256)})`);
+    if (approval.approval_action === 'rollback' && was.rollback_target !== is.rollback_target) changes.push(`a rollback would now restore v${is.rollback_target ?? 'none'}, it was v${was.rollback_target ?? 'none'}`);
   }
   const [a, b] = [approval.incident, now.incident];
   if (a.type !== b.type || a.severity !== b.severity || a.rule !== b.rule) changes.push(`the incident is now ${b.type}/${b.severity} (${b.rule}), it was ${a.type}/${a.severity} (${a.rule})`);

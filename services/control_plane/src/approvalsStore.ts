@@ -18,6 +18,8 @@ export interface DecisionInputs {
   reference_sha256: string;
   policy_sha256: string;
   production_version: number | null;
+  /** The version a rollback would restore: a yes to "roll back" is a yes to restoring that version. */
+  rollback_target: number | null;
 }
 
 /** The incident an approval was asked for. */

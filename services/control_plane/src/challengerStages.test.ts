@@ -60,7 +60,7 @@ const READY: ExecutionPlan = {
 };
 
 /** The release carried out on a real registry by the real effects, the run's intent key stamped on every move. */
-function release(directory: string, policy: PromotionPolicy, excludedHours: number[] | null = null): ReleaseResult {
+function release(directory: string, policy: PromotionPolicy, excludedHours: number[] | null = null, referenceSha256 = sha256OfFileSync(referencePath)): ReleaseResult {
   const effects = createReleaseEffects({
     registryDirectory: directory,
     approvalsDirectory: `${directory}-approvals`,
@@ -69,9 +69,10 @@ function release(directory: string, policy: PromotionPolicy, excludedHours: numb
     referencePath,
     currentPath,
     currentSha256: sha256OfFileSync(currentPath),
+    referenceSha256,
     policy,
     excludedHours,
-    approvalBasis: { incident: { type: 'data_drift', severity: 'medium', rule: 'drift_share_medium', explanation: '' }, inputs: { summary_sha256: '', current_sha256: '', reference_sha256: '', policy_sha256: '', production_version: 1 }, ttlHours: 24 },
+    approvalBasis: { incident: { type: 'data_drift', severity: 'medium', rule: 'drift_share_medium', explanation: '' }, inputs: { summary_sha256: '', current_sha256: '', reference_sha256: '', policy_sha256: '', production_version: 1, rollback_target: null }, ttlHours: 24 },
     runId: 'run-1',
     actor: 'test',
     now: NOW,
@@ -156,5 +157,15 @@ describe('a retrain approved for a shock leaves the shock out (issue 12, item 8)
     const { params, training_data: training } = metadataOf(directory, 2);
     expect(params.shock_excluded).toMatchObject({ hours: 'all' });
     expect(training.rows).toBe(2000);
+  });
+});
+
+describe('a retrain adds only the reference the monitor judged', () => {
+  it('the reference file replaced since: failed before anything is trained, nothing registered', () => {
+    const directory = registryWithChampion('reference-replaced');
+    const result = release(directory, withPolicy((policy) => { policy.retrain.data = 'reference_and_current'; }), null, 'f'.repeat(64));
+    expect(result).toMatchObject({ outcome: 'failed', challenger_version: null });
+    expect(result.reasons[0]).toMatch(/reference\.csv changed since monitoring .*re-run the monitor first/);
+    expect(ModelRegistry.open(directory).versions()).toHaveLength(1);
   });
 });

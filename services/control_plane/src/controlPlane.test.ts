@@ -38,7 +38,7 @@ function performance(referenceAuc: number, currentAuc: number): MonitoringSummar
 }
 
 function sentinel(input: MonitoringSummary, policy = POLICY) {
-  return runSentinel({ runId: 'run-1', now: NOW, summary: input, summaryIdentity: { path: 's.json', sha256: 'x' }, rejudged: [], policy, serving: { version: 1, reference: null } });
+  return runSentinel({ runId: 'run-1', now: NOW, summary: input, summaryIdentity: { path: 's.json', sha256: 'x' }, rejudged: [], policy, serving: { version: 1, rollbackTarget: null, reference: null } });
 }
 
 function plan(input: MonitoringSummary, policy = POLICY, extra: { retrainTimes?: Date[]; comparison?: RollbackComparison | null; now?: Date } = {}): ExecutionPlan {

@@ -160,7 +160,7 @@ function loadInputs(options: ControlOptions): ControlInputs {
 
 /** What serves now, and the reference the policy says the monitor should have compared with. */
 function servingNow(policy: PromotionPolicy, registry: ModelRegistry): Serving {
-  return { version: registry.productionVersion(), reference: servingReference(policy.reference, registry) };
+  return { version: registry.productionVersion(), rollbackTarget: rollbackCandidate(registry), reference: servingReference(policy.reference, registry) };
 }
 
 /** What an approval asked now would be made from. */
@@ -171,6 +171,7 @@ function decisionInputs(inputs: ControlInputs, serving: Serving): DecisionInputs
     reference_sha256: inputs.summary.reference.sha256,
     policy_sha256: inputs.policySha256,
     production_version: serving.version,
+    rollback_target: serving.rollbackTarget,
   };
 }
 
@@ -277,6 +278,7 @@ function effectsFor(options: ControlOptions, inputs: ControlInputs, serving: Ser
     referencePath: summary.reference.path,
     currentPath: summary.current.path,
     currentSha256: summary.current.sha256,
+    referenceSha256: summary.reference.sha256,
     policy,
     runId: options.runId,
     actor: options.actor,

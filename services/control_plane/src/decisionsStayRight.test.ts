@@ -63,7 +63,7 @@ function performance(referenceAuc: number, currentAuc: number): MonitoringSummar
   return { source: 'model v1', threshold: 0.3, reference: side(referenceAuc), current: side(currentAuc), delta: { roc_auc: currentAuc - referenceAuc, average_precision: 0, f1: 0, brier: 0 } };
 }
 
-const SERVING_V1: Serving = { version: 1, reference: { sha256: 'r'.repeat(64), description: 'the training data of v1' } };
+const SERVING_V1: Serving = { version: 1, rollbackTarget: null, reference: { sha256: 'r'.repeat(64), description: 'the training data of v1' } };
 
 /** The run's decision as the runner makes it: judged under the policy, then sentinel, then planner. */
 function decide(input: MonitoringSummary, policy = POLICY, policySha = POLICY_SHA, extra: { serving?: Serving; comparison?: RollbackComparison | null; deferrals?: OpenDeferral[]; retrainTimes?: Date[] } = {}) {
@@ -97,6 +97,10 @@ describe('1. a summary made under another policy is judged again, or refused', (
     const lowered = withPolicy((policy) => { policy.drift_policy.min_samples = 100; });
     expect(() => judgeUnderPolicy(summary(0, { status: 'insufficient_data', current: { path: 'c.csv', rows: 150, sha256: 'c'.repeat(64) } }), 's.json', lowered, 'b'.repeat(64))).toThrow(/min_samples is now 100/);
   });
+  it('a new min_samples is said even when the verdicts stand: it scales data sufficiency', () => {
+    const more = withPolicy((policy) => { policy.drift_policy.min_samples = 2000; });
+    expect(judgeUnderPolicy(summary(3), 's.json', more, 'b'.repeat(64)).rejudged).toEqual(['min_samples 200 -> 2000: data sufficiency min(1, 5000 / (2 x 2000))']);
+  });
   it('the same policy: the summary as it is', () => {
     expect(judgeUnderPolicy(summary(3), 's.json', POLICY, POLICY_SHA).rejudged).toEqual([]);
   });
@@ -112,20 +116,20 @@ describe('2. a summary that judged another model than the serving one is not use
   });
   it('the same scores while v2 serves: a bad model', () => {
     const judgedV2 = summary(0, { model: { version: 2, source: 'model v2' }, performance: performance(0.5, 0.5) });
-    expect(decide(judgedV2, POLICY, POLICY_SHA, { serving: { version: 2, reference: SERVING_V1.reference } }).report.incident_type).toBe('bad_model');
+    expect(decide(judgedV2, POLICY, POLICY_SHA, { serving: { version: 2, rollbackTarget: null, reference: SERVING_V1.reference } }).report.incident_type).toBe('bad_model');
   });
 });
 
 describe('3. approvals are good for the incident and inputs they were asked for', () => {
-  const inputs = { summary_sha256: 's'.repeat(64), current_sha256: 'c'.repeat(64), reference_sha256: 'r'.repeat(64), policy_sha256: POLICY_SHA, production_version: 1 };
+  const inputs = { summary_sha256: 's'.repeat(64), current_sha256: 'c'.repeat(64), reference_sha256: 'r'.repeat(64), policy_sha256: POLICY_SHA, production_version: 1, rollback_target: null };
   const incident = { type: 'shock' as const, severity: 'high' as const, rule: 'volume_spike', explanation: '' };
   it('expires after its time to live', () => {
     expect(hasExpired({ status: 'pending', expires_at: '2026-11-24T12:00:00.000Z' }, new Date('2026-11-24T12:00:00Z'))).toBe(true);
     expect(hasExpired({ status: 'pending', expires_at: '2026-11-24T12:00:00.000Z' }, new Date('2026-11-24T11:59:59Z'))).toBe(false);
   });
   it('new data and a changed incident are named; a re-run monitor on the same data is no change', () => {
-    expect(changesSince({ inputs, incident }, { inputs: { ...inputs, summary_sha256: 't'.repeat(64) }, incident })).toEqual([]);
-    const changes = changesSince({ inputs, incident }, { inputs: { ...inputs, current_sha256: 'd'.repeat(64) }, incident: { type: 'none', severity: 'none', rule: 'no_incident', explanation: '' } });
+    expect(changesSince({ inputs, incident, approval_action: 'retrain_and_evaluate' }, { inputs: { ...inputs, summary_sha256: 't'.repeat(64) }, incident })).toEqual([]);
+    const changes = changesSince({ inputs, incident, approval_action: 'retrain_and_evaluate' }, { inputs: { ...inputs, current_sha256: 'd'.repeat(64) }, incident: { type: 'none', severity: 'none', rule: 'no_incident', explanation: '' } });
     expect(changes).toEqual([expect.stringMatching(/^the current data changed/), 'the incident is now none/none (no_incident), it was shock/high (volume_spike)']);
   });
 });
@@ -168,7 +172,7 @@ describe('4. more evidence never means less confidence', () => {
 
 describe('5. a regression after a promotion rolls back when the earlier version is better', () => {
   const concept = summary(0, { model: { version: 2, source: 'model v2' }, performance: performance(0.86, 0.69) });
-  const serving = { version: 2, reference: SERVING_V1.reference };
+  const serving = { version: 2, rollbackTarget: null, reference: SERVING_V1.reference };
   it('v1 0.743 vs v2 0.689 on current labels: rollback', () => {
     const comparison = compareForRollback(evaluation(2, 0.689), evaluation(1, 0.743), POLICY.performance_policy.rollback_margin);
     const { report, plan } = decide(concept, POLICY, POLICY_SHA, { serving, comparison });
@@ -203,7 +207,7 @@ describe('7. the bad-model rule has its own threshold and its own incident type'
 
 describe('9. drift from a reference the serving model was not trained on is not acted on', () => {
   it('a summary against the old reference after a promotion: no data-drift incident, said in the caveats', () => {
-    const promoted: Serving = { version: 2, reference: { sha256: 'n'.repeat(64), description: 'the training data of v2' } };
+    const promoted: Serving = { version: 2, rollbackTarget: null, reference: { sha256: 'n'.repeat(64), description: 'the training data of v2' } };
     const { report, plan } = decide(summary(3, { model: { version: 2, source: 'model v2' } }), POLICY, POLICY_SHA, { serving: promoted });
     expect(report.incident_type).toBe('none');
     expect(report.caveats.join(' ')).toMatch(/the reference is now the training data of v2.*drift rules not applied/);
@@ -257,18 +261,21 @@ describe('found by review: what re-judging, approvals and the serving reference 
     expect(() => judgeUnderPolicy(zByDefault, 's.json', namesZ, 'b'.repeat(64))).toThrow(/z does not apply to numerical column "a"/);
   });
   it('a column the summary\'s data does not have is refused, as the monitor refuses it', () => {
-    const typo = withPolicy((policy) => { policy.drift_policy.columns = { transaction_amout: { exclude: true } }; });
+    const typo = withPolicy((policy) => { policy.drift_policy.columns = { transaction_amout: { threshold: 0.2 } }; });
     expect(() => judgeUnderPolicy(summary(3), 's.json', typo, 'b'.repeat(64))).toThrow(/names "transaction_amout", which the summary's data does not have/);
+    // Excluding a column the summary never compared (the id column is not even read) changes no figure.
+    const excludeId = withPolicy((policy) => { policy.drift_policy.columns = { transaction_id: { exclude: true } }; });
+    expect(judgeUnderPolicy(summary(3), 's.json', excludeId, 'b'.repeat(64)).rejudged).toEqual([]);
   });
   it('a reference the policy names but that cannot be had: drift rules not applied, said so', () => {
-    const { report } = decide(summary(3), POLICY, POLICY_SHA, { serving: { version: 1, reference: { unavailable: 'reference.path data/ref.csv does not exist' } } });
+    const { report } = decide(summary(3), POLICY, POLICY_SHA, { serving: { version: 1, rollbackTarget: null, reference: { unavailable: 'reference.path data/ref.csv does not exist' } } });
     expect(report.incident_type).toBe('none');
     expect(report.caveats).toEqual(['reference.path data/ref.csv does not exist: drift rules not applied']);
   });
 });
 
 describe('found by review: replanning never turns a yes into another action', () => {
-  const inputs = { summary_sha256: 's'.repeat(64), current_sha256: 'c'.repeat(64), reference_sha256: 'r'.repeat(64), policy_sha256: POLICY_SHA, production_version: 1 };
+  const inputs = { summary_sha256: 's'.repeat(64), current_sha256: 'c'.repeat(64), reference_sha256: 'r'.repeat(64), policy_sha256: POLICY_SHA, production_version: 1, rollback_target: null };
   const incident = { type: 'data_drift' as const, severity: 'medium' as const, rule: 'drift_share_medium', explanation: '' };
   const approval: Approval = { id: 'apr-r1', run_id: 'r1', created_at: NOW.toISOString(), expires_at: new Date(NOW.getTime() + 86_400_000).toISOString(), status: 'pending', approval_action: 'retrain_and_evaluate', incident, inputs, plan: decide(summary(3)).plan, decided_at: null, decided_by: null, reason: null, executed_run_id: null };
   const later = { inputs: { ...inputs, policy_sha256: 'b'.repeat(64) }, incident: { ...incident, severity: 'low' as const, rule: 'drift_share_low' } };
@@ -278,6 +285,14 @@ describe('found by review: replanning never turns a yes into another action', ()
   it('the current plan still asks for the retrain: replanned on the current inputs', () => {
     expect(judgeApproval(approval, NOW, later, 'replan', { incident_type: 'data_drift', action: 'retrain_and_evaluate', approval_action: 'retrain_and_evaluate' })).toMatchObject({ verdict: 'replan' });
     expect(judgeApproval(approval, NOW, later, 'refuse', { incident_type: 'data_drift', action: 'retrain_and_evaluate', approval_action: 'retrain_and_evaluate' }).verdict).toBe('stale');
+  });
+  it('an approved rollback restores the version it was asked for or none: another target is a change', () => {
+    const rollback = { ...approval, approval_action: 'rollback' as const, inputs: { ...inputs, production_version: 2, rollback_target: 1 } };
+    const now = { inputs: { ...rollback.inputs, rollback_target: 3 }, incident };
+    expect(changesSince(rollback, now)).toEqual(['a rollback would now restore v3, it was v1']);
+    expect(judgeApproval(rollback, NOW, now, 'refuse', { incident_type: 'data_drift', action: 'rollback', approval_action: null }).verdict).toBe('stale');
+    // A retrain does not depend on what a rollback would restore.
+    expect(changesSince({ ...rollback, approval_action: 'retrain_and_evaluate' }, now)).toEqual([]);
   });
   it('an approval from before inputs were recorded is stale, never replanned', () => {
     expect(judgeApproval({ ...approval, inputs: null }, NOW, { inputs, incident }, 'replan', { incident_type: 'data_drift', action: 'retrain_and_evaluate', approval_action: null })).toMatchObject({ verdict: 'stale', reason: expect.stringMatching(/before approvals recorded their inputs/) });

@@ -29,6 +29,8 @@ export interface EffectsContext {
   currentPath: string;
   /** The current file's hash as monitoring saw it: the release acts on that data or not at all. */
   currentSha256: string;
+  /** The reference's hash as monitoring saw it: a retrain that adds the reference trains on that data or not at all. */
+  referenceSha256: string;
   policy: PromotionPolicy;
   /** Hours of day whose current rows a retrain leaves out (a shock's surge, by shock_policy.retrain_includes_shock); null: none. */
   excludedHours: readonly number[] | null;
@@ -57,6 +59,11 @@ export interface EffectMark {
   auditHead: { records: number; last_hash: string };
 }
 
+/** A file the release reads must be the one the monitor judged: decided on one and trained on another is neither. */
+function assertAsMonitored(path: string, actual: string, monitored: string): void {
+  if (actual !== monitored) throw new Error(`${path} changed since monitoring (sha256 ${actual.slice(0, 12)}… != ${monitored.slice(0, 12)}…); re-run the monitor first`);
+}
+
 /**
  * The rows not in the given hours of day. A shock without a surge in particular hours
  * (more of everything) has no hours to name: every row is the shock's.
@@ -77,7 +84,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
   function labelledCurrent(): { table: CsvTable; labels: Float64Array } {
     if (current) return current;
     const actual = sha256OfFileSync(context.currentPath);
-    if (actual !== context.currentSha256) throw new Error(`${context.currentPath} changed since monitoring (sha256 ${actual.slice(0, 12)}… != ${context.currentSha256.slice(0, 12)}…); re-run the monitor first`);
+    assertAsMonitored(context.currentPath, actual, context.currentSha256);
     const table = readCsvTable(context.currentPath);
     if (!table.hasColumn(LABEL_COLUMN)) throw new Error(`${context.currentPath} has no "${LABEL_COLUMN}" labels: nothing to retrain or evaluate on`);
     const labels = table.numerical(LABEL_COLUMN).values;
@@ -92,6 +99,8 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
     rollbackCandidate: () => rollbackCandidate(ModelRegistry.open(context.registryDirectory)),
     holdoutSplit: () => {
       const { table, labels } = labelledCurrent();
+      // Checked before anything is trained: the reference a retrain adds must be the data the monitor judged.
+      if (context.policy.retrain.data === 'reference_and_current') assertAsMonitored(context.referencePath, sha256OfFileSync(context.referencePath), context.referenceSha256);
       const minimum = context.policy.retrain.min_labeled_rows;
       if (table.rowCount < minimum) throw new Error(`${table.rowCount} labelled current rows, fewer than retrain.min_labeled_rows ${minimum}`);
       const split = stratifiedSplit(labels, context.policy.release_policy.champion_challenger.holdout_share, seedrandom.alea(`${context.policy.retrain.seed}:holdout`));

@@ -45,7 +45,8 @@ export function judgeUnderPolicy(summary: MonitoringSummary, summaryPath: string
     return false;
   });
   const known = new Set([...summary.columns.features, ...summary.columns.excluded]);
-  const unknown = Object.keys(columns).find((name) => !known.has(name));
+  // Excluding a column the summary never compared changes no figure (the id column is not even read); anything else about it needs the data.
+  const unknown = Object.entries(columns).find(([name, rule]) => !known.has(name) && !(rule.exclude && rule.stattest === undefined && rule.threshold === undefined && rule.type === undefined))?.[0];
   if (unknown !== undefined) refuse(`drift_policy.columns names "${unknown}", which the summary's data does not have`);
   for (const name of new Set([...Object.keys(old.columns), ...Object.keys(columns)])) {
     const [before, after] = [old.columns[name], columns[name]];
@@ -55,11 +56,13 @@ export function judgeUnderPolicy(summary: MonitoringSummary, summaryPath: string
   }
 
   // What the policy's columns change whatever the verdicts: which columns are features, and so which count for data quality.
+  const settings: RecordedDriftSettings = { drift_share: now.drift_share, min_samples: now.min_samples, severity_thresholds: now.severity_thresholds, stattest: now.stattest ?? null, stattest_threshold: now.stattest_threshold ?? null, columns };
   const columnsNow = {
     columns: { ...summary.columns, features, excluded: [...summary.columns.excluded, ...summary.columns.features.filter((name) => !features.includes(name))] },
     data_quality: qualityOfColumns(summary.data_quality, features),
     min_samples: now.min_samples,
     drift_share: now.drift_share,
+    drift_settings: settings,
   };
   if (summary.status === 'insufficient_data') {
     if (summary.current.rows >= now.min_samples) refuse(`min_samples is now ${now.min_samples} (was ${old.min_samples}): the summary has no drift figures for its ${summary.current.rows} rows`);
@@ -99,7 +102,8 @@ export function judgeUnderPolicy(summary: MonitoringSummary, summaryPath: string
   const datasetDrift = share >= now.drift_share;
   if (severity !== summary.severity) rejudged.push(`severity ${summary.severity} -> ${severity}: share ${share.toFixed(3)} under severity_thresholds high ${now.severity_thresholds.high}, medium ${now.severity_thresholds.medium}`);
   if (datasetDrift !== summary.dataset_drift) rejudged.push(`dataset_drift ${summary.dataset_drift} -> ${datasetDrift}: share ${share.toFixed(3)} against drift_share ${now.drift_share}`);
-  const settings: RecordedDriftSettings = { drift_share: now.drift_share, min_samples: now.min_samples, severity_thresholds: now.severity_thresholds, stattest: now.stattest ?? null, stattest_threshold: now.stattest_threshold ?? null, columns };
+  // min_samples also scales the plan's data sufficiency: a change is said even when the verdicts stand.
+  if (old.min_samples !== now.min_samples) rejudged.push(`min_samples ${old.min_samples} -> ${now.min_samples}: data sufficiency min(1, ${summary.current.rows} / (2 x ${now.min_samples}))`);
   return {
     summary: {
       ...summary,
@@ -110,7 +114,6 @@ export function judgeUnderPolicy(summary: MonitoringSummary, summaryPath: string
       dataset_drift: datasetDrift,
       severity,
       ...columnsNow,
-      drift_settings: settings,
       // The score's own test follows the global settings; it decides nothing, so it is dropped rather than refused.
       prediction_drift: old.stattest === settings.stattest && old.stattest_threshold === settings.stattest_threshold ? summary.prediction_drift : null,
     },

@@ -4,6 +4,7 @@ import type { ColumnHistogram } from './chartBinning.ts';
 import { driftStrength, type ColumnDrift } from './datasetDrift.ts';
 import type { MonitoringSummary, RecordedDriftSettings } from './monitoringSummary.ts';
 import { escapeHtml, formatNumber } from './reportFormat.ts';
+import { limitChecks } from './limitSections.ts';
 import { columnChart } from './svgCharts.ts';
 
 /** The drift part of the report: the dataset verdict against its limits, and each column's test, why, and score against its threshold. */
@@ -72,17 +73,22 @@ export function verdictSection(summary: MonitoringSummary, policy: PromotionPoli
     return `<p class="warn">Insufficient data: ${summary.current.rows} current rows, fewer than min_samples ${summary.min_samples}. No drift verdict.</p>`;
   }
   const drifted = summary.number_of_drifted_columns;
-  const style = summary.dataset_drift ? 'bad' : drifted > 0 ? 'warn' : 'good';
+  // A figure beyond its limit elsewhere (performance, volume, data quality) is an incident whatever the drift verdict: never an all-clear.
+  const breached = policy ? limitChecks(summary, policy).filter((item) => item.breached) : [];
+  const style = summary.dataset_drift ? 'bad' : drifted > 0 || breached.length > 0 ? 'warn' : 'good';
   const share = formatNumber(summary.share_of_drifted_columns, 3);
   const datasetLine = `Dataset drift: <strong>${summary.dataset_drift ? 'detected' : 'not detected'}</strong> — ${drifted} of ${summary.number_of_columns} columns drifted: share ${share} ${summary.dataset_drift ? '≥' : '&lt;'} drift_share ${summary.drift_share}.`;
   const thresholds = summary.drift_settings?.severity_thresholds ?? policy?.drift_policy.severity_thresholds;
   const parts = [`<p>${datasetLine}</p>`, `<p>${severityLine(summary, thresholds)}</p>`];
-  if (drifted > 0) {
+  if (breached.length > 0) {
+    const items = breached.map((item) => `<li>${escapeHtml(item.label)}: ${formatNumber(item.value, item.digits)} vs ${escapeHtml(item.key)} ${item.limit}</li>`).join('');
+    parts.push(`<p>${summary.dataset_drift ? '' : 'This is not an all-clear: '}beyond a policy limit, whatever the drift verdict (a shock, a data-quality or a model-quality incident takes precedence over drift; the control plane decides the action):</p><ul>${items}</ul>`);
+  } else if (drifted > 0) {
     const severity = summary.severity ?? 'none';
     const mapping = policy && severity !== 'none' ? policy.drift_policy[`on_${severity}`] : undefined;
     const policyWord = mapping ? ` The policy maps severity ${severity} to <strong>${mapping.action}</strong> (drift_policy.on_${severity}).` : ' Without a policy file, which action follows is not known here.';
     const clear = summary.dataset_drift ? '' : 'This is not an all-clear: ';
-    parts.push(`<p>${clear}each drifted column is a data-drift incident of severity ${severity}, whose action the control plane decides (a shock, a data-quality or a model-quality incident takes precedence).${policyWord}</p>`);
+    parts.push(`<p>${clear}each drifted column is a data-drift incident of severity ${severity}, whose action the control plane decides.${policyWord}</p>`);
   }
   return `<section class="verdict ${style}">${parts.join('')}</section>`;
 }

@@ -53,8 +53,19 @@ describe('the drift report shows the decision\'s inputs beside their limits', ()
     expect(html).toContain('<section class="verdict warn">');
     expect(html).toMatch(/share 0\.\d{3} &lt; drift_share 0\.5/);
     expect(html).toMatch(/Severity <strong>medium<\/strong>: share 0\.\d{3} ≥ medium 0\.2, &lt; high 0\.5/);
-    expect(html).toContain('This is not an all-clear: each drifted column is a data-drift incident of severity medium, whose action the control plane decides');
-    expect(html).toContain('The policy maps severity medium to <strong>retrain_and_evaluate</strong> (drift_policy.on_medium)');
+    // The fixture's model also ranks current labels worse: that limit, not the drift mapping, is what the verdict names.
+    expect(html).toMatch(/This is not an all-clear: beyond a policy limit, whatever the drift verdict .*<li>AUC drop: 0\.\d+ vs performance_policy\.max_auc_drop 0\.05<\/li>/);
+    const driftOnly = renderDriftReport({ summary: { ...summary, performance: null }, summarySha256: 'b'.repeat(64), histograms: [], policy });
+    expect(driftOnly).toContain('This is not an all-clear: each drifted column is a data-drift incident of severity medium, whose action the control plane decides.');
+    expect(driftOnly).toContain('The policy maps severity medium to <strong>retrain_and_evaluate</strong> (drift_policy.on_medium)');
+  });
+
+  it('no column drifted but a figure beyond its limit (concept drift): amber, never green', () => {
+    const noDrift = { ...summary, number_of_drifted_columns: 0, share_of_drifted_columns: 0, severity: 'none' as const, dataset_drift: false, drift_by_columns: {} };
+    const concept = renderDriftReport({ summary: noDrift, summarySha256: 'b'.repeat(64), histograms: [], policy });
+    expect(concept).toContain('<section class="verdict warn">');
+    expect(concept).toMatch(/<li>AUC drop: 0\.\d+ vs performance_policy\.max_auc_drop 0\.05<\/li>/);
+    expect(renderDriftReport({ summary: { ...noDrift, performance: null }, summarySha256: 'b'.repeat(64), histograms: [], policy })).toContain('<section class="verdict good">');
   });
 
   it('each column: its test, why it was chosen, its score against its threshold and where the threshold comes from', () => {

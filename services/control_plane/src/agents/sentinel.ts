@@ -6,6 +6,8 @@ import { INCIDENT_RULES, type RuleBasis } from './incidentRules.ts';
 /** What serves now, as the registry and the policy say: what a summary must have judged to be used in full. */
 export interface Serving {
   version: number | null;
+  /** The version a rollback would restore now (by the registry history). */
+  rollbackTarget: number | null;
   /** The reference the monitor should have compared with (reference.mode); null when nothing serves to have one. */
   reference: Pick<ServingReference, 'sha256' | 'description'> | { unavailable: string } | null;
 }
