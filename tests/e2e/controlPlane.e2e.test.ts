@@ -29,7 +29,7 @@ describe('control (real scripts): feature drift', () => {
     expect(plan).toMatchObject({ action: 'retrain_and_evaluate', status: 'ready' });
     expect(release).toMatchObject({ outcome: 'promoted', champion_version_before: 1, champion_version_after: 2, challenger_version: 2 });
     expect(new Set([sentinel.run_id, plan.run_id, release.run_id]).size).toBe(1);
-    expect(readdirSync(join(ws.events, 'runs', sentinel.run_id)).sort()).toEqual(['challenger_training.csv', 'execution_plan.json', 'release_result.json', 'sentinel_report.json']);
+    expect(readdirSync(join(ws.events, 'runs', sentinel.run_id)).sort()).toEqual(['challenger_reference.csv', 'challenger_training.csv', 'execution_plan.json', 'release_result.json', 'sentinel_report.json']);
     expect(production(ws)).toEqual([2]);
     const lines = auditLines(ws);
     // The intent is written (and flushed) before the first effect; the outcome closes it.
