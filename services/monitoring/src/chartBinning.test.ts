@@ -45,6 +45,15 @@ describe('chart bins fit the column\'s shape', () => {
     expect(histogram.current.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 
+  it('a column skewed to the left (a long tail of low values) gets quantile bins, not one bar holding nearly every row', () => {
+    const leftSkewed = amounts.map((amount) => 10_000 - amount);
+    const pair = numericalPair(leftSkewed, shiftedAmounts.map((amount) => 10_000 - amount));
+    expect(skewness(pair.reference)).toBeLessThan(-1);
+    const histogram = columnHistogram('balance', pair);
+    expect(histogram.binning).toBe('quantile');
+    expect(Math.max(...histogram.reference)).toBeLessThan(0.35);
+  });
+
   it('log edges are geometric with exact ends; quantile edges widen to hold current and merge repeats', () => {
     expect(Array.from(logBinEdges(1, 1000, 3)).map((edge) => Number(edge.toPrecision(12)))).toEqual([1, 10, 100, 1000]);
     const reference = Float64Array.from([0, 0, 0, 0, 0, 0, 1, 2, 3, 4]);

@@ -105,17 +105,19 @@ function equalWidthEdges(pair: NumericalPair): Float64Array {
 /**
  * The bins for a numerical column's chart. Equal-width bins squeeze a skewed column
  * (an amount, a distance) into its first bin or two, where a ×1.6 shift cannot be
- * seen; a column skewed by its reference's skewness or right tail gets log bins when
- * every value is positive, else quantile bins.
+ * seen; a column skewed by its reference's skewness (either way) or right tail gets
+ * log bins when it is skewed right and every value is positive, else quantile bins.
  */
 export function numericalBins(pair: NumericalPair): NumericalBins {
   const skew = skewness(pair.reference);
   const minimum = Math.min(pair.reference[0] ?? Infinity, pair.current[0] ?? Infinity);
   const maximum = Math.max(pair.reference[pair.reference.length - 1] ?? -Infinity, pair.current[pair.current.length - 1] ?? -Infinity);
-  const skewed = maximum > minimum && pair.reference.length >= 3 && (skew > SKEWNESS_LIMIT || rightTailRatio(pair.reference) > TAIL_RATIO_LIMIT);
+  const rightTail = skew > SKEWNESS_LIMIT || rightTailRatio(pair.reference) > TAIL_RATIO_LIMIT;
+  const skewed = maximum > minimum && pair.reference.length >= 3 && (rightTail || skew < -SKEWNESS_LIMIT);
   if (!skewed) return { binning: 'equal_width', edges: equalWidthEdges(pair), skewness: skew };
   const count = Math.min(MAX_NUMERIC_BINS, Math.max(MIN_SKEWED_BINS, sturgesBinEdges(pair).length - 1));
-  if (minimum > 0) return { binning: 'log', edges: logBinEdges(minimum, maximum, count), skewness: skew };
+  // Log bins spread a long tail of high values; a tail of low values they would squeeze further.
+  if (minimum > 0 && rightTail) return { binning: 'log', edges: logBinEdges(minimum, maximum, count), skewness: skew };
   const edges = quantileBinEdges(pair.reference, minimum, maximum, QUANTILE_BINS);
   if (edges.length < 4) return { binning: 'equal_width', edges: equalWidthEdges(pair), skewness: skew };
   return { binning: 'quantile', edges, skewness: skew };
