@@ -1,8 +1,7 @@
 import seedrandom from 'seedrandom';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
-import { readCsvHeader, readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
+import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
-import { sha256OfFileSync } from '../../core/src/infrastructure/fileHash.ts';
 import { HOUR_COLUMN, LABEL_COLUMN } from '../../core/src/domain/fraudDataset.ts';
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { archiveVersion, ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
@@ -59,9 +58,16 @@ export interface EffectMark {
   auditHead: { records: number; last_hash: string };
 }
 
-/** A file the release reads must be the one the monitor judged: decided on one and trained on another is neither. */
-function assertAsMonitored(path: string, actual: string, monitored: string): void {
+/**
+ * A file the release reads must be the one the monitor judged: decided on one and
+ * trained on another is neither. The hash is of the very bytes read (one pass, no window
+ * between a check and the read).
+ */
+function readAsMonitored(path: string, monitored: string): CsvTable {
+  const table = readCsvTable(path, { computeSha256: true });
+  const actual = table.sha256 as string;
   if (actual !== monitored) throw new Error(`${path} changed since monitoring (sha256 ${actual.slice(0, 12)}… != ${monitored.slice(0, 12)}…); re-run the monitor first`);
+  return table;
 }
 
 /**
@@ -78,14 +84,13 @@ function outsideHours(table: CsvTable, rows: readonly number[], hours: readonly 
 /** The release agent's effects on the registry and the data, for real. */
 export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
   let current: { table: CsvTable; labels: Float64Array } | undefined;
+  let reference: CsvTable | undefined;
   let shockRowsLeftOut = 0;
   const moveContext = (reason: string, mark: EffectMark) => ({ actor: context.actor, reason, runId: context.runId, now: context.now, ...mark });
 
   function labelledCurrent(): { table: CsvTable; labels: Float64Array } {
     if (current) return current;
-    const actual = sha256OfFileSync(context.currentPath);
-    assertAsMonitored(context.currentPath, actual, context.currentSha256);
-    const table = readCsvTable(context.currentPath);
+    const table = readAsMonitored(context.currentPath, context.currentSha256);
     if (!table.hasColumn(LABEL_COLUMN)) throw new Error(`${context.currentPath} has no "${LABEL_COLUMN}" labels: nothing to retrain or evaluate on`);
     const labels = table.numerical(LABEL_COLUMN).values;
     const labelled = labels.filter((label) => label === 0 || label === 1).length;
@@ -100,7 +105,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
     holdoutSplit: () => {
       const { table, labels } = labelledCurrent();
       // Checked before anything is trained: the reference a retrain adds must be the data the monitor judged.
-      if (context.policy.retrain.data === 'reference_and_current') assertAsMonitored(context.referencePath, sha256OfFileSync(context.referencePath), context.referenceSha256);
+      if (context.policy.retrain.data === 'reference_and_current') reference = readAsMonitored(context.referencePath, context.referenceSha256);
       const minimum = context.policy.retrain.min_labeled_rows;
       if (table.rowCount < minimum) throw new Error(`${table.rowCount} labelled current rows, fewer than retrain.min_labeled_rows ${minimum}`);
       const split = stratifiedSplit(labels, context.policy.release_policy.champion_challenger.holdout_share, seedrandom.alea(`${context.policy.retrain.seed}:holdout`));
@@ -116,8 +121,9 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       const everyRow = Array.from({ length: table.rowCount }, (_, row) => row);
       const builtFrom = (context.excludedHours === null ? everyRow : outsideHours(table, everyRow, context.excludedHours)).map((row) => table.recordText(row));
       if (context.policy.retrain.data === 'reference_and_current') {
-        if (readCsvHeader(context.referencePath).join(',') !== table.header.join(',')) throw new Error(`${context.referencePath} and ${context.currentPath} have different columns; cannot train on both`);
-        const reference = readCsvTable(context.referencePath);
+        // Read and checked by holdoutSplit, which runs first.
+        if (!reference) throw new Error('internal: the reference was not read before training on it');
+        if (reference.header.join(',') !== table.header.join(',')) throw new Error(`${context.referencePath} and ${context.currentPath} have different columns; cannot train on both`);
         for (let row = 0; row < reference.rowCount; row += 1) {
           lines.push(reference.recordText(row));
           builtFrom.push(reference.recordText(row));

@@ -51,6 +51,8 @@ export async function servingReferencePath(policyPath: string | undefined, regis
   const found = servingReference(reference, ModelRegistry.open(registryDirectory));
   if (found === null) throw new UserError(`--reference ${SERVING_REFERENCE}: no version is in Production in ${registryDirectory}; give --reference PATH`);
   if ('unavailable' in found) throw new UserError(`--reference ${SERVING_REFERENCE}: ${found.unavailable}${path ? ` (${path})` : ''}`);
+  // A fixed reference was hashed just now, from the file itself: only a recorded hash needs checking against the file.
+  if (reference.mode === 'fixed') return found;
   if (!existsSync(found.path)) throw new UserError(`--reference ${SERVING_REFERENCE}: ${found.description}, ${found.path}, is gone (relative paths are from the working directory); give --reference PATH`);
   const actual = sha256OfFileSync(found.path);
   if (actual !== found.sha256) throw new UserError(`--reference ${SERVING_REFERENCE}: ${found.description}, ${found.path}, changed since it was recorded (sha256 ${actual.slice(0, 12)} != ${found.sha256.slice(0, 12)}); give --reference PATH`);
