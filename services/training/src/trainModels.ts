@@ -2,14 +2,13 @@ import seedrandom from 'seedrandom';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
 import { CATEGORICAL_FEATURES, LABEL_COLUMN, NUMERICAL_FEATURES } from '../../core/src/domain/fraudDataset.ts';
-import type { ModelKind, ProbabilisticClassifier } from './classifier.ts';
-import { DEFAULT_LOGISTIC_REGRESSION, LogisticRegressionClassifier } from './logisticRegressionModel.ts';
+import type { ModelKind } from './classifier.ts';
 import { bestF1Threshold, classificationReport, type ClassificationReport } from './metrics.ts';
 import { datasetLineage } from './datasetLineage.ts';
-import { ARTIFACT_FORMAT_VERSION, type ClassifierParams, type ModelArtifact, type SerializedClassifier } from './modelArtifact.ts';
+import { ARTIFACT_FORMAT_VERSION, type ClassifierParams, type ModelArtifact } from './modelArtifact.ts';
 import { fitPreprocessing, tableRowSource, transformRows } from './preprocessing.ts';
-import { DEFAULT_RANDOM_FOREST, RandomForestModel } from './randomForestModel.ts';
-import { positiveEnrichedSubsample, stratifiedSplit } from './stratifiedSplit.ts';
+import { stratifiedSplit } from './stratifiedSplit.ts';
+import { trainCandidate } from './candidateTraining.ts';
 import { MODEL_KINDS, type ModelChoice, type SelectionMetric } from '../../core/src/domain/vocabularies.ts';
 import type { CandidateReport } from '../../core/src/domain/modelEvaluation.ts';
 
@@ -63,19 +62,6 @@ export function checkTrainingData(table: CsvTable, minRows: number): number[] {
     throw new UserError(`${table.source}: column "${LABEL_COLUMN}" has one class only (${positives === 0 ? 'no' : 'all'} fraud); training needs both`);
   }
   return labels;
-}
-
-function trainCandidate(kind: ModelKind, matrix: number[][], labels: number[], trainRows: number[], seed: number): { classifier: ProbabilisticClassifier<SerializedClassifier>; params: ClassifierParams; rows: number } {
-  if (kind === 'lr') {
-    return { classifier: LogisticRegressionClassifier.train(trainRows.map((row) => matrix[row] as number[]), trainRows.map((row) => labels[row] as number)), params: DEFAULT_LOGISTIC_REGRESSION, rows: trainRows.length };
-  }
-  const params = { ...DEFAULT_RANDOM_FOREST, seed };
-  const subsample = positiveEnrichedSubsample(trainRows, labels, params.max_rows, params.max_positive_share, seedrandom.alea(`${seed}:rf-rows`));
-  return {
-    classifier: RandomForestModel.train(subsample.map((row) => matrix[row] as number[]), subsample.map((row) => labels[row] as number), params),
-    params,
-    rows: subsample.length,
-  };
 }
 
 function metricValue(report: ClassificationReport, metric: SelectionMetric): number {
