@@ -15,6 +15,8 @@ DEMO_SUMMARY := $(TSX) services/control_plane/src/demoSummaryCli.ts
 DATA := shared/data
 REGISTRY := shared/registry
 REPORTS := shared/reports
+# The dataset spec every stage reads its columns from: a name in datasets/ or a YAML file.
+DATASET ?= fraud
 
 # Install when node_modules is missing or older than the lock file.
 node_modules/.install-stamp: package-lock.json package.json
@@ -58,7 +60,7 @@ gen-blackfriday: node_modules/.install-stamp ## current data, black-friday shock
 # --- training and registry ------------------------------------------------------
 .PHONY: train promote-prod rollback registry
 train: node_modules/.install-stamp ## train LR + RF on shared/data/reference.csv, register the best
-	$(TRAIN) --data $(DATA)/reference.csv --registry $(REGISTRY)
+	$(TRAIN) --data $(DATA)/reference.csv --dataset $(DATASET) --registry $(REGISTRY)
 promote-prod: node_modules/.install-stamp ## promote the latest version to Production
 	$(REGISTRY_CLI) promote latest --stage Production --registry $(REGISTRY) --reason "make promote-prod"
 rollback: node_modules/.install-stamp ## restore the previous Production version (by the history)
@@ -69,7 +71,7 @@ registry: node_modules/.install-stamp ## list the registered versions and their 
 # --- monitoring -------------------------------------------------------------------
 .PHONY: monitor
 monitor: node_modules/.install-stamp ## drift + quality + performance: the serving model's reference (policy reference.mode) vs current -> shared/reports/
-	$(MONITOR) --current $(DATA)/current.csv --out $(REPORTS) --target is_fraud \
+	$(MONITOR) --current $(DATA)/current.csv --out $(REPORTS) --dataset $(DATASET) \
 		$$( [ -n "$$($(REGISTRY_CLI) list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] \
 			&& echo --reference serving --model production --registry $(REGISTRY) || echo --reference $(DATA)/reference.csv )
 
@@ -79,8 +81,8 @@ PORT ?= 8000
 serve: node_modules/.install-stamp ## the prediction API on 127.0.0.1:$$PORT (DRIFTWATCH_API_KEY enables admin endpoints)
 	PORT=$(PORT) $(TSX) services/api/src/server.ts
 monitor-live: node_modules/.install-stamp ## monitor the logged predictions (shared/predictions/) against the reference
-	$(TSX) services/api/src/predictionsToCsvCli.ts --out $(DATA)/live.csv
-	$(MONITOR) --current $(DATA)/live.csv --out $(REPORTS)/live \
+	$(TSX) services/api/src/predictionsToCsvCli.ts --out $(DATA)/live.csv --dataset $(DATASET)
+	$(MONITOR) --current $(DATA)/live.csv --out $(REPORTS)/live --dataset $(DATASET) \
 		$$( [ -n "$$($(REGISTRY_CLI) list --registry $(REGISTRY) --json 2>/dev/null | grep '"stage": "Production"')" ] \
 			&& echo --reference serving --model production --registry $(REGISTRY) || echo --reference $(DATA)/reference.csv )
 
@@ -98,7 +100,7 @@ api-logs: ## follow the API container's log
 # --- control plane ---------------------------------------------------------------
 .PHONY: control approvals audit-verify
 control: node_modules/.install-stamp ## sentinel -> planner -> release on shared/reports/monitoring_summary.json
-	$(CONTROL)
+	$(CONTROL) --dataset $(DATASET)
 approvals: node_modules/.install-stamp ## list actions waiting for a human
 	$(APPROVALS) list
 audit-verify: node_modules/.install-stamp ## check the audit log's hash chain
@@ -110,7 +112,7 @@ DEMO_BASE = $(DEMO_RESET) && $(GENERATE) --scenario base --out $(DATA)/reference
 	&& $(TRAIN) --data $(DATA)/reference.csv --model lr --registry $(REGISTRY) \
 	&& $(REGISTRY_CLI) promote latest --stage Production --registry $(REGISTRY) --reason "initial model"
 DEMO_MONITOR = $(MONITOR) --reference serving --current $(DATA)/current.csv --out $(REPORTS) \
-	--target is_fraud --model production --registry $(REGISTRY)
+	--dataset fraud --model production --registry $(REGISTRY)
 
 .PHONY: demo-drift-feature demo-drift-concept demo-black-friday demo-rollback demo-nodrift demos
 demo-drift-feature: node_modules/.install-stamp ## base -> train -> promote -> feature drift -> monitor -> control (retrain, promote)
@@ -131,10 +133,17 @@ demo-nodrift: node_modules/.install-stamp ## same distribution -> noop
 	$(DEMO_BASE) && $(GENERATE) --scenario nodrift --out $(DATA)/current.csv \
 		&& $(DEMO_MONITOR) && $(CONTROL) && $(DEMO_SUMMARY) --title demo-nodrift
 
+# Your own data, the whole chain (see infra/demo-own.sh): DATASET=spec.yaml REFERENCE=a.csv CURRENT=b.csv.
+.PHONY: demo-own
+demo-own: node_modules/.install-stamp ## your data: train (lr+rf) on REFERENCE -> promote -> monitor CURRENT -> control (DATASET=spec.yaml REFERENCE=a.csv CURRENT=b.csv [POLICY=p.yaml])
+	@POLICY="$(POLICY)" bash infra/demo-own.sh "$(DATASET)" "$(REFERENCE)" "$(CURRENT)"
+
 # --- benchmarks (figures printed, never asserted in tests) ---------------------
 .PHONY: bench
-bench: node_modules/.install-stamp ## print speed and memory figures for every stage, the API included
+bench: node_modules/.install-stamp ## print speed and memory figures for every stage, the API and the models vs scikit-learn included
 	npx tsx bench/run.ts
+	@echo
+	npx tsx bench/models.ts
 	@echo
 	npx tsx bench/api.ts
 

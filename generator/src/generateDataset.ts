@@ -3,7 +3,7 @@ import seedrandom from 'seedrandom';
 import { checkWritableFile, writeJsonAtomic, writeStreamAtomic } from '../../services/core/src/infrastructure/atomicWrite.ts';
 import { formatCsvLine } from '../../services/core/src/infrastructure/csv/csvFormat.ts';
 import { transactionCsvLine } from './transactionCsvLine.ts';
-import { FRAUD_COLUMNS, type Transaction } from '../../services/core/src/domain/fraudDataset.ts';
+import { FRAUD_COLUMNS, type Transaction } from './transactionColumns.ts';
 import { canonicalJson, sha256Hex } from '../../services/core/src/infrastructure/fileHash.ts';
 import type { ScenarioConfig } from './scenarioConfig.ts';
 import { createTransactionSampler } from './transactionSampler.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readCsvTable } from '../../services/core/src/infrastructure/csv/csvFile.ts';
 import type { CsvTable } from '../../services/core/src/infrastructure/csv/csvTable.ts';
-import { FRAUD_COLUMNS } from '../../services/core/src/domain/fraudDataset.ts';
+import { FRAUD_COLUMNS } from './transactionColumns.ts';
 import { sha256OfFileSync } from '../../services/core/src/infrastructure/fileHash.ts';
 import { makeTempDir } from '../../tests/helpers/runScript.ts';
 import { datasetMetaPath } from '../../services/core/src/domain/datasetFiles.ts';

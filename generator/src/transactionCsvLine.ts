@@ -1,4 +1,4 @@
-import type { Transaction } from '../../services/core/src/domain/fraudDataset.ts';
+import type { Transaction } from './transactionColumns.ts';
 
 /**
  * One CSV line in FRAUD_COLUMNS order. No quoting is needed: ids are UUIDs, times ISO,

@@ -2,7 +2,7 @@ import { Faker, en } from '@faker-js/faker';
 import normalDistribution from '@stdlib/random-base-normal';
 import betaDistribution from '@stdlib/random-base-beta';
 import exponentialDistribution from '@stdlib/random-base-exponential';
-import type { Transaction } from '../../services/core/src/domain/fraudDataset.ts';
+import type { Transaction } from './transactionColumns.ts';
 import type { ScenarioConfig } from './scenarioConfig.ts';
 import { formatUtcSeconds } from './utcTimestamp.ts';
 import { uuidV4FromWords } from './transactionId.ts';

@@ -1,13 +1,16 @@
-import type { ModelArtifact } from '../../services/training/src/modelArtifact.ts';
+import { ARTIFACT_FORMAT_VERSION, type ModelArtifact } from '../../services/training/src/modelArtifact.ts';
+import { loadDatasetSpec } from '../../services/core/src/domain/datasetSpec.ts';
 import { registerVersion, type RegisterInput } from '../../services/registry/src/registryStore.ts';
 import type { MoveContext, VersionMetadata } from '../../services/registry/src/registryTypes.ts';
 
 /** A tiny logistic-regression artifact with chosen weights: registry tests need no training. */
 export function tinyArtifact(weight: number): ModelArtifact {
+  const fraud = loadDatasetSpec('fraud');
   return {
-    format_version: 1,
+    format_version: ARTIFACT_FORMAT_VERSION,
     model_type: 'lr',
     label_column: 'is_fraud',
+    dataset: { name: fraud.spec.name, sha256: fraud.sha256, spec: fraud.spec },
     preprocessing: { numerical: [{ name: 'transaction_amount', transform: 'identity', mean: 0, std: 1 }], categorical: [], feature_names: ['transaction_amount'] },
     decision_threshold: 0.5,
     model: { kind: 'lr', params: { num_steps: 1, step_size: 1 }, weights: [0, weight] },

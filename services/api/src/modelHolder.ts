@@ -1,10 +1,19 @@
 import { errorMessage } from '../../core/src/infrastructure/errors.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
-import { createPredictor, loadRegisteredArtifact, type Predictor } from '../../training/src/index.ts';
+import { createPredictor, loadRegisteredArtifact, type ModelArtifact, type Predictor } from '../../training/src/index.ts';
+import { compileSchema, type SchemaValidator } from '../../core/src/infrastructure/jsonSchema.ts';
+import { requestSchemaOf } from './requestSchema.ts';
 
 export interface ServedModel {
   version: number;
   predictor: Predictor;
+  /** The request schema derived from the dataset spec the version was trained on. */
+  validateRequest: SchemaValidator<Record<string, unknown>>;
+}
+
+/** Model and request schema are built together, so a request is checked against the contract of the model that scores it. */
+export function servedModel(version: number, artifact: ModelArtifact): ServedModel {
+  return { version, predictor: createPredictor(artifact), validateRequest: compileSchema(requestSchemaOf(artifact.dataset.spec)) };
 }
 
 /**
@@ -37,7 +46,7 @@ export class ModelHolder {
     }
     if (this.served?.version === version) return { version, changed: false };
     // Build the new predictor fully, then swap the reference.
-    this.served = { version, predictor: createPredictor(loadRegisteredArtifact(registry, version)) };
+    this.served = servedModel(version, loadRegisteredArtifact(registry, version));
     return { version, changed: true };
   }
 

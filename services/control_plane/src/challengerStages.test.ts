@@ -14,6 +14,9 @@ import type { AuditRecord } from './auditChain.ts';
 import type { ExecutionPlan, ReleaseResult } from './controlTypes.ts';
 import { createReleaseEffects } from './releaseEffects.ts';
 import { settleIntent, type IntentDetail } from './writeAhead.ts';
+import { loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+
+const FRAUD = loadDatasetSpec('fraud');
 
 /**
  * Item 11 of issue 12: where a challenger ends. It waits in stage None while it is
@@ -46,7 +49,7 @@ beforeAll(async () => {
 function registryWithChampion(name: string): string {
   const directory = join(temp.path, name);
   const table = readCsvTable(referencePath);
-  const trained = trainModels(table, { ...DEFAULT_TRAINING, model: 'lr', seed: 1 });
+  const trained = trainModels(table, { ...DEFAULT_TRAINING, dataset: FRAUD, model: 'lr', seed: 1 });
   const context = { actor: 'test', reason: 'champion', runId: null, now: new Date('2026-11-01T00:00:00Z') };
   registerVersion(directory, registrationRecord(trained, { dataPath: referencePath, rows: table.rowCount, seed: 1, runId: 'setup' }), context);
   promoteVersion(directory, 1, 'Production', context);
@@ -71,6 +74,7 @@ function release(directory: string, policy: PromotionPolicy, excludedHours: numb
     currentSha256: sha256OfFileSync(currentPath),
     referenceSha256,
     policy,
+    dataset: FRAUD,
     excludedHours,
     approvalBasis: { incident: { type: 'data_drift', severity: 'medium', rule: 'drift_share_medium', explanation: '' }, inputs: { summary_sha256: '', current_sha256: '', reference_sha256: '', policy_sha256: '', production_version: 1, rollback_target: null }, ttlHours: 24 },
     runId: 'run-1',

@@ -12,6 +12,8 @@ export interface ControlLocations {
   registryDirectory: string;
   policyPath: string;
   summaryPath: string;
+  /** --dataset: must be the spec the summary records (default: that one). */
+  dataset?: string;
 }
 
 /** One control run: where, when (the clock is an input), who, and how long it waits for another run. */
@@ -50,6 +52,7 @@ export const CONTROL_FLAGS: CommandSpec['options'] = {
   registry: { type: 'string', description: 'registry directory', default: DEFAULT_PATHS.registry },
   policy: { type: 'string', description: 'policy YAML', default: DEFAULT_PATHS.policy },
   summary: { type: 'string', description: 'monitoring summary JSON', default: summaryPath(DEFAULT_PATHS.reports) },
+  dataset: { type: 'string', description: 'dataset spec (name in datasets/ or YAML file); default: the one the summary records, else fraud' },
   now: { type: 'string', description: 'ISO time to decide at (blackouts, cooldowns) instead of the clock' },
   'run-id': { type: 'string', description: 'correlation id (default: a new one)' },
   actor: { type: 'string', description: 'who acts (default: $USER)' },
@@ -71,6 +74,7 @@ export function controlOptionsFrom(values: ParsedCommand['values']): ControlOpti
     registryDirectory: parseDirectoryFlag('registry', String(values.registry)),
     policyPath: String(values.policy),
     summaryPath: String(values.summary),
+    dataset: optionalString(values, 'dataset'),
   }, {
     now: parseNow(optionalString(values, 'now')),
     actor: actorName(optionalString(values, 'actor')),

@@ -23,6 +23,7 @@ import { failedGuardrails, guardrailReason } from './guardrails.ts';
 import { createReleaseEffects, type EffectMark, type EffectStart } from './releaseEffects.ts';
 import { judgeUnderPolicy } from './summaryUnderPolicy.ts';
 import { intentEntry, intentKey, openIntents, outcomeEntry, retrainTimes, settleIntent } from './writeAhead.ts';
+import { DEFAULT_DATASET, loadDatasetSpec, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 
 export interface ControlOutcome {
   sentinel: SentinelReport;
@@ -132,6 +133,25 @@ interface ControlInputs {
   summarySha256: string;
   /** The summary's verdicts the current policy changed (summaryUnderPolicy.ts). */
   rejudged: string[];
+  /** The dataset spec the summary's data was read with: a retrain's features and label. */
+  dataset: LoadedDatasetSpec;
+}
+
+/**
+ * The dataset spec to act with: the one the summary records, unchanged since the monitor
+ * read it (a feature added in between would train a model on columns nobody judged), or
+ * the one named by --dataset, which must then be that same spec. A summary made without
+ * a spec is read with the named one, or the default.
+ */
+export function datasetOfSummary(summary: MonitoringSummary, summaryPath: string, named: string | undefined): LoadedDatasetSpec {
+  const recorded = summary.dataset ?? null;
+  if (recorded === null) return loadDatasetSpec(named ?? DEFAULT_DATASET);
+  const loaded = loadDatasetSpec(named ?? recorded.source);
+  if (loaded.sha256 !== recorded.sha256) {
+    const what = named === undefined ? `${recorded.source} changed since the monitor read it` : `--dataset ${named} is not the spec the monitor read (${recorded.source})`;
+    throw new UserError(`${what} (sha256 ${loaded.sha256.slice(0, 12)}, ${summaryPath} records ${recorded.sha256.slice(0, 12)}): re-run the monitor, nothing was done`);
+  }
+  return loaded;
 }
 
 /**
@@ -154,8 +174,9 @@ function loadInputs(options: ControlOptions): ControlInputs {
   const { policy, sha256: policySha256 } = loadPolicyWithHash(options.policyPath);
   const { summary, sha256 } = readMonitoringSummary(options.summaryPath);
   assertCurrentUnchanged(summary, options.summaryPath);
+  const dataset = datasetOfSummary(summary, options.summaryPath, options.dataset);
   const judged = judgeUnderPolicy(summary, options.summaryPath, policy, policySha256);
-  return { policy, policySha256, summary: judged.summary, summarySha256: sha256, rejudged: judged.rejudged };
+  return { policy, policySha256, summary: judged.summary, summarySha256: sha256, rejudged: judged.rejudged, dataset };
 }
 
 /** What serves now, and the reference the policy says the monitor should have compared with. */
@@ -280,6 +301,7 @@ function effectsFor(options: ControlOptions, inputs: ControlInputs, serving: Ser
     currentSha256: summary.current.sha256,
     referenceSha256: summary.reference.sha256,
     policy,
+    dataset: inputs.dataset,
     runId: options.runId,
     actor: options.actor,
     now: options.now,

@@ -2,7 +2,8 @@ import seedrandom from 'seedrandom';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
-import { HOUR_COLUMN, LABEL_COLUMN } from '../../core/src/domain/fraudDataset.ts';
+import { eventHours, labelsOf } from '../../core/src/domain/datasetColumns.ts';
+import type { LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { archiveVersion, ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
 import { classificationReport, DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
@@ -31,6 +32,8 @@ export interface EffectsContext {
   /** The reference's hash as monitoring saw it: a retrain that adds the reference trains on that data or not at all. */
   referenceSha256: string;
   policy: PromotionPolicy;
+  /** The dataset spec the monitor read the data with: a retrain's features and label come from it. */
+  dataset: LoadedDatasetSpec;
   /** Hours of day whose current rows a retrain leaves out (a shock's surge, by shock_policy.retrain_includes_shock); null: none. */
   excludedHours: readonly number[] | null;
   /** What an approval created by this run records besides its plan. */
@@ -71,12 +74,12 @@ function readAsMonitored(path: string, monitored: string): CsvTable {
 }
 
 /**
- * The rows not in the given hours of day. A shock without a surge in particular hours
- * (more of everything) has no hours to name: every row is the shock's.
+ * The rows not in the given hours of day (by the dataset's event time). A shock without a
+ * surge in particular hours (more of everything) has no hours to name: every row is the shock's.
  */
-function outsideHours(table: CsvTable, rows: readonly number[], hours: readonly number[]): number[] {
-  if (hours.length === 0 || !table.hasColumn(HOUR_COLUMN)) return [];
-  const hourOf = table.numerical(HOUR_COLUMN).values;
+function outsideHours(table: CsvTable, dataset: LoadedDatasetSpec, rows: readonly number[], hours: readonly number[]): number[] {
+  const hourOf = eventHours(table, dataset.spec);
+  if (hours.length === 0 || hourOf === undefined) return [];
   const excluded = new Set(hours);
   return rows.filter((row) => !excluded.has(hourOf[row] as number));
 }
@@ -91,11 +94,9 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
   function labelledCurrent(): { table: CsvTable; labels: Float64Array } {
     if (current) return current;
     const table = readAsMonitored(context.currentPath, context.currentSha256);
-    if (!table.hasColumn(LABEL_COLUMN)) throw new Error(`${context.currentPath} has no "${LABEL_COLUMN}" labels: nothing to retrain or evaluate on`);
-    const labels = table.numerical(LABEL_COLUMN).values;
-    const labelled = labels.filter((label) => label === 0 || label === 1).length;
-    if (labelled !== table.rowCount) throw new Error(`${context.currentPath}: ${table.rowCount - labelled} rows without a 0/1 label`);
-    current = { table, labels };
+    const labelColumn = context.dataset.spec.target.column;
+    if (!table.hasColumn(labelColumn)) throw new Error(`${context.currentPath} has no "${labelColumn}" labels: nothing to retrain or evaluate on`);
+    current = { table, labels: labelsOf(table, context.dataset.spec) };
     return current;
   }
 
@@ -109,7 +110,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       const minimum = context.policy.retrain.min_labeled_rows;
       if (table.rowCount < minimum) throw new Error(`${table.rowCount} labelled current rows, fewer than retrain.min_labeled_rows ${minimum}`);
       const split = stratifiedSplit(labels, context.policy.release_policy.champion_challenger.holdout_share, seedrandom.alea(`${context.policy.retrain.seed}:holdout`));
-      const trainRows = context.excludedHours === null ? split.train : outsideHours(table, split.train, context.excludedHours);
+      const trainRows = context.excludedHours === null ? split.train : outsideHours(table, context.dataset, split.train, context.excludedHours);
       shockRowsLeftOut = split.train.length - trainRows.length;
       if (trainRows.length === 0 && context.policy.retrain.data === 'current') throw new Error(`no current rows outside the shock's hours (${context.excludedHours?.join(', ') || 'all'}) to train on; shock_policy.retrain_includes_shock: true trains on them`);
       return { holdoutRows: split.validation, trainRows };
@@ -119,7 +120,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       const { table } = labelledCurrent();
       const lines = trainRows.map((row) => table.recordText(row));
       const everyRow = Array.from({ length: table.rowCount }, (_, row) => row);
-      const builtFrom = (context.excludedHours === null ? everyRow : outsideHours(table, everyRow, context.excludedHours)).map((row) => table.recordText(row));
+      const builtFrom = (context.excludedHours === null ? everyRow : outsideHours(table, context.dataset, everyRow, context.excludedHours)).map((row) => table.recordText(row));
       if (context.policy.retrain.data === 'reference_and_current') {
         // Read and checked by holdoutSplit, which runs first.
         if (!reference) throw new Error('internal: the reference was not read before training on it');
@@ -135,7 +136,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       writeFileAtomic(context.referenceDataPath, `${header}\n${builtFrom.join('\n')}\n`);
       const trainingTable = readCsvTable(trainingPath);
       const { retrain } = context.policy;
-      const trained = trainModels(trainingTable, { ...DEFAULT_TRAINING, model: retrain.model, seed: retrain.seed, selectionMetric: retrain.selection_metric, minRows: Math.min(DEFAULT_TRAINING.minRows, trainingTable.rowCount) });
+      const trained = trainModels(trainingTable, { ...DEFAULT_TRAINING, dataset: context.dataset, model: retrain.model, seed: retrain.seed, selectionMetric: retrain.selection_metric, minRows: Math.min(DEFAULT_TRAINING.minRows, trainingTable.rowCount) });
       const metadata = registerVersion(context.registryDirectory, registrationRecord(trained, {
         dataPath: trainingPath,
         rows: trainingTable.rowCount,

@@ -17,8 +17,10 @@ export interface ColumnSelectionInput {
   numerical: readonly string[];
   categorical: readonly string[];
   exclude: readonly string[];
-  /** Excluded unless named as a feature: our dataset's id, time and label. */
+  /** Excluded unless named as a feature: the dataset's id, time and label. */
   defaultExcluded: readonly string[];
+  /** Feature types the dataset spec declares: after flags and policy rules, before what the data looks like. */
+  declaredTypes?: Readonly<Record<string, ColumnType>>;
   target?: string;
   prediction?: string;
   policyColumns: Readonly<Record<string, ColumnDriftRule>>;
@@ -107,9 +109,10 @@ export function selectColumns(input: ColumnSelectionInput): SelectedColumns {
     let type: ColumnType;
     if (input.numerical.includes(name)) type = 'numerical';
     else if (input.categorical.includes(name)) type = 'categorical';
-    else type = input.policyColumns[name]?.type ?? input.inferredType(name);
+    else type = input.policyColumns[name]?.type ?? input.declaredTypes?.[name] ?? input.inferredType(name);
     if (type === 'numerical' && input.inferredType(name) !== 'numerical') {
-      throw new UserError(`column "${name}" is declared numerical but holds text in ${input.referenceSource} or ${input.currentSource}`);
+      const where = input.policyColumns[name]?.type !== undefined || input.numerical.includes(name) ? 'declared numerical' : 'a number feature in the dataset spec';
+      throw new UserError(`column "${name}" is ${where} but holds text in ${input.referenceSource} or ${input.currentSource}`);
     }
     return { name, type };
   });

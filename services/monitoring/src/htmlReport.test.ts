@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { generateDataset } from '../../../generator/src/generateDataset.ts';
 import { loadScenarioFile, scenarioPath } from '../../../generator/src/scenarioConfig.ts';
 import { makeTempDir, REPO_ROOT } from '../../../tests/helpers/runScript.ts';
-import { NON_FEATURE_COLUMNS } from '../../core/src/domain/fraudDataset.ts';
+import { loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+
+const FRAUD_SPEC = loadDatasetSpec('fraud').spec;
+const NON_FEATURE_COLUMNS = [FRAUD_SPEC.id, FRAUD_SPEC.time, FRAUD_SPEC.target.column] as string[];
 import { parsePolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import type { ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
@@ -39,7 +42,7 @@ beforeAll(async () => {
     reference, current, columns, pairs, runId: 'run-1', now: new Date('2026-11-23T00:00:00Z'), policy: { path: 'promotion.yaml', sha256: 'a'.repeat(64) },
     referenceIdentity: { path: 'ref.csv', rows: reference.rowCount, sha256: '0'.repeat(64) },
     currentIdentity: { path: 'cur.csv', rows: current.rowCount, sha256: '1'.repeat(64) },
-    drift: driftSettings(policy.drift_policy), minSamples: 200,
+    drift: driftSettings(policy.drift_policy), minSamples: 200, timeColumn: FRAUD_SPEC.time,
   });
   const performance = performanceSummary({ source: 'model v1', threshold: 0.5, referenceLabels: [0, 0, 1, 1], referenceScores: [0.1, 0.2, 0.8, 0.9], currentLabels: [0, 0, 1, 1], currentScores: [0.1, 0.8, 0.2, 0.9] });
   summary = { ...analysed, performance };
@@ -83,7 +86,8 @@ describe('the drift report shows the decision\'s inputs beside their limits', ()
   it('AUC drop, volume, hour profile and data quality beside the policy\'s limits', () => {
     expect(html).toContain('AUC drop: <span class="bad">0.2500 vs performance_policy.max_auc_drop 0.05: beyond the limit</span>');
     // Read without the monitor's date prefix, event_time gives no days: the volume figure is not judged, and says so.
-    expect(html).toContain(`Rows per day ratio: <span class="caption">shock_policy.volume_ratio ${policy.shock_policy.volume_ratio}: not judged (no figure)</span>`);
+    // Days come from the event time whether it was read whole (here) or as its first 13 characters (the monitor).
+    expect(html).toContain(`Rows per day ratio: <span class="good">1.00 vs shock_policy.volume_ratio ${policy.shock_policy.volume_ratio}: within</span>`);
     expect(html).toContain(`vs shock_policy.hour_profile_distance ${policy.shock_policy.hour_profile_distance}: within`);
     expect(html).toContain('vs data_quality_policy.max_missing_share (default) 0.2: within');
     expect(html).toContain('vs data_quality_policy.max_unseen_category_share (default) 0.05: within');

@@ -5,6 +5,7 @@ import type { ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
 import { columnTypeRefusal, statTestByName } from '../../core/src/domain/stattests/statTestRegistry.ts';
 import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { labelsOf } from '../../core/src/domain/datasetColumns.ts';
 import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
 import { yamlLocation } from '../../core/src/infrastructure/yamlFile.ts';
 import { columnHistogram } from './chartBinning.ts';
@@ -99,7 +100,10 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
  * the tables come from, and where the outputs go, is theirs.
  */
 export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; renderReport: (summarySha256: string) => string }> {
-  const { reference, current, plan, policy, target, prediction } = input;
+  const { reference, current, plan, policy, prediction } = input;
+  const spec = plan.dataset?.spec;
+  // A named dataset's label is read whenever both files have it: unlabelled current data is normal (labels come late).
+  const target = input.target ?? (plan.datasetNamed && spec && reference.hasColumn(spec.target.column) && current.hasColumn(spec.target.column) ? spec.target.column : undefined);
   const columns = selectColumns({
     referenceHeader: plan.columnsToRead,
     currentHeader: current.header.filter((column) => plan.columnsToRead.includes(column) || !plan.referenceHeader.includes(column)),
@@ -110,6 +114,7 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
     categorical: input.categorical ?? [],
     exclude: input.exclude ?? [],
     defaultExcluded: plan.defaultExcluded,
+    declaredTypes: plan.declaredTypes,
     target,
     prediction,
     policyColumns: policy.drift.columns ?? {},
@@ -134,6 +139,9 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
     drift: driftSettings(policy.drift),
     minSamples: policy.drift.min_samples,
     target,
+    labels: spec && target === spec.target.column ? (table: DataTable) => labelsOf(table, spec) : undefined,
+    timeColumn: spec?.time,
+    dataset: plan.dataset ? { name: plan.dataset.spec.name, sha256: plan.dataset.sha256, source: plan.dataset.source } : null,
     scores,
     runId: input.runId,
     now: input.now,

@@ -6,7 +6,10 @@ import { loadScenarioFile, scenarioPath } from '../../../generator/src/scenarioC
 import { makeTempDir, REPO_ROOT } from '../../../tests/helpers/runScript.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { parseCsvText, type CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
-import { NON_FEATURE_COLUMNS } from '../../core/src/domain/fraudDataset.ts';
+import { loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+
+const FRAUD_SPEC = loadDatasetSpec('fraud').spec;
+const NON_FEATURE_COLUMNS = [FRAUD_SPEC.id, FRAUD_SPEC.time, FRAUD_SPEC.target.column] as string[];
 import { inferredTypeIn, selectColumns } from './columnSelection.ts';
 import { severityFromShare, type DriftSettings } from './datasetDrift.ts';
 import { analyseTables, type MonitoringSummary } from './monitoringSummary.ts';

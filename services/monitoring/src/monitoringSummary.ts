@@ -1,7 +1,7 @@
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { ColumnTable } from '../../core/src/infrastructure/csv/columnTable.ts';
 import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
-import { HOUR_COLUMN, TIME_COLUMN } from '../../core/src/domain/fraudDataset.ts';
+import { eventHours } from '../../core/src/domain/datasetColumns.ts';
 import type { ColumnDriftRule } from '../../core/src/domain/promotionPolicy.ts';
 import type { StatTestName } from '../../core/src/domain/stattests/statTestRegistry.ts';
 import type { ColumnType, MonitoringStatus, Severity } from '../../core/src/domain/vocabularies.ts';
@@ -15,6 +15,9 @@ import { volumeSummary, type VolumeSummary } from './volume.ts';
 export const SUMMARY_SCHEMA_VERSION = 1;
 
 export interface FileIdentity { path: string; rows: number; sha256: string }
+
+/** A dataset spec as a summary records it: the control plane reads the same spec, or refuses. */
+export interface DatasetIdentity { name: string; sha256: string; source: string }
 
 export interface PredictionDrift {
   source: string;
@@ -47,6 +50,8 @@ export interface MonitoringSummary {
   reference: FileIdentity;
   current: FileIdentity;
   policy: { path: string; sha256: string } | null;
+  /** The dataset spec the columns came from; null for a CSV pair read without one. Absent in summaries made before specs. */
+  dataset?: DatasetIdentity | null;
   /** Absent in summaries written before it was recorded. */
   drift_settings?: RecordedDriftSettings;
 }
@@ -90,6 +95,12 @@ export interface AnalysisInput {
   drift: DriftSettings;
   minSamples: number;
   target?: string;
+  /** The target's labels as 0/1 when a dataset spec says how they are spelled; without one the column must hold 0 and 1. */
+  labels?: (table: DataTable) => Float64Array;
+  /** The dataset's event time column: days and hours of day for the volume signals. */
+  timeColumn?: string;
+  /** The dataset spec the columns came from (recorded so the control plane reads the same one). */
+  dataset?: DatasetIdentity | null;
   scores?: ScoredSides;
   runId: string;
   now: Date;
@@ -132,17 +143,12 @@ function refuseAllEmpty(table: DataTable, name: string): void {
   if (empty) throw new UserError(`${table.source}: column "${name}" has no values (all empty); exclude it with --exclude ${name}`);
 }
 
-function distinctDays(table: DataTable): number | undefined {
-  if (!table.hasColumn(TIME_COLUMN) || table.column(TIME_COLUMN).kind !== 'categorical') return undefined;
-  const dates = table.categorical(TIME_COLUMN);
-  const days = dates.categories.filter((date) => /^\d{4}-\d{2}-\d{2}$/.test(date)).length;
-  return days > 0 ? days : undefined;
-}
-
-function hours(table: DataTable): Float64Array | undefined {
-  if (!table.hasColumn(HOUR_COLUMN)) return undefined;
-  const column = table.column(HOUR_COLUMN);
-  return column.kind === 'numerical' ? column.values : undefined;
+/** Distinct UTC days of the event time column (read as "YYYY-MM-DD…" text). */
+function distinctDays(table: DataTable, timeColumn: string | undefined): number | undefined {
+  if (timeColumn === undefined || !table.hasColumn(timeColumn) || table.column(timeColumn).kind !== 'categorical') return undefined;
+  const days = new Set<string>();
+  for (const text of table.categorical(timeColumn).categories) if (/^\d{4}-\d{2}-\d{2}/.test(text)) days.add(text.slice(0, 10));
+  return days.size > 0 ? days.size : undefined;
 }
 
 /** Everything the monitor concludes from two tables; pure apart from the tables already read. */
@@ -161,10 +167,10 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
   const volume = volumeSummary({
     referenceRows: reference.rowCount,
     currentRows: current.rowCount,
-    referenceDays: distinctDays(reference),
-    currentDays: distinctDays(current),
-    referenceHours: hours(reference),
-    currentHours: hours(current),
+    referenceDays: distinctDays(reference, input.timeColumn),
+    currentDays: distinctDays(current, input.timeColumn),
+    referenceHours: eventHours(reference, { time: input.timeColumn }),
+    currentHours: eventHours(current, { time: input.timeColumn }),
   });
 
   const base = {
@@ -180,6 +186,7 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
     reference: input.referenceIdentity,
     current: input.currentIdentity,
     policy: input.policy,
+    dataset: input.dataset ?? null,
     drift_settings: recordedDriftSettings(input.drift, input.minSamples),
   };
 
@@ -217,9 +224,9 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
       performance = performanceSummary({
         source: input.scores.source,
         threshold: input.scores.threshold,
-        referenceLabels: binaryLabels(reference, input.target),
+        referenceLabels: input.labels ? input.labels(reference) : binaryLabels(reference, input.target),
         referenceScores: input.scores.referenceScores,
-        currentLabels: binaryLabels(current, input.target),
+        currentLabels: input.labels ? input.labels(current) : binaryLabels(current, input.target),
         currentScores: input.scores.currentScores,
       });
     }

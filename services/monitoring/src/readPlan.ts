@@ -1,32 +1,59 @@
-import { FRAUD_COLUMNS, ID_COLUMN, NON_FEATURE_COLUMNS, TIME_COLUMN } from '../../core/src/domain/fraudDataset.ts';
+import { DEFAULT_DATASET, featureNames, loadDatasetSpec, refuseMissingColumns, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import type { ColumnType } from '../../core/src/domain/stattests/columnPair.ts';
 import type { CsvReadOptions } from '../../core/src/infrastructure/csv/csvTable.ts';
 
-/** Which columns of each file the monitor reads, and how; decided from the headers alone, before any row is read. */
+/** Which columns of each file the monitor reads, and how; decided from the headers (and the dataset spec) before any row is read. */
 export interface MonitorReadPlan {
   referenceHeader: string[];
   /** The reference columns read; current reads those of them it has (what it lacks is refused by name later). */
   columnsToRead: string[];
-  /** Excluded unless named as a feature: our dataset's id, time and label. */
+  /** Excluded unless named as a feature: the dataset's id, time and label. */
   defaultExcluded: readonly string[];
+  /** The feature types the dataset spec declares (a policy rule or a flag may still override them). */
+  declaredTypes: Readonly<Record<string, ColumnType>>;
+  /** The spec the columns come from: given with --dataset, or the default spec when the files are its data; undefined for any other CSV pair. */
+  dataset: LoadedDatasetSpec | undefined;
+  /** Whether the dataset was named (--dataset): only then is its label read for performance without --target. */
+  datasetNamed: boolean;
   reference: CsvReadOptions;
   current: CsvReadOptions;
 }
 
-export function monitorReadPlan(referenceHeader: string[], currentHeader: readonly string[], namedColumns: readonly string[]): MonitorReadPlan {
-  const isFraudDataset = FRAUD_COLUMNS.every((column) => referenceHeader.includes(column));
+/** The event time's first 13 characters ("2026-11-27T14") give the day and the hour: volume needs no more, and a million distinct timestamps cost memory. */
+export const TIME_PREFIX_LENGTH = 13;
+
+/** The default spec, when the reference has every one of its columns: the monitor then reads the files as that dataset, as it always has. */
+function defaultDatasetOf(referenceHeader: readonly string[]): LoadedDatasetSpec | undefined {
+  const fallback = loadDatasetSpec(DEFAULT_DATASET);
+  const { spec } = fallback;
+  const columns = [...featureNames(spec), spec.target.column, ...(spec.id ? [spec.id] : []), ...(spec.time ? [spec.time] : [])];
+  return columns.every((column) => referenceHeader.includes(column)) ? fallback : undefined;
+}
+
+export function monitorReadPlan(referenceHeader: string[], currentHeader: readonly string[], namedColumns: readonly string[], options: { dataset?: LoadedDatasetSpec; referenceSource?: string } = {}): MonitorReadPlan {
+  const dataset = options.dataset ?? defaultDatasetOf(referenceHeader);
   const named = new Set(namedColumns);
-  // The id column is never a feature of ours and costs most to read: skip it unless named.
-  const columnsToRead = referenceHeader.filter((column) => !(isFraudDataset && column === ID_COLUMN && !named.has(column)));
+  if (options.dataset) refuseMissingColumns(referenceHeader, featureNames(options.dataset.spec), options.referenceSource ?? 'the reference', options.dataset.source);
+  const spec = dataset?.spec;
+  const roles = spec ? [spec.id, spec.time, spec.target.column].filter((column): column is string => column !== undefined) : [];
+  const wanted = spec ? new Set([...featureNames(spec), spec.target.column, ...(spec.time ? [spec.time] : []), ...named]) : undefined;
+  // A spec's columns and the named ones are read; with no spec, every column but nothing is known to skip.
+  const columnsToRead = referenceHeader.filter((column) => wanted === undefined || wanted.has(column));
+  const timeColumn = spec?.time;
   const reference: CsvReadOptions = {
     columns: columnsToRead,
     computeSha256: true,
-    // Volume needs only the date of each event; keeping it avoids a million distinct timestamps.
-    textPrefixLength: isFraudDataset && !named.has(TIME_COLUMN) ? { [TIME_COLUMN]: 10 } : undefined,
+    textPrefixLength: timeColumn !== undefined && columnsToRead.includes(timeColumn) && !named.has(timeColumn) ? { [timeColumn]: TIME_PREFIX_LENGTH } : undefined,
   };
+  const declaredTypes: Record<string, ColumnType> = {};
+  for (const [name, feature] of Object.entries(spec?.features ?? {})) declaredTypes[name] = feature.type === 'categorical' ? 'categorical' : 'numerical';
   return {
     referenceHeader,
     columnsToRead,
-    defaultExcluded: isFraudDataset ? NON_FEATURE_COLUMNS : [],
+    defaultExcluded: roles,
+    declaredTypes,
+    dataset,
+    datasetNamed: options.dataset !== undefined,
     reference,
     current: { ...reference, columns: columnsToRead.filter((column) => currentHeader.includes(column)) },
   };

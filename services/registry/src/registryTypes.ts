@@ -31,6 +31,8 @@ export interface VersionMetadata {
   training_data: { path: string; sha256: string; rows: number; scenario?: string | null; data_seed?: number | null };
   /** The data the version was built from, when more than its training rows (a challenger's held-out slice): its reference while it serves. */
   reference_data?: VersionMetadata['training_data'];
+  /** The dataset spec trained on; absent for versions registered before specs existed (the fraud columns). */
+  dataset?: { name: string; sha256: string };
   seed: number;
   params: Record<string, unknown>;
   parent_version: number | null;

@@ -5,12 +5,14 @@ import { actorName, newRunId, parseNow } from '../../core/src/infrastructure/run
 import { registerVersion } from '../../registry/src/index.ts';
 import { DEFAULT_TRAINING, registrationRecord, trainModels } from './trainModels.ts';
 import { MODEL_CHOICES, SELECTION_METRICS } from '../../core/src/domain/vocabularies.ts';
+import { DEFAULT_DATASET, loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 
 const spec: CommandSpec = {
-  usage: 'npm run --silent train -- --data PATH [--model lr|rf|auto] [--seed S] [--registry DIR]',
-  summary: 'Train on a labelled transaction CSV, record each candidate\'s validation metrics, and register the selected model (stage None).',
+  usage: 'npm run --silent train -- --data PATH [--dataset NAME|FILE] [--model lr|rf|auto] [--seed S] [--registry DIR]',
+  summary: 'Train on a labelled CSV described by a dataset spec, record each candidate\'s validation metrics, and register the selected model (stage None).',
   options: {
     data: { type: 'string', description: 'training CSV', default: DEFAULT_PATHS.reference },
+    dataset: { type: 'string', description: 'dataset spec: a name in datasets/ or a YAML file', default: DEFAULT_DATASET },
     model: { type: 'string', description: 'lr, rf, or auto (both; keep the best)', default: DEFAULT_TRAINING.model },
     seed: { type: 'string', description: 'seed for the split and the models', default: '42' },
     registry: { type: 'string', description: 'registry directory', default: DEFAULT_PATHS.registry },
@@ -33,9 +35,10 @@ await runCommandLine('train', spec, ({ values }) => {
   const now = parseNow(optionalString(values, 'now'));
   const runId = optionalString(values, 'run-id') ?? newRunId(now);
 
+  const dataset = loadDatasetSpec(String(values.dataset));
   const table = readCsvTable(dataPath);
   const shuffleLabels = values['shuffle-labels'] === true;
-  const result = trainModels(table, { ...DEFAULT_TRAINING, model, seed, selectionMetric, minRows, shuffleLabels });
+  const result = trainModels(table, { ...DEFAULT_TRAINING, dataset, model, seed, selectionMetric, minRows, shuffleLabels });
   const metadata = registerVersion(
     registryDirectory,
     registrationRecord(result, { dataPath, rows: table.rowCount, seed, runId, params: shuffleLabels ? { shuffled_labels: true } : {} }),
@@ -45,6 +48,6 @@ await runCommandLine('train', spec, ({ values }) => {
   for (const candidate of result.candidates) {
     process.stderr.write(`train: ${candidate.model_type} roc_auc=${candidate.validation.roc_auc?.toFixed(4)} average_precision=${candidate.validation.average_precision?.toFixed(4)} f1=${candidate.validation.f1.toFixed(4)} (${candidate.train_seconds.toFixed(2)} s)\n`);
   }
-  process.stderr.write(`train: registered v${metadata.version} (${result.selected}, by ${result.selection_metric}) in ${registryDirectory}\n`);
+  process.stderr.write(`train: registered v${metadata.version} (${result.selected}, by ${result.selection_metric}, dataset ${dataset.spec.name}) in ${registryDirectory}\n`);
   process.stdout.write(`${JSON.stringify({ version: metadata.version, model_type: metadata.model_type, run_id: runId, validation: metadata.metrics.validation })}\n`);
 });

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { averagePrecision, bestF1Threshold, brierScore, classificationReport, confusionMatrix, logLoss, precisionRecallF1, rocAuc } from './metrics.ts';
+import { averagePrecision, bestF1Threshold, brierScore, classificationReport, confusionMatrix, logLoss, precisionRecallF1, reliabilityTable, rocAuc } from './metrics.ts';
 
 // Values computed by hand (and matching scikit-learn's documented examples).
 describe('ROC AUC', () => {
@@ -63,5 +65,34 @@ describe('probability metrics', () => {
   });
   it('a report writes an undefined AUC as null', () => {
     expect(classificationReport([0, 0], [0.1, 0.2], 0.5).roc_auc).toBeNull();
+  });
+});
+
+describe('reliability table', () => {
+  // scikit-learn 1.2.1's calibration_curve(strategy="uniform", n_bins=10): fixtures/compute_sklearn_reference.py.
+  const reference = (JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/sklearn_reference.json'), 'utf8')) as {
+    reliability: { labels: number[]; scores: number[]; non_empty_bins: number[]; observed_rate: number[]; mean_predicted: number[] };
+  }).reliability;
+
+  it("puts scores on a bin edge where scikit-learn's calibration_curve does, with its observed rates and mean predictions", () => {
+    const table = reliabilityTable(reference.labels, reference.scores);
+    const filled = table.flatMap((bin, index) => (bin.rows > 0 ? [index] : []));
+    expect(filled).toEqual(reference.non_empty_bins);
+    filled.forEach((bin, position) => {
+      expect(table[bin]?.observed_rate).toBeCloseTo(reference.observed_rate[position] as number, 12);
+      expect(table[bin]?.mean_predicted).toBeCloseTo(reference.mean_predicted[position] as number, 12);
+    });
+  });
+
+  it('always has 10 equal-width bins; an empty bin has nulls, and the rows add up', () => {
+    const table = reliabilityTable([0, 1, 1], [0.05, 0.55, 0.58]);
+    expect(table.map((bin) => [bin.lower, bin.upper])).toEqual(Array.from({ length: 10 }, (_, bin) => [bin / 10, (bin + 1) / 10]));
+    expect(table[5]).toEqual({ lower: 0.5, upper: 0.6, rows: 2, mean_predicted: (0.55 + 0.58) / 2, observed_rate: 1 });
+    expect(table[3]).toEqual({ lower: 0.3, upper: 0.4, rows: 0, mean_predicted: null, observed_rate: null });
+    expect(table.reduce((sum, bin) => sum + bin.rows, 0)).toBe(3);
+  });
+
+  it('is part of the classification report', () => {
+    expect(classificationReport([0, 1], [0.2, 0.9], 0.5).reliability).toEqual(reliabilityTable([0, 1], [0.2, 0.9]));
   });
 });

@@ -3,13 +3,12 @@
  * a metric that is undefined on the data (one class only) is NaN, never a guess.
  */
 
-import type { ClassificationReport, ConfusionMatrix } from '../../core/src/domain/modelEvaluation.ts';
+import type { ClassificationReport, ConfusionMatrix, ReliabilityBin } from '../../core/src/domain/modelEvaluation.ts';
 
 export type Labels = ArrayLike<number>;
 export type Scores = ArrayLike<number>;
 
-export type { ClassificationReport, ConfusionMatrix };
-
+export type { ClassificationReport, ConfusionMatrix, ReliabilityBin };
 
 function assertSameLength(labels: Labels, scores: Scores): void {
   if (labels.length !== scores.length) throw new Error(`labels (${labels.length}) and scores (${scores.length}) differ in length`);
@@ -144,6 +143,36 @@ export function bestF1Threshold(labels: Labels, scores: Scores): number {
   return bestThreshold;
 }
 
+const RELIABILITY_BINS = 10;
+
+/**
+ * The reliability table: rows, mean predicted probability and observed fraud rate in
+ * 10 equal-width probability bins. Bins are closed on the right, as scikit-learn's
+ * `calibration_curve(strategy="uniform")` (a score of exactly 0.1 is in the first bin);
+ * unlike it, empty bins are kept (with nulls) so every table has the same 10 rows.
+ */
+export function reliabilityTable(labels: Labels, scores: Scores): ReliabilityBin[] {
+  assertSameLength(labels, scores);
+  const rows = new Array<number>(RELIABILITY_BINS).fill(0);
+  const predicted = new Array<number>(RELIABILITY_BINS).fill(0);
+  const observed = new Array<number>(RELIABILITY_BINS).fill(0);
+  for (let index = 0; index < labels.length; index += 1) {
+    const score = scores[index] as number;
+    // The number of inner edges below the score; the edges are numpy's linspace(0, 1, 11), i·0.1, bit for bit.
+    let bin = 0;
+    while (bin < RELIABILITY_BINS - 1 && (bin + 1) * (1 / RELIABILITY_BINS) < score) bin += 1;
+    rows[bin] = (rows[bin] as number) + 1;
+    predicted[bin] = (predicted[bin] as number) + score;
+    if (labels[index] === 1) observed[bin] = (observed[bin] as number) + 1;
+  }
+  return rows.map((count, bin) => ({
+    lower: bin / RELIABILITY_BINS,
+    upper: (bin + 1) / RELIABILITY_BINS,
+    rows: count,
+    mean_predicted: count === 0 ? null : (predicted[bin] as number) / count,
+    observed_rate: count === 0 ? null : (observed[bin] as number) / count,
+  }));
+}
 
 /** JSON has no NaN: an undefined metric is written as null. */
 function finiteOrNull(value: number): number | null {
@@ -161,5 +190,6 @@ export function classificationReport(labels: Labels, scores: Scores, threshold: 
     log_loss: logLoss(labels, scores),
     threshold,
     confusion_matrix: confusionMatrix(labels, scores, threshold),
+    reliability: reliabilityTable(labels, scores),
   };
 }

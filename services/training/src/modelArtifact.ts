@@ -10,14 +10,18 @@ export type ClassifierParams = LogisticRegressionParams | RandomForestParams;
 import { MODEL_KINDS } from '../../core/src/domain/vocabularies.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { ModelRegistry } from '../../registry/src/index.ts';
+import { DEFAULT_DATASET, loadDatasetSpec, type DatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 
-export const ARTIFACT_FORMAT_VERSION = 1;
+/** 2: the dataset spec travels with the model, and missing values are imputed with frozen medians and modes. */
+export const ARTIFACT_FORMAT_VERSION = 2;
 
 /** Everything needed to score a row: frozen preprocessing, the model and its threshold. */
 export interface ModelArtifact {
   format_version: number;
   model_type: SerializedClassifier['kind'];
   label_column: string;
+  /** The dataset spec the model was trained on: the API's request schema and every stage's columns come from it. */
+  dataset: { name: string; sha256: string; spec: DatasetSpec };
   preprocessing: FrozenPreprocessing;
   /** Fraud when probability >= this; the F1-best threshold on validation. */
   decision_threshold: number;
@@ -25,7 +29,10 @@ export interface ModelArtifact {
 }
 
 export function loadClassifier(serialized: SerializedClassifier): ProbabilisticClassifier<SerializedClassifier> {
-  return serialized.kind === 'lr' ? LogisticRegressionClassifier.load(serialized) : RandomForestModel.load(serialized);
+  if (serialized.kind === 'lr') return LogisticRegressionClassifier.load(serialized);
+  // Forests written before the histogram forest held an ml-random-forest model (`forest`, `bin_edges`), not `trees`.
+  if (!Array.isArray((serialized as Partial<SerializedRandomForest>).trees)) throw new UserError('the random forest in this artifact is in an older format (ml-random-forest); retrain it to score with it');
+  return RandomForestModel.load(serialized);
 }
 
 export interface Scored extends Omit<TransformResult, 'matrix'> {
@@ -48,11 +55,20 @@ export function createPredictor(artifact: ModelArtifact): Predictor {
   };
 }
 
-/** A registered version's artifact, read as a model of ours: refused unless it is in the format this code writes. */
+/**
+ * A registered version's artifact, read as a model of ours: refused unless it is in a
+ * format this code reads. Format 1 predates dataset specs and could only be trained on
+ * the fraud columns: it is read with the fraud spec.
+ */
 export function loadRegisteredArtifact(registry: Pick<ModelRegistry, 'loadArtifact'>, version: number): ModelArtifact {
   const artifact = registry.loadArtifact(version) as Partial<ModelArtifact> | null;
-  if (artifact === null || typeof artifact !== 'object' || artifact.format_version !== ARTIFACT_FORMAT_VERSION || !(MODEL_KINDS as readonly unknown[]).includes(artifact.model_type)) {
-    throw new UserError(`v${version}: the artifact is not a DriftWatch model of format ${ARTIFACT_FORMAT_VERSION}; it cannot be loaded`);
+  const readable = artifact !== null && typeof artifact === 'object' && (artifact.format_version === ARTIFACT_FORMAT_VERSION || artifact.format_version === 1);
+  if (!readable || !(MODEL_KINDS as readonly unknown[]).includes(artifact.model_type)) {
+    throw new UserError(`v${version}: the artifact is not a DriftWatch model of format 1 or ${ARTIFACT_FORMAT_VERSION}; it cannot be loaded`);
+  }
+  if (artifact.format_version === 1) {
+    const fraud = loadDatasetSpec(DEFAULT_DATASET);
+    return { ...artifact, dataset: { name: fraud.spec.name, sha256: fraud.sha256, spec: fraud.spec } } as ModelArtifact;
   }
   return artifact as ModelArtifact;
 }

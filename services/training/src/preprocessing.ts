@@ -1,4 +1,6 @@
-import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
+import type { CsvColumn, DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
+import type { MissingHandling } from '../../core/src/domain/datasetSpec.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 
 /**
  * Preprocessing fitted on the training rows only and frozen into the artifact, so
@@ -10,16 +12,22 @@ export interface NumericalFeature {
   transform: 'identity' | 'log1p';
   mean: number;
   std: number;
+  /** The training rows' median (raw scale), put in for a missing value; absent in format-1 artifacts (the mean was). */
+  impute?: number;
 }
 
 export interface CategoricalFeature {
   name: string;
   categories: string[];
+  /** The training rows' most frequent category, put in for a missing value; absent in format-1 artifacts (all-zero was). */
+  impute?: string;
 }
 
 export interface FrozenPreprocessing {
   numerical: NumericalFeature[];
   categorical: CategoricalFeature[];
+  /** impute: missing values get the frozen impute values; refuse: a missing value is an error naming its row. */
+  missing?: MissingHandling;
   /** The model's input columns in order: numerical, then one per category. */
   feature_names: string[];
 }
@@ -28,7 +36,7 @@ export interface TransformResult {
   matrix: number[][];
   /** Per categorical column, how many values were not seen in training (encoded all-zero). */
   unseen_categories: Record<string, number>;
-  /** Per numerical column, how many values were missing (imputed with the training mean). */
+  /** Per feature, how many values were missing (imputed with the frozen median or most frequent category). */
   missing_values: Record<string, number>;
 }
 
@@ -55,27 +63,70 @@ function moments(values: number[]): { mean: number; std: number; skewness: numbe
   return { mean, std, skewness: std === 0 ? 0 : third / count / std ** 3 };
 }
 
-export function fitPreprocessing(table: DataTable, rows: number[], numericalColumns: string[], categoricalColumns: string[]): FrozenPreprocessing {
+function median(sorted: readonly number[]): number {
+  if (sorted.length === 0) return 0;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** A feature's values as text: a categorical feature may hold numbers (codes), which the reader parsed as such. */
+export function categoryTexts(column: CsvColumn): { codes: ArrayLike<number>; categories: string[] } {
+  if (column.kind === 'categorical') return column;
+  const categories: string[] = [];
+  const index = new Map<number, number>();
+  const codes = Int32Array.from(column.values, (value) => {
+    if (Number.isNaN(value)) return -1;
+    let code = index.get(value);
+    if (code === undefined) {
+      code = categories.length;
+      index.set(value, code);
+      categories.push(String(value));
+    }
+    return code;
+  });
+  return { codes, categories };
+}
+
+function mostFrequent(counts: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined;
+  let bestCount = 0;
+  // Ties go to the first in sort order, so the frozen value never depends on row order.
+  for (const category of [...counts.keys()].sort()) {
+    const count = counts.get(category) as number;
+    if (count > bestCount) {
+      best = category;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+export function fitPreprocessing(table: DataTable, rows: number[], numericalColumns: string[], categoricalColumns: string[], missing: MissingHandling = 'impute'): FrozenPreprocessing {
   const numerical = numericalColumns.map((name): NumericalFeature => {
     const column = table.numerical(name).values;
     const present = rows.map((row) => column[row] as number).filter((value) => Number.isFinite(value));
     const raw = moments(present);
     const transform = present.length > 0 && present.every((value) => value >= 0) && raw.skewness > SKEWNESS_FOR_LOG && new Set(present).size > MIN_DISTINCT_FOR_LOG ? 'log1p' : 'identity';
     const fitted = transform === 'identity' ? raw : moments(present.map((value) => applyTransform(transform, value)));
-    return { name, transform, mean: fitted.mean, std: fitted.std > 0 ? fitted.std : 1 };
+    return { name, transform, mean: present.length > 0 ? fitted.mean : 0, std: fitted.std > 0 ? fitted.std : 1, impute: median(present.sort((a, b) => a - b)) };
   });
   const categorical = categoricalColumns.map((name): CategoricalFeature => {
-    const column = table.categorical(name);
-    const seen = new Set<string>();
+    const column = categoryTexts(table.column(name));
+    const counts = new Map<string, number>();
     for (const row of rows) {
       const code = column.codes[row] as number;
-      if (code >= 0) seen.add(column.categories[code] as string);
+      if (code >= 0) {
+        const category = column.categories[code] as string;
+        counts.set(category, (counts.get(category) ?? 0) + 1);
+      }
     }
-    return { name, categories: [...seen].sort() };
+    const impute = mostFrequent(counts);
+    return { name, categories: [...counts.keys()].sort(), ...(impute === undefined ? {} : { impute }) };
   });
   return {
     numerical,
     categorical,
+    missing,
     feature_names: [
       ...numerical.map((feature) => feature.name),
       ...categorical.flatMap((feature) => feature.categories.map((category) => `${feature.name}=${category}`)),
@@ -86,15 +137,18 @@ export function fitPreprocessing(table: DataTable, rows: number[], numericalColu
 /** Reads one value of a row; numbers for numerical columns, text (or undefined) for categorical. */
 export interface RowSource {
   rowCount: number;
+  /** Where a row is, for an error about it: "file.csv: row 7" or "transactions[3]". */
+  rowLocation(row: number): string;
   number(column: string, row: number): number;
   category(column: string, row: number): string | undefined;
 }
 
 export function tableRowSource(table: DataTable, preprocessing: FrozenPreprocessing): RowSource {
   const numbers = new Map(preprocessing.numerical.map((feature) => [feature.name, table.numerical(feature.name).values]));
-  const categories = new Map(preprocessing.categorical.map((feature) => [feature.name, table.categorical(feature.name)]));
+  const categories = new Map(preprocessing.categorical.map((feature) => [feature.name, categoryTexts(table.column(feature.name))]));
   return {
     rowCount: table.rowCount,
+    rowLocation: (row) => `${table.source}: row ${row + 2}`,
     number: (column, row) => numbers.get(column)?.[row] ?? Number.NaN,
     category: (column, row) => {
       const values = categories.get(column);
@@ -107,13 +161,15 @@ export function tableRowSource(table: DataTable, preprocessing: FrozenPreprocess
 export function recordRowSource(records: readonly Record<string, unknown>[]): RowSource {
   return {
     rowCount: records.length,
+    rowLocation: (row) => (records.length === 1 ? 'the request' : `transactions[${row}]`),
     number: (column, row) => {
       const value = records[row]?.[column];
       return typeof value === 'number' ? value : Number.NaN;
     },
     category: (column, row) => {
       const value = records[row]?.[column];
-      return typeof value === 'string' ? value : undefined;
+      // A categorical feature may be sent as a number (a code); the CSV reader reads codes as numbers too.
+      return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
     },
   };
 }
@@ -134,22 +190,35 @@ export function transformRows(preprocessing: FrozenPreprocessing, source: RowSou
   const selected = rows ?? Array.from({ length: source.rowCount }, (_, row) => row);
   const categoryIndex = categoryIndexOf(preprocessing);
   const unseen: Record<string, number> = Object.fromEntries(preprocessing.categorical.map((feature) => [feature.name, 0]));
-  const missing: Record<string, number> = Object.fromEntries(preprocessing.numerical.map((feature) => [feature.name, 0]));
+  const missing: Record<string, number> = Object.fromEntries([...preprocessing.numerical, ...preprocessing.categorical].map((feature) => [feature.name, 0]));
+  const refuseMissing = preprocessing.missing === 'refuse';
+  const missingValue = (feature: { name: string }, row: number) => {
+    if (refuseMissing) throw new UserError(`${source.rowLocation(row)}: feature "${feature.name}" is empty and the dataset's missing: refuse allows no missing values`);
+    missing[feature.name] = (missing[feature.name] ?? 0) + 1;
+  };
   const width = preprocessing.feature_names.length;
   const matrix = selected.map((row) => {
     const vector = new Array<number>(width).fill(0);
     let offset = 0;
     for (const feature of preprocessing.numerical) {
-      const value = source.number(feature.name, row);
+      let value = source.number(feature.name, row);
+      if (!Number.isFinite(value)) {
+        missingValue(feature, row);
+        // Format-1 artifacts froze no median: the mean, i.e. 0 once standardised, as they did.
+        value = feature.impute ?? Number.NaN;
+      }
       if (Number.isFinite(value)) vector[offset] = (applyTransform(feature.transform, value) - feature.mean) / feature.std;
-      else missing[feature.name] = (missing[feature.name] ?? 0) + 1;
       offset += 1;
     }
     preprocessing.categorical.forEach((feature, featureIndex) => {
-      const category = source.category(feature.name, row);
+      let category = source.category(feature.name, row);
+      if (category === undefined) {
+        missingValue(feature, row);
+        category = feature.impute;
+      }
       const position = category === undefined ? undefined : categoryIndex[featureIndex]?.get(category);
-      if (position === undefined) unseen[feature.name] = (unseen[feature.name] ?? 0) + 1;
-      else vector[offset + position] = 1;
+      if (position !== undefined) vector[offset + position] = 1;
+      else if (category !== undefined) unseen[feature.name] = (unseen[feature.name] ?? 0) + 1;
       offset += feature.categories.length;
     });
     return vector;

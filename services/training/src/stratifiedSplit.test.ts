@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { positiveEnrichedSubsample, stratifiedSplit } from './stratifiedSplit.ts';
+import { stratifiedSplit } from './stratifiedSplit.ts';
 
 const labels = Array.from({ length: 1000 }, (_, index) => (index % 25 === 0 ? 1 : 0)); // 40 positives
 
@@ -27,14 +27,5 @@ describe('stratified split', () => {
     const { train, validation } = stratifiedSplit(many, 0.25, seedrandom.alea('big'));
     expect(train.length + validation.length).toBe(1_000_000);
     expect(Math.abs(validation.length - 250_000)).toBeLessThanOrEqual(1); // each class rounds its own share
-  });
-});
-
-describe('positive-enriched subsample', () => {
-  it('keeps positives up to the share and fills with negatives', () => {
-    const indices = labels.map((_, index) => index);
-    const kept = positiveEnrichedSubsample(indices, labels, 100, 0.3, seedrandom.alea('1'));
-    expect(kept).toHaveLength(100);
-    expect(kept.filter((row) => labels[row] === 1)).toHaveLength(30);
   });
 });

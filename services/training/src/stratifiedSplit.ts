@@ -46,19 +46,3 @@ export function stratifiedSubsample(indices: number[], labels: ArrayLike<number>
   const subset = stratifiedSplit(indices.map((index) => labels[index] as number), maxRows / indices.length, rng).validation;
   return subset.map((position) => indices[position] as number);
 }
-
-/**
- * At most `maxRows` of `indices`, keeping every positive up to `maxPositiveShare` of
- * them and filling with a seeded sample of negatives: on ~4% fraud a plain sample
- * small enough for the forest's n^2 trees holds too few positives to split on.
- */
-export function positiveEnrichedSubsample(indices: number[], labels: ArrayLike<number>, maxRows: number, maxPositiveShare: number, rng: UniformRandom): number[] {
-  if (indices.length <= maxRows) return indices;
-  const positives = indices.filter((index) => labels[index] === 1);
-  const negatives = indices.filter((index) => labels[index] !== 1);
-  shuffleInPlace(positives, rng);
-  shuffleInPlace(negatives, rng);
-  const positiveCount = Math.min(positives.length, Math.floor(maxRows * maxPositiveShare));
-  const kept = [...positives.slice(0, positiveCount), ...negatives.slice(0, maxRows - positiveCount)];
-  return kept.sort((a, b) => a - b);
-}

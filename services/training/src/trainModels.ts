@@ -1,7 +1,8 @@
 import seedrandom from 'seedrandom';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
-import { CATEGORICAL_FEATURES, LABEL_COLUMN, NUMERICAL_FEATURES } from '../../core/src/domain/fraudDataset.ts';
+import { categoricalFeatureNames, numericFeatureNames, refuseMissingColumns, requiredColumns, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { labelsOf } from '../../core/src/domain/datasetColumns.ts';
 import type { ModelKind } from './classifier.ts';
 import { bestF1Threshold, classificationReport, type ClassificationReport } from './metrics.ts';
 import { datasetLineage } from './datasetLineage.ts';
@@ -15,6 +16,8 @@ import type { CandidateReport } from '../../core/src/domain/modelEvaluation.ts';
 export type { ModelChoice, SelectionMetric } from '../../core/src/domain/vocabularies.ts';
 
 export interface TrainingOptions {
+  /** The dataset spec: which columns are the features and the label, and how missing values are handled. */
+  dataset: LoadedDatasetSpec;
   model: ModelChoice;
   seed: number;
   selectionMetric: SelectionMetric;
@@ -24,7 +27,7 @@ export interface TrainingOptions {
   shuffleLabels?: boolean;
 }
 
-export const DEFAULT_TRAINING: Omit<TrainingOptions, 'seed'> = {
+export const DEFAULT_TRAINING: Omit<TrainingOptions, 'seed' | 'dataset'> = {
   model: 'auto',
   selectionMetric: 'roc_auc',
   validationShare: 0.25,
@@ -41,25 +44,16 @@ export interface TrainingResult {
   split: { train_rows: number; validation_rows: number; validation_positives: number };
 }
 
-/** Refuse data a model cannot honestly be trained on, naming the file and what is wrong. */
-export function checkTrainingData(table: CsvTable, minRows: number): number[] {
-  for (const column of [...NUMERICAL_FEATURES, ...CATEGORICAL_FEATURES, LABEL_COLUMN]) table.column(column);
-  for (const column of NUMERICAL_FEATURES) table.numerical(column);
-  const labelColumn = table.column(LABEL_COLUMN);
-  if (labelColumn.kind !== 'numerical') throw new UserError(`${table.source}: column "${LABEL_COLUMN}" must be 0 or 1, found "${labelColumn.categories[0] ?? ''}"`);
-  const labels: number[] = [];
-  let positives = 0;
-  for (let row = 0; row < table.rowCount; row += 1) {
-    const label = labelColumn.values[row] as number;
-    if (label !== 0 && label !== 1) {
-      throw new UserError(`${table.source}: row ${row + 2}: column "${LABEL_COLUMN}" must be 0 or 1, found ${Number.isNaN(label) ? 'an empty value' : label}`);
-    }
-    positives += label;
-    labels.push(label);
-  }
+/** Refuse data a model cannot honestly be trained on, naming the file, the column and the row. */
+export function checkTrainingData(table: CsvTable, dataset: LoadedDatasetSpec, minRows: number): number[] {
+  const { spec } = dataset;
+  refuseMissingColumns(table.header, requiredColumns(spec, { withTarget: true }), table.source, dataset.source);
+  for (const column of numericFeatureNames(spec)) table.numerical(column);
+  const labels = Array.from(labelsOf(table, spec));
+  const positives = labels.reduce((sum, label) => sum + label, 0);
   if (table.rowCount < minRows) throw new UserError(`${table.source}: ${table.rowCount} rows, fewer than the minimum of ${minRows} for training`);
   if (positives === 0 || positives === table.rowCount) {
-    throw new UserError(`${table.source}: column "${LABEL_COLUMN}" has one class only (${positives === 0 ? 'no' : 'all'} fraud); training needs both`);
+    throw new UserError(`${table.source}: column "${spec.target.column}" has one class only (all ${JSON.stringify(positives === 0 ? spec.target.negative : spec.target.positive)}); training needs both`);
   }
   return labels;
 }
@@ -74,7 +68,7 @@ function metricValue(report: ClassificationReport, metric: SelectionMetric): num
  * logistic regression).
  */
 export function trainModels(table: CsvTable, options: TrainingOptions): TrainingResult {
-  const labels = checkTrainingData(table, options.minRows);
+  const labels = checkTrainingData(table, options.dataset, options.minRows);
   if (options.shuffleLabels) {
     const rng = seedrandom.alea(`${options.seed}:shuffle-labels`);
     for (let index = labels.length - 1; index > 0; index -= 1) {
@@ -83,7 +77,8 @@ export function trainModels(table: CsvTable, options: TrainingOptions): Training
     }
   }
   const split = stratifiedSplit(labels, options.validationShare, seedrandom.alea(`${options.seed}:split`));
-  const preprocessing = fitPreprocessing(table, split.train, [...NUMERICAL_FEATURES], [...CATEGORICAL_FEATURES]);
+  const { spec } = options.dataset;
+  const preprocessing = fitPreprocessing(table, split.train, numericFeatureNames(spec), categoricalFeatureNames(spec), spec.missing);
   const { matrix } = transformRows(preprocessing, tableRowSource(table, preprocessing));
   const validationLabels = split.validation.map((row) => labels[row] as number);
   const validationMatrix = split.validation.map((row) => matrix[row] as number[]);
@@ -105,7 +100,8 @@ export function trainModels(table: CsvTable, options: TrainingOptions): Training
     artifact: {
       format_version: ARTIFACT_FORMAT_VERSION,
       model_type: best.classifier.kind,
-      label_column: LABEL_COLUMN,
+      label_column: spec.target.column,
+      dataset: { name: spec.name, sha256: options.dataset.sha256, spec },
       preprocessing,
       decision_threshold: best.report.validation.threshold,
       model: best.classifier.toJSON(),
@@ -131,6 +127,7 @@ export function registrationRecord(result: TrainingResult, run: { dataPath: stri
       decision_threshold: result.artifact.decision_threshold,
       selection_metric: result.selection_metric,
       metrics: { validation: selected.validation, candidates: result.candidates },
+      dataset: { name: result.artifact.dataset.name, sha256: result.artifact.dataset.sha256 },
       training_data: datasetLineage(run.dataPath, run.rows),
       ...(run.referenceData ? { reference_data: datasetLineage(run.referenceData.path, run.referenceData.rows) } : {}),
       seed: run.seed,

@@ -7,11 +7,14 @@ import { loadScenarioFile, scenarioPath } from '../../../generator/src/scenarioC
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';
 import { scoreTable } from './batchScoring.ts';
 import { rocAuc } from './metrics.ts';
-import type { ModelArtifact } from './modelArtifact.ts';
+import { createPredictor, loadRegisteredArtifact, type ModelArtifact } from './modelArtifact.ts';
 
 const serializeArtifact = (artifact: ModelArtifact): string => JSON.stringify(artifact);
-import { fitPreprocessing, recordRowSource, transformRows } from './preprocessing.ts';
+import { fitPreprocessing, recordRowSource, tableRowSource, transformRows } from './preprocessing.ts';
 import { DEFAULT_TRAINING, trainModels } from './trainModels.ts';
+import { loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+
+const FRAUD = loadDatasetSpec('fraud');
 
 const temp = makeTempDir('training');
 let base: CsvTable;
@@ -53,6 +56,23 @@ describe('preprocessing', () => {
     expect(fitted.numerical[0]?.transform).toBe('log1p'); // non-negative, skewed, many distinct values
   });
 
+  it('imputes a missing value with the training rows\' median or most frequent category, frozen, and counts it', () => {
+    const gappy = parseCsvText('amount,channel\n1,online\n,pos\n2,online\n9,\n', 'gappy.csv');
+    const fitted = fitPreprocessing(gappy, [0, 1, 2, 3], ['amount'], ['channel']);
+    expect(fitted.numerical[0]?.impute).toBe(2);
+    expect(fitted.categorical[0]?.impute).toBe('online');
+    const imputed = transformRows(fitted, recordRowSource([{ amount: null, channel: null }, { amount: 2, channel: 'online' }]));
+    expect(imputed.matrix[0]).toEqual(imputed.matrix[1]);
+    expect(imputed.missing_values).toEqual({ amount: 1, channel: 1 });
+    expect(imputed.unseen_categories).toEqual({ channel: 0 });
+  });
+
+  it('with missing: refuse, an empty value is an error naming where it is', () => {
+    const gappy = parseCsvText('amount,channel\n1,online\n,pos\n', 'gappy.csv');
+    const strict = fitPreprocessing(gappy, [0], ['amount'], ['channel'], 'refuse');
+    expect(() => transformRows(strict, tableRowSource(gappy, strict))).toThrow('gappy.csv: row 3: feature "amount" is empty and the dataset\'s missing: refuse allows no missing values');
+  });
+
   it('fits on the training rows only', () => {
     const trainOnly = fitPreprocessing(table, [0, 1], ['amount'], ['channel']);
     expect(trainOnly.numerical[0]?.mean).toBe(2);
@@ -62,7 +82,7 @@ describe('preprocessing', () => {
 describe('training on the base scenario', () => {
   let result: ReturnType<typeof trainModels>;
   beforeAll(() => {
-    result = trainModels(base, { ...DEFAULT_TRAINING, seed: 42 });
+    result = trainModels(base, { ...DEFAULT_TRAINING, dataset: FRAUD, seed: 42 });
   });
 
   it('selects a model with validation ROC AUC >= 0.85 and average precision >= 0.30', () => {
@@ -83,7 +103,7 @@ describe('training on the base scenario', () => {
 
   it('a reloaded artifact gives identical probabilities, for both model kinds', () => {
     for (const model of ['lr', 'rf'] as const) {
-      const { artifact } = model === result.selected ? result : trainModels(base, { ...DEFAULT_TRAINING, model, seed: 42 });
+      const { artifact } = model === result.selected ? result : trainModels(base, { ...DEFAULT_TRAINING, dataset: FRAUD, model, seed: 42 });
       const reloaded = JSON.parse(serializeArtifact(artifact)) as ModelArtifact;
       expect(scoreTable(reloaded, base).probabilities).toEqual(scoreTable(artifact, base).probabilities);
     }
@@ -100,12 +120,12 @@ describe('training is deterministic', () => {
   it('the same data and seed give byte-identical artifacts (lr and rf); another seed another split', async () => {
     const small = await scenarioTable('nodrift', 1200);
     for (const model of ['lr', 'rf'] as const) {
-      const first = serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, model, seed: 5 }).artifact);
-      const second = serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, model, seed: 5 }).artifact);
+      const first = serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, dataset: FRAUD, model, seed: 5 }).artifact);
+      const second = serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, dataset: FRAUD, model, seed: 5 }).artifact);
       expect(first).toBe(second);
     }
-    const other = serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, model: 'lr', seed: 6 }).artifact);
-    expect(other).not.toBe(serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, model: 'lr', seed: 5 }).artifact));
+    const other = serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, dataset: FRAUD, model: 'lr', seed: 6 }).artifact);
+    expect(other).not.toBe(serializeArtifact(trainModels(small, { ...DEFAULT_TRAINING, dataset: FRAUD, model: 'lr', seed: 5 }).artifact));
   });
 });
 
@@ -113,21 +133,41 @@ describe('training refuses data it cannot learn from', () => {
   const header = 'transaction_amount,transaction_hour,customer_age,account_tenure_days,merchant_risk_score,geo_distance_km,is_international,merchant_category,channel,is_fraud';
   const row = (label: string): string => `10,3,40,100,0.2,5,0,grocery,pos,${label}`;
   const table = (labels: string[]): CsvTable => parseCsvText([header, ...labels.map(row)].join('\n'), 'train.csv');
-  const options = { ...DEFAULT_TRAINING, seed: 1, minRows: 4 };
+  const options = { ...DEFAULT_TRAINING, dataset: FRAUD, seed: 1, minRows: 4 };
 
   it('a missing column', () => {
     expect(() => trainModels(parseCsvText('transaction_amount,is_fraud\n1,0\n', 'train.csv'), options)).toThrow('train.csv: missing column "transaction_hour"');
   });
   it('a label that is not 0/1', () => {
-    expect(() => trainModels(table(['0', '1', '2', '0']), options)).toThrow('train.csv: row 4: column "is_fraud" must be 0 or 1, found 2');
+    expect(() => trainModels(table(['0', '1', '2', '0']), options)).toThrow('train.csv: row 4: column "is_fraud" must be 1 (positive) or 0 (negative), found 2');
   });
   it('a text label', () => {
-    expect(() => trainModels(table(['0', 'yes', '1', '0']), options)).toThrow('column "is_fraud" must be 0 or 1');
+    expect(() => trainModels(table(['0', 'yes', '1', '0']), options)).toThrow('train.csv: row 3: column "is_fraud" must be 1 (positive) or 0 (negative), found "yes"');
   });
   it('one class only', () => {
-    expect(() => trainModels(table(['0', '0', '0', '0']), options)).toThrow('has one class only (no fraud)');
+    expect(() => trainModels(table(['0', '0', '0', '0']), options)).toThrow('column "is_fraud" has one class only (all 0)');
   });
   it('fewer rows than the minimum', () => {
     expect(() => trainModels(table(['0', '1']), options)).toThrow('2 rows, fewer than the minimum of 4');
+  });
+});
+
+describe('artifacts written before dataset specs (format 1)', () => {
+  const legacy = {
+    format_version: 1, model_type: 'lr', label_column: 'is_fraud', decision_threshold: 0.5,
+    preprocessing: { numerical: [{ name: 'transaction_amount', transform: 'identity', mean: 10, std: 2 }], categorical: [{ name: 'channel', categories: ['online', 'pos'] }], feature_names: ['transaction_amount', 'channel=online', 'channel=pos'] },
+    model: { kind: 'lr', params: { num_steps: 600, step_size: 4 }, weights: [0, 1, 0.5, -0.5] },
+  };
+
+  it('are read with the fraud spec, and score a missing value as they did (the mean; a missing category all-zero)', () => {
+    const artifact = loadRegisteredArtifact({ loadArtifact: () => legacy }, 3);
+    expect(artifact.dataset.name).toBe('fraud');
+    const { probabilities, missing_values: missing } = createPredictor(artifact).score(recordRowSource([{ transaction_amount: null, channel: null }, { transaction_amount: 10 }]));
+    expect(probabilities).toEqual([0.5, 0.5]);
+    expect(missing).toEqual({ transaction_amount: 1, channel: 2 });
+  });
+
+  it('a format this code does not know is refused', () => {
+    expect(() => loadRegisteredArtifact({ loadArtifact: () => ({ ...legacy, format_version: 9 }) }, 3)).toThrow('v3: the artifact is not a DriftWatch model of format 1 or 2; it cannot be loaded');
   });
 });

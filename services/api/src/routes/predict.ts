@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { Counter } from 'prom-client';
-import { compileSchema, formatPath } from '../../../core/src/infrastructure/jsonSchema.ts';
+import { formatPath } from '../../../core/src/infrastructure/jsonSchema.ts';
 import { recordRowSource } from '../../../training/src/index.ts';
-import transactionSchema from '../../schema/transaction.schema.json' with { type: 'json' };
 import { HttpError, isPlainObject } from '../httpErrors.ts';
 import type { PredictionRecord } from '../predictionLog.ts';
 import type { ApiContext } from './apiContext.ts';
 
 type Transaction = Record<string, unknown>;
-const validateTransaction = compileSchema<Transaction>(transactionSchema);
 
 /**
- * POST /predict: one transaction, or {"transactions": [...]}; every answered prediction is
+ * POST /predict: one row, or {"transactions": [...]}, each checked against the request
+ * schema of the serving model's dataset spec; every answered prediction is
  * logged. In the durable log mode the answer waits for the write holding its records (shared
  * with concurrent requests), and a failed write is a 500.
  */
@@ -41,8 +40,11 @@ export function predictRoutes({ options, model, log, metrics }: ApiContext): Rou
       metrics.validationErrors.inc({ route: '/predict' });
       throw new HttpError(400, `${unknownKey}: unknown key`);
     }
+    // Taken once: the request is checked against, and scored by, the same version even if a reload lands meanwhile.
+    const served = model.current();
+    if (!served) throw new HttpError(503, 'no model in Production yet (train and promote one)');
     transactions.forEach((transaction, index) => {
-      const problem = validateTransaction.problems(transaction)[0];
+      const problem = served.validateRequest.problems(transaction)[0];
       if (problem) {
         metrics.validationErrors.inc({ route: '/predict' });
         const prefix = isBatch ? `transactions[${index}]` : '';
@@ -50,8 +52,6 @@ export function predictRoutes({ options, model, log, metrics }: ApiContext): Rou
         throw new HttpError(400, `${prefix}${prefix && path !== '(root)' ? '.' : ''}${prefix && path === '(root)' ? '' : path}: ${problem.message}`);
       }
     });
-    const served = model.current();
-    if (!served) throw new HttpError(503, 'no model in Production yet (train and promote one)');
     const scored = served.predictor.score(recordRowSource(transactions as Transaction[]));
     for (const [feature, count] of Object.entries(scored.unseen_categories)) if (count > 0) metrics.unseenCategories.inc({ feature }, count);
     const threshold = served.predictor.artifact.decision_threshold;

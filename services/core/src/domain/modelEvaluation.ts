@@ -13,6 +13,20 @@ export interface ConfusionMatrix {
   false_negatives: number;
 }
 
+/**
+ * One of 10 equal-width probability bins ([0, 0.1], (0.1, 0.2], ... as scikit-learn's
+ * `calibration_curve(strategy="uniform")`): how many rows the model put there, their
+ * mean predicted probability and the share that were positive (null for an empty bin).
+ * A calibrated model has mean_predicted ≈ observed_rate in every bin with rows.
+ */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  rows: number;
+  mean_predicted: number | null;
+  observed_rate: number | null;
+}
+
 /** A model's quality on labelled rows at its decision threshold; a metric undefined on the data (one class only) is null. */
 export interface ClassificationReport {
   rows: number;
@@ -26,6 +40,8 @@ export interface ClassificationReport {
   log_loss: number;
   threshold: number;
   confusion_matrix: ConfusionMatrix;
+  /** 10 bins, always written by training's classificationReport; absent in the metadata of versions registered before it existed. */
+  reliability?: ReliabilityBin[];
 }
 
 /** One model trained and evaluated during a training run. */

@@ -109,3 +109,11 @@ export type ReferenceMode = (typeof REFERENCE_MODES)[number];
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A dataset spec's feature types: integer is numerical to every stage but the API's request schema. */
+export const FEATURE_TYPES = ['numerical', 'integer', 'categorical'] as const;
+export type FeatureType = (typeof FEATURE_TYPES)[number];
+
+/** What training, scoring and the API do with an empty feature value (dataset spec key missing). */
+export const MISSING_HANDLING = ['impute', 'refuse'] as const;
+export type MissingHandling = (typeof MISSING_HANDLING)[number];

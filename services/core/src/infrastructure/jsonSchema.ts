@@ -44,6 +44,10 @@ function describe(error: ErrorObject): SchemaProblem {
       return { pathKeys: [...pathKeys, String(params.additionalProperty)], message: 'unknown key' };
     case 'required':
       return { pathKeys: [...pathKeys, String(params.missingProperty)], message: 'is required' };
+    case 'type': {
+      const types = [params.type].flat() as string[];
+      return { pathKeys, message: `must be ${types.join(' or ')}` };
+    }
     case 'enum':
       return { pathKeys, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     default:

@@ -1,4 +1,4 @@
-/** The contract of the transaction CSV that flows from the generator to every stage. */
+/** The columns of the transaction CSV the generator writes; datasets/fraud.yaml describes them to every other stage. */
 
 export const ID_COLUMN = 'transaction_id' as const;
 export const TIME_COLUMN = 'event_time' as const;

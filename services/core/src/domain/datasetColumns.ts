@@ -1,0 +1,56 @@
+import type { DataTable } from '../infrastructure/csv/dataTable.ts';
+import { UserError } from '../infrastructure/errors.ts';
+import { describeLabels, labelMeaning, type DatasetSpec } from './datasetSpec.ts';
+
+/*
+ * A dataset's columns read from a table: the label as 0/1 whatever its spelling, and the
+ * hour of day of the event time. Row numbers in errors count the header as row 1.
+ */
+
+/** The label of every row as 1 (positive) or 0; a row with another value, or none, is refused by file, column and row. */
+export function labelsOf(table: DataTable, spec: DatasetSpec): Float64Array {
+  const name = spec.target.column;
+  const column = table.column(name);
+  const labels = new Float64Array(table.rowCount);
+  const refuse = (row: number, found: string) => new UserError(`${table.source}: row ${row + 2}: column "${name}" must be ${describeLabels(spec)}, found ${found}`);
+  if (column.kind === 'numerical') {
+    const meaning = new Map<number, 0 | 1 | undefined>();
+    for (let row = 0; row < table.rowCount; row += 1) {
+      const value = column.values[row] as number;
+      if (Number.isNaN(value)) throw refuse(row, 'an empty value');
+      if (!meaning.has(value)) meaning.set(value, labelMeaning(spec, String(value)));
+      const label = meaning.get(value);
+      if (label === undefined) throw refuse(row, String(value));
+      labels[row] = label;
+    }
+    return labels;
+  }
+  const byCode = column.categories.map((category) => labelMeaning(spec, category));
+  for (let row = 0; row < table.rowCount; row += 1) {
+    const code = column.codes[row] as number;
+    if (code < 0) throw refuse(row, 'an empty value');
+    const label = byCode[code];
+    if (label === undefined) throw refuse(row, JSON.stringify(column.categories[code]));
+    labels[row] = label;
+  }
+  return labels;
+}
+
+const HOUR_OF_ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ](\d{2})/;
+
+/** The UTC hour of an ISO-8601 timestamp ("2026-11-27T14:05:00Z" → 14); undefined for anything else. */
+export function hourOfTimestamp(text: string): number | undefined {
+  const match = HOUR_OF_ISO_TIME.exec(text);
+  if (!match) return undefined;
+  const hour = Number(match[1]);
+  return hour <= 23 ? hour : undefined;
+}
+
+/** Every row's event hour from the dataset's time column (NaN where unreadable); undefined when the dataset has no time column in this table. */
+export function eventHours(table: DataTable, spec: Pick<DatasetSpec, 'time'>): Float64Array | undefined {
+  if (spec.time === undefined || !table.hasColumn(spec.time)) return undefined;
+  const column = table.column(spec.time);
+  if (column.kind !== 'categorical') return undefined;
+  const byCode = column.categories.map((category) => hourOfTimestamp(category) ?? Number.NaN);
+  return Float64Array.from(column.codes, (code) => (code < 0 ? Number.NaN : (byCode[code] as number)));
+}
