@@ -57,6 +57,11 @@ gen-concept: node_modules/.install-stamp ## current data with concept drift -> s
 gen-blackfriday: node_modules/.install-stamp ## current data, black-friday shock -> shared/data/current.csv
 	$(GENERATE) --scenario shock_black_friday --out $(DATA)/current.csv
 
+TIMELINE ?= quarter
+.PHONY: gen-timeline
+gen-timeline: node_modules/.install-stamp ## a drift timeline (TIMELINE=quarter|calm|file.yaml): days, labels by arrival day -> shared/timelines/NAME/
+	$(GENERATE) --timeline $(TIMELINE) --out shared/timelines/$(basename $(notdir $(TIMELINE)))
+
 # --- training and registry ------------------------------------------------------
 .PHONY: train promote-prod rollback registry
 train: node_modules/.install-stamp ## train LR + RF on shared/data/reference.csv, register the best

@@ -109,6 +109,32 @@ export function loadScenarioFile(path: string, seen: string[] = []): ScenarioCon
   return config;
 }
 
+/** Keys that say what a scenario is or how big its own file is, not what its traffic looks like. */
+const IDENTITY_KEYS = ['name', 'description', 'extends', 'rows', 'seed', 'time'];
+
+/**
+ * A scenario file as a layer over other traffic (a timeline phase): the keys it sets
+ * itself, beyond what it extends (a scenario extending nothing sets them all), less its
+ * identity; and the whole scenario it makes.
+ */
+export function loadScenarioLayer(path: string): { config: ScenarioConfig; layer: Record<string, unknown> } {
+  const config = loadScenarioFile(path);
+  const raw = loadYamlWithSchema(path, validateScenarioFile) as Record<string, unknown>;
+  const own = raw.extends === undefined ? (config as unknown as Record<string, unknown>) : raw;
+  return { config, layer: Object.fromEntries(Object.entries(own).filter(([key]) => !IDENTITY_KEYS.includes(key))) };
+}
+
+/**
+ * A scenario with some of its keys overridden (a timeline phase's `overrides`), merged as
+ * `extends` merges and checked as a whole scenario; `source` names where the overrides are.
+ */
+export function withOverrides(config: ScenarioConfig, overrides: Record<string, unknown>, source: string): ScenarioConfig {
+  const partial = assertValid(validateScenarioFile, { name: config.name, ...overrides }, source);
+  const merged = assertValid(validateScenario, mergeScenario(config as unknown as Record<string, unknown>, partial), source);
+  checkScenarioConsistency(merged, source);
+  return merged;
+}
+
 /** What a schema cannot say: weights that sum to zero, min above max. */
 export function checkScenarioConsistency(config: ScenarioConfig, source: string): void {
   const positive = (values: number[]): boolean => values.reduce((sum, value) => sum + value, 0) > 0;
