@@ -23,6 +23,9 @@ esac
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tsx() { node --import tsx "$repo/$1" "${@:2}"; }
 
+# The spec and both files are checked before anything is emptied: a typo costs nothing.
+tsx services/training/src/checkDataCli.ts --dataset "$dataset" "$reference" "$current"
+
 aside=$(mktemp -d)
 trap 'rm -rf "$aside"' EXIT
 cp "$reference" "$aside/reference.csv"

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApiApp } from '../../services/api/src/app.ts';
@@ -153,6 +153,14 @@ describe.each(['credit', 'churn'] as OwnTableName[])('make demo-own on the gener
       await new Promise((resolve) => server.close(resolve));
       await api.close();
     }
+    // The logged predictions, written for the monitor with the model's spec; the default (fraud) spec would give rows of empty cells.
+    const predictions = join(temp.path, `${name}-predictions`);
+    const live = join(temp.path, `${name}-live.csv`);
+    const wrongSpec = runScript('services/api/src/predictionsToCsvCli.ts', ['--predictions', predictions, '--out', live]);
+    expect(expectOneLineUserError(wrongSpec)).toMatch(new RegExp(`record 1 \\(model v\\d+, request [\\w-]+\\) has feature "\\w+", which dataset "fraud" does not have; give --dataset`));
+    const rightSpec = runScript('services/api/src/predictionsToCsvCli.ts', ['--predictions', predictions, '--out', live, '--dataset', files.spec]);
+    expect(rightSpec.status, rightSpec.stderr).toBe(0);
+    expect(readFileSync(live, 'utf8').split('\n')[0]).toBe(`${featureNames(spec).map((column) => (/[,"]/.test(column) ? `"${column}"` : column)).join(',')},prediction`);
   });
 });
 
@@ -184,6 +192,44 @@ describe('own data the spec does not describe is refused in one line', () => {
     const strict = join(temp.path, 'strict.yaml');
     writeFileSync(strict, files.specText.replace('missing: impute', 'missing: refuse'));
     expect(expectOneLineUserError(train(files.reference, strict))).toMatch(new RegExp(`^train: error: ${files.reference}: row \\d+: feature "\\w+" is empty and the dataset's missing: refuse allows no missing values$`));
+  });
+});
+
+describe('inputs that do not fit the model or the spec are refused before anything is decided', () => {
+  let files: OwnTableFiles;
+  const registry = () => join(temp.path, 'mismatch-registry');
+  beforeAll(() => {
+    files = writeOwnDataTable(join(temp.path, 'mismatch'), 'credit', { referenceRows: 1500, currentRows: 800 });
+    expect(runScript('services/training/src/cli.ts', ['--data', files.reference, '--dataset', files.spec, '--model', 'lr', '--registry', registry()]).status).toBe(0);
+    expect(runScript('services/registry/src/cli.ts', ['promote', 'latest', '--stage', 'Production', '--registry', registry(), '--reason', 'init']).status).toBe(0);
+  }, 60_000);
+
+  it('the monitor, given another spec than the serving model\'s (the labels swapped), refuses instead of judging the model inverted', () => {
+    const swapped = join(temp.path, 'swapped.yaml');
+    writeFileSync(swapped, files.specText.replace('positive: bad, negative: good', 'positive: good, negative: bad'));
+    const monitor = runScript('services/monitoring/src/cli.ts', ['--reference', 'serving', '--current', files.current, '--out', join(temp.path, 'mismatch-reports'), '--dataset', swapped, '--model', 'production', '--registry', registry()]);
+    expect(expectOneLineUserError(monitor)).toMatch(new RegExp(`^monitor: error: v1 was trained on dataset "credit" \\(spec sha256 [0-9a-f]{12}\\), but the files were read with ${swapped} \\(sha256 [0-9a-f]{12}\\); give --dataset with the model's spec$`));
+    const noSpec = runScript('services/monitoring/src/cli.ts', ['--reference', files.reference, '--current', files.current, '--out', join(temp.path, 'mismatch-reports'), '--model', 'production', '--registry', registry()]);
+    expect(expectOneLineUserError(noSpec)).toMatch(/but the files were read without a dataset spec; give --dataset with the model's spec$/);
+  });
+
+  it('a time column without ISO-8601 times is refused by file, column and row, not left without volume figures', () => {
+    const nonIso = join(temp.path, 'non-iso.csv');
+    writeFileSync(nonIso, readFileSync(files.current, 'utf8').replace(/(\n[^,]*,)2026-(\d\d)-(\d\d)T/g, '$1$2/$3/2026 '));
+    const monitor = runScript('services/monitoring/src/cli.ts', ['--reference', files.reference, '--current', nonIso, '--dataset', files.spec, '--out', join(temp.path, 'iso-reports')]);
+    expect(expectOneLineUserError(monitor)).toMatch(new RegExp(`^monitor: error: ${nonIso}: row 2: column "applied_at" \\(the dataset's time\\) must be an ISO-8601 UTC time like 2026-11-27T14:05:00Z, found "03/`));
+  });
+
+  it.each([['a misspelled dataset name', 'credti'], ['an invalid spec file', 'invalid']])('make demo-own with %s leaves the workspace as it was', (_what, dataset) => {
+    const workspace = join(temp.path, `ws-${dataset}`);
+    mkdirSync(join(workspace, 'registry'), { recursive: true });
+    writeFileSync(join(workspace, 'registry', 'keep.txt'), 'previous run');
+    const invalid = join(temp.path, 'invalid.yaml');
+    writeFileSync(invalid, 'name: x\ntarget: {column: loan_status, positive: bad}\nfeatures: {}\n');
+    const result = spawnSync('bash', [join(REPO_ROOT, 'infra/demo-own.sh'), dataset === 'invalid' ? invalid : dataset, files.reference, files.current, workspace], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(dataset === 'invalid' ? new RegExp(`${invalid}:3: features: must NOT have fewer than 1 properties`) : /no dataset "credti"/);
+    expect(existsSync(join(workspace, 'registry', 'keep.txt'))).toBe(true);
   });
 });
 

@@ -75,7 +75,7 @@ describe('train, register, promote, score (real scripts)', () => {
 
     const trainingCases: [string, () => string[], RegExp][] = [
       ['missing column', () => ['--data', write('nocol.csv', 'transaction_amount,is_fraud\n1,0\n')], /nocol\.csv: missing column "transaction_hour"/],
-      ['label not 0/1', () => ['--data', write('label.csv', `${header}\n${'10,3,40,100,0.2,5,0,grocery,pos,3\n'.repeat(300)}`)], /label\.csv: row 2: column "is_fraud" must be 1 \(positive\) or 0 \(negative\), found 3/],
+      ['label not 0/1', () => ['--data', write('label.csv', `${header}\n${'10,3,40,100,0.2,5,0,grocery,pos,3\n'.repeat(300)}`)], /label\.csv: row 2: column "is_fraud" must be 1 \(positive\) or 0 \(negative\), found "3"/],
       ['one class only', () => ['--data', write('oneclass.csv', `${header}\n${'10,3,40,100,0.2,5,0,grocery,pos,0\n'.repeat(300)}`)], /oneclass\.csv: column "is_fraud" has one class only/],
       ['too few rows', () => ['--data', write('few.csv', `${header}\n10,3,40,100,0.2,5,0,grocery,pos,0\n10,3,40,100,0.2,5,0,grocery,pos,1\n`)], /few\.csv: 2 rows, fewer than the minimum of 200/],
       ['missing file', () => ['--data', join(temp.path, 'nothere.csv')], /cannot read .*nothere\.csv/],

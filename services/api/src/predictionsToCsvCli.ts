@@ -21,6 +21,15 @@ await runCommandLine('predictions-to-csv', spec, ({ values }) => {
   const records = readPredictionLog(String(values.predictions));
   if (records.length === 0) throw new UserError(`no predictions logged in ${String(values.predictions)} yet (serve the API and send /predict requests)`);
   const columns = featureNames(spec);
+  // A record served under another spec would come out as a row of empty cells: refused, by record.
+  const known = new Set([...columns, ...[spec.id, spec.time].filter((column): column is string => column !== undefined)]);
+  records.forEach((record, index) => {
+    const foreign = Object.keys(record.features).find((key) => !known.has(key));
+    const absent = columns.find((column) => spec.features[column]?.required !== false && !(column in record.features));
+    if (foreign === undefined && absent === undefined) return;
+    const problem = foreign !== undefined ? `has feature "${foreign}", which` : `lacks feature "${absent as string}" of`;
+    throw new UserError(`${String(values.predictions)}: record ${index + 1} (model v${record.model_version}, request ${record.request_id}) ${problem} dataset "${spec.name}" ${foreign !== undefined ? 'does not have' : ''}; give --dataset with the spec of the model that served it`.replace(/ ;/, ';'));
+  });
   const lines = records.map((record) => formatCsvLine([...columns.map((column) => {
     const value = record.features[column];
     return typeof value === 'number' || typeof value === 'string' ? value : '';

@@ -25,7 +25,7 @@ function featureSchema(feature: FeatureSpec, nullable: boolean): Record<string, 
 export function requestSchemaOf(spec: DatasetSpec): Record<string, unknown> {
   const nullable = spec.missing === 'impute';
   const properties: Record<string, unknown> = {};
-  if (spec.id !== undefined) properties[spec.id] = { type: 'string', maxLength: 64 };
+  if (spec.id !== undefined) properties[spec.id] = { type: ['string', 'integer'], maxLength: 64 };
   if (spec.time !== undefined) properties[spec.time] = { type: 'string', maxLength: 40 };
   for (const [name, feature] of Object.entries(spec.features)) properties[name] = featureSchema(feature, nullable);
   const required = Object.entries(spec.features).filter(([, feature]) => feature.required !== false || !nullable).map(([name]) => name);

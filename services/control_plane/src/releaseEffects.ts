@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
 import { eventHours, labelsOf } from '../../core/src/domain/datasetColumns.ts';
-import type { LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { textColumnsOf, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { archiveVersion, ModelRegistry, promoteVersion, registerVersion, rollbackCandidate, rollbackProduction } from '../../registry/src/index.ts';
 import { classificationReport, DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, scoreTable, stratifiedSplit, trainModels } from '../../training/src/index.ts';
@@ -66,8 +66,8 @@ export interface EffectMark {
  * trained on another is neither. The hash is of the very bytes read (one pass, no window
  * between a check and the read).
  */
-function readAsMonitored(path: string, monitored: string): CsvTable {
-  const table = readCsvTable(path, { computeSha256: true });
+function readAsMonitored(path: string, monitored: string, dataset: LoadedDatasetSpec): CsvTable {
+  const table = readCsvTable(path, { computeSha256: true, textColumns: textColumnsOf(dataset.spec) });
   const actual = table.sha256 as string;
   if (actual !== monitored) throw new Error(`${path} changed since monitoring (sha256 ${actual.slice(0, 12)}… != ${monitored.slice(0, 12)}…); re-run the monitor first`);
   return table;
@@ -93,7 +93,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
 
   function labelledCurrent(): { table: CsvTable; labels: Float64Array } {
     if (current) return current;
-    const table = readAsMonitored(context.currentPath, context.currentSha256);
+    const table = readAsMonitored(context.currentPath, context.currentSha256, context.dataset);
     const labelColumn = context.dataset.spec.target.column;
     if (!table.hasColumn(labelColumn)) throw new Error(`${context.currentPath} has no "${labelColumn}" labels: nothing to retrain or evaluate on`);
     current = { table, labels: labelsOf(table, context.dataset.spec) };
@@ -106,7 +106,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
     holdoutSplit: () => {
       const { table, labels } = labelledCurrent();
       // Checked before anything is trained: the reference a retrain adds must be the data the monitor judged.
-      if (context.policy.retrain.data === 'reference_and_current') reference = readAsMonitored(context.referencePath, context.referenceSha256);
+      if (context.policy.retrain.data === 'reference_and_current') reference = readAsMonitored(context.referencePath, context.referenceSha256, context.dataset);
       const minimum = context.policy.retrain.min_labeled_rows;
       if (table.rowCount < minimum) throw new Error(`${table.rowCount} labelled current rows, fewer than retrain.min_labeled_rows ${minimum}`);
       const split = stratifiedSplit(labels, context.policy.release_policy.champion_challenger.holdout_share, seedrandom.alea(`${context.policy.retrain.seed}:holdout`));
@@ -134,7 +134,7 @@ export function createReleaseEffects(context: EffectsContext): ReleaseEffects {
       const trainingPath = context.trainingDataPath;
       writeFileAtomic(trainingPath, `${header}\n${lines.join('\n')}\n`);
       writeFileAtomic(context.referenceDataPath, `${header}\n${builtFrom.join('\n')}\n`);
-      const trainingTable = readCsvTable(trainingPath);
+      const trainingTable = readCsvTable(trainingPath, { textColumns: textColumnsOf(context.dataset.spec) });
       const { retrain } = context.policy;
       const trained = trainModels(trainingTable, { ...DEFAULT_TRAINING, dataset: context.dataset, model: retrain.model, seed: retrain.seed, selectionMetric: retrain.selection_metric, minRows: Math.min(DEFAULT_TRAINING.minRows, trainingTable.rowCount) });
       const metadata = registerVersion(context.registryDirectory, registrationRecord(trained, {

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';
 import { selectColumns, type ColumnSelectionInput } from './columnSelection.ts';
+import { monitorReadPlan } from './readPlan.ts';
 
 const temp = makeTempDir('column-selection');
 afterAll(() => temp.cleanup());
@@ -73,5 +74,18 @@ describe('a policy test that Evidently does not allow for the column\'s type is 
 
   it('an excluded column is not tested, so its rule\'s test is not checked', () => {
     expect(selectColumns({ ...base, policyColumns: { transaction_amount: { stattest: 'z', exclude: true } } }).features.map((feature) => feature.name)).toEqual(['merchant_category', 'is_international']);
+  });
+});
+
+describe('a column named like an Object.prototype member', () => {
+  it('gets its type from the data, not from Object.prototype', () => {
+    const header = ['a', 'toString', 'constructor'];
+    const plan = monitorReadPlan(header, header, []);
+    const selected = selectColumns({
+      referenceHeader: header, currentHeader: header, referenceSource: 'ref.csv', currentSource: 'cur.csv',
+      inferredType: () => 'numerical', numerical: [], categorical: [], exclude: [], defaultExcluded: plan.defaultExcluded,
+      declaredTypes: plan.declaredTypes, policyColumns: {},
+    });
+    expect(selected.features).toEqual([{ name: 'a', type: 'numerical' }, { name: 'toString', type: 'numerical' }, { name: 'constructor', type: 'numerical' }]);
   });
 });

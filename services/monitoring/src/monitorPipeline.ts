@@ -5,7 +5,7 @@ import type { ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
 import { columnTypeRefusal, statTestByName } from '../../core/src/domain/stattests/statTestRegistry.ts';
 import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { labelsOf } from '../../core/src/domain/datasetColumns.ts';
+import { labelsOf, refuseNonIsoTimes } from '../../core/src/domain/datasetColumns.ts';
 import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
 import { yamlLocation } from '../../core/src/infrastructure/yamlFile.ts';
 import { columnHistogram } from './chartBinning.ts';
@@ -72,6 +72,17 @@ export interface MonitorInput {
   now: Date;
 }
 
+/**
+ * The model's scores are judged with the labels and columns of the spec it was trained
+ * on: another spec (the label's values swapped, say) would make a good model look
+ * inverted and a retrain learn the opposite.
+ */
+function refuseOtherDataset(read: MonitorReadPlan['dataset'], trained: { name: string; sha256: string }, version: number): void {
+  if (read?.sha256 === trained.sha256) return;
+  const given = read === undefined ? 'the files were read without a dataset spec' : `the files were read with ${read.source} (sha256 ${read.sha256.slice(0, 12)})`;
+  throw new UserError(`v${version} was trained on dataset "${trained.name}" (spec sha256 ${trained.sha256.slice(0, 12)}), but ${given}; give --dataset with the model's spec`);
+}
+
 async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined> {
   const { reference, current, prediction, model } = input;
   if (prediction && model) throw new UserError('give --prediction or --model, not both');
@@ -84,6 +95,7 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
   const registry = ModelRegistry.open(input.registryDirectory ?? DEFAULT_PATHS.registry);
   const version = registry.resolve(model);
   const artifact = loadRegisteredArtifact(registry, version);
+  refuseOtherDataset(input.plan.dataset, artifact.dataset, version);
   return {
     source: `model v${version}`,
     threshold: artifact.decision_threshold,
@@ -102,6 +114,7 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
 export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; renderReport: (summarySha256: string) => string }> {
   const { reference, current, plan, policy, prediction } = input;
   const spec = plan.dataset?.spec;
+  if (spec) for (const table of [reference, current]) refuseNonIsoTimes(table, spec);
   // A named dataset's label is read whenever both files have it: unlabelled current data is normal (labels come late).
   const target = input.target ?? (plan.datasetNamed && spec && reference.hasColumn(spec.target.column) && current.hasColumn(spec.target.column) ? spec.target.column : undefined);
   const columns = selectColumns({

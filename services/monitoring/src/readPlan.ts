@@ -1,4 +1,4 @@
-import { DEFAULT_DATASET, featureNames, loadDatasetSpec, refuseMissingColumns, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { categoricalFeatureNames, DEFAULT_DATASET, featureNames, loadDatasetSpec, refuseMissingColumns, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import type { ColumnType } from '../../core/src/domain/stattests/columnPair.ts';
 import type { CsvReadOptions } from '../../core/src/infrastructure/csv/csvTable.ts';
 
@@ -40,12 +40,16 @@ export function monitorReadPlan(referenceHeader: string[], currentHeader: readon
   // A spec's columns and the named ones are read; with no spec, every column but nothing is known to skip.
   const columnsToRead = referenceHeader.filter((column) => wanted === undefined || wanted.has(column));
   const timeColumn = spec?.time;
+  // Categories and the label keep their spelling ("01", "1.0"): the spec compares them as written.
+  const textColumns = spec ? [...categoricalFeatureNames(spec), spec.target.column].filter((column) => columnsToRead.includes(column)) : [];
   const reference: CsvReadOptions = {
     columns: columnsToRead,
     computeSha256: true,
+    ...(textColumns.length > 0 ? { textColumns } : {}),
     textPrefixLength: timeColumn !== undefined && columnsToRead.includes(timeColumn) && !named.has(timeColumn) ? { [timeColumn]: TIME_PREFIX_LENGTH } : undefined,
   };
-  const declaredTypes: Record<string, ColumnType> = {};
+  // No prototype: a column named "toString" has no type but the one declared for it.
+  const declaredTypes: Record<string, ColumnType> = Object.create(null) as Record<string, ColumnType>;
   for (const [name, feature] of Object.entries(spec?.features ?? {})) declaredTypes[name] = feature.type === 'categorical' ? 'categorical' : 'numerical';
   return {
     referenceHeader,
@@ -55,6 +59,6 @@ export function monitorReadPlan(referenceHeader: string[], currentHeader: readon
     dataset,
     datasetNamed: options.dataset !== undefined,
     reference,
-    current: { ...reference, columns: columnsToRead.filter((column) => currentHeader.includes(column)) },
+    current: { ...reference, columns: columnsToRead.filter((column) => currentHeader.includes(column)), ...(textColumns.length > 0 ? { textColumns: textColumns.filter((column) => currentHeader.includes(column)) } : {}) },
   };
 }

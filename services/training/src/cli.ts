@@ -5,7 +5,7 @@ import { actorName, newRunId, parseNow } from '../../core/src/infrastructure/run
 import { registerVersion } from '../../registry/src/index.ts';
 import { DEFAULT_TRAINING, registrationRecord, trainModels } from './trainModels.ts';
 import { MODEL_CHOICES, SELECTION_METRICS } from '../../core/src/domain/vocabularies.ts';
-import { DEFAULT_DATASET, loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { DEFAULT_DATASET, loadDatasetSpec, textColumnsOf } from '../../core/src/domain/datasetSpec.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent train -- --data PATH [--dataset NAME|FILE] [--model lr|rf|auto] [--seed S] [--registry DIR]',
@@ -36,7 +36,7 @@ await runCommandLine('train', spec, ({ values }) => {
   const runId = optionalString(values, 'run-id') ?? newRunId(now);
 
   const dataset = loadDatasetSpec(String(values.dataset));
-  const table = readCsvTable(dataPath);
+  const table = readCsvTable(dataPath, { textColumns: textColumnsOf(dataset.spec) });
   const shuffleLabels = values['shuffle-labels'] === true;
   const result = trainModels(table, { ...DEFAULT_TRAINING, dataset, model, seed, selectionMetric, minRows, shuffleLabels });
   const metadata = registerVersion(

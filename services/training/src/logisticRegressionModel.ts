@@ -35,6 +35,8 @@ export interface SerializedLogisticRegression {
   params: LogisticRegressionParams | GradientDescentParams;
   /** weights[0] is the intercept, then one per feature. */
   weights: number[];
+  /** How the fit ended: Newton steps taken, and whether the tolerance was met (absent in format-1 artifacts). */
+  fit?: { iterations: number; converged: boolean };
 }
 
 function sigmoid(value: number): number {
@@ -44,15 +46,15 @@ function sigmoid(value: number): number {
 export class LogisticRegressionClassifier implements ProbabilisticClassifier<SerializedLogisticRegression> {
   readonly kind = 'lr' as const;
 
-  constructor(private readonly params: SerializedLogisticRegression['params'], private readonly weights: number[]) {}
+  constructor(private readonly params: SerializedLogisticRegression['params'], private readonly weights: number[], readonly fit?: SerializedLogisticRegression['fit']) {}
 
   static train(matrix: number[][], labels: number[], params: LogisticRegressionParams = DEFAULT_LOGISTIC_REGRESSION): LogisticRegressionClassifier {
     const fit = fitNewtonLogisticRegression(matrix, labels, { c: params.c, tolerance: params.tolerance, maxIterations: params.max_iterations });
-    return new LogisticRegressionClassifier(params, fit.weights);
+    return new LogisticRegressionClassifier(params, fit.weights, { iterations: fit.iterations, converged: fit.converged });
   }
 
   static load(serialized: SerializedLogisticRegression): LogisticRegressionClassifier {
-    return new LogisticRegressionClassifier(serialized.params, serialized.weights);
+    return new LogisticRegressionClassifier(serialized.params, serialized.weights, serialized.fit);
   }
 
   predictProbabilities(matrix: number[][]): number[] {
@@ -64,6 +66,6 @@ export class LogisticRegressionClassifier implements ProbabilisticClassifier<Ser
   }
 
   toJSON(): SerializedLogisticRegression {
-    return { kind: 'lr', params: this.params, weights: this.weights };
+    return { kind: 'lr', params: this.params, weights: this.weights, ...(this.fit ? { fit: this.fit } : {}) };
   }
 }

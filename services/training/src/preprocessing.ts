@@ -44,6 +44,16 @@ const SKEWNESS_FOR_LOG = 2;
 /** Indicator and small-count columns are skewed too, but a log would only relabel their values. */
 const MIN_DISTINCT_FOR_LOG = 10;
 
+/**
+ * A standardised value this many deviations out already decides any model; beyond it a
+ * finite input (1e308) would overflow to Infinity, and a model's sum to NaN.
+ */
+const MAX_STANDARDISED = 1e6;
+
+function clampStandardised(value: number): number {
+  return Math.max(-MAX_STANDARDISED, Math.min(MAX_STANDARDISED, value));
+}
+
 function applyTransform(transform: NumericalFeature['transform'], value: number): number {
   return transform === 'log1p' ? Math.log1p(Math.max(0, value)) : value;
 }
@@ -108,6 +118,11 @@ export function fitPreprocessing(table: DataTable, rows: number[], numericalColu
     const raw = moments(present);
     const transform = present.length > 0 && present.every((value) => value >= 0) && raw.skewness > SKEWNESS_FOR_LOG && new Set(present).size > MIN_DISTINCT_FOR_LOG ? 'log1p' : 'identity';
     const fitted = transform === 'identity' ? raw : moments(present.map((value) => applyTransform(transform, value)));
+    // Values near the float limit overflow the sums: the model would learn from NaN.
+    if (!Number.isFinite(fitted.mean) || !Number.isFinite(fitted.std)) {
+      const largest = present.reduce((most, value) => Math.max(most, Math.abs(value)), 0);
+      throw new UserError(`${table.source}: column "${name}": values up to ${largest.toExponential(2)} are too large to standardise; rescale the column`);
+    }
     return { name, transform, mean: present.length > 0 ? fitted.mean : 0, std: fitted.std > 0 ? fitted.std : 1, impute: median(present.sort((a, b) => a - b)) };
   });
   const categorical = categoricalColumns.map((name): CategoricalFeature => {
@@ -207,7 +222,7 @@ export function transformRows(preprocessing: FrozenPreprocessing, source: RowSou
         // Format-1 artifacts froze no median: the mean, i.e. 0 once standardised, as they did.
         value = feature.impute ?? Number.NaN;
       }
-      if (Number.isFinite(value)) vector[offset] = (applyTransform(feature.transform, value) - feature.mean) / feature.std;
+      if (Number.isFinite(value)) vector[offset] = clampStandardised((applyTransform(feature.transform, value) - feature.mean) / feature.std);
       offset += 1;
     }
     preprocessing.categorical.forEach((feature, featureIndex) => {

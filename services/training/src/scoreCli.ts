@@ -5,7 +5,7 @@ import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { scoreTable } from './batchScoring.ts';
-import { featureNames, loadDatasetSpec, refuseMissingColumns } from '../../core/src/domain/datasetSpec.ts';
+import { categoricalFeatureNames, featureNames, loadDatasetSpec, refuseMissingColumns } from '../../core/src/domain/datasetSpec.ts';
 import { loadRegisteredArtifact } from './modelArtifact.ts';
 
 export const PREDICTION_COLUMN = 'prediction';
@@ -33,7 +33,7 @@ await runCommandLine('score', spec, async ({ values }) => {
     const dataset = loadDatasetSpec(named);
     if (dataset.sha256 !== artifact.dataset.sha256) throw new UserError(`--dataset ${named}: v${version} was trained on dataset "${artifact.dataset.name}" (spec sha256 ${artifact.dataset.sha256.slice(0, 12)}), not this spec (${dataset.sha256.slice(0, 12)}); score with the model's own spec or retrain`);
   }
-  const table = readCsvTable(dataPath);
+  const table = readCsvTable(dataPath, { textColumns: categoricalFeatureNames(artifact.dataset.spec) });
   refuseMissingColumns(table.header, featureNames(artifact.dataset.spec), dataPath, `the dataset spec of v${version} ("${artifact.dataset.name}")`);
   if (table.hasColumn(PREDICTION_COLUMN)) throw new UserError(`${dataPath}: already has a "${PREDICTION_COLUMN}" column`);
   const { probabilities, unseen_categories: unseen } = scoreTable(artifact, table);

@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
 import { categoricalFeatureNames, numericFeatureNames, refuseMissingColumns, requiredColumns, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
-import { labelsOf } from '../../core/src/domain/datasetColumns.ts';
+import { labelsOf, refuseUndeclaredValues } from '../../core/src/domain/datasetColumns.ts';
 import type { ModelKind } from './classifier.ts';
 import { bestF1Threshold, classificationReport, type ClassificationReport } from './metrics.ts';
 import { datasetLineage } from './datasetLineage.ts';
@@ -49,11 +49,17 @@ export function checkTrainingData(table: CsvTable, dataset: LoadedDatasetSpec, m
   const { spec } = dataset;
   refuseMissingColumns(table.header, requiredColumns(spec, { withTarget: true }), table.source, dataset.source);
   for (const column of numericFeatureNames(spec)) table.numerical(column);
+  refuseUndeclaredValues(table, spec);
   const labels = Array.from(labelsOf(table, spec));
   const positives = labels.reduce((sum, label) => sum + label, 0);
   if (table.rowCount < minRows) throw new UserError(`${table.source}: ${table.rowCount} rows, fewer than the minimum of ${minRows} for training`);
   if (positives === 0 || positives === table.rowCount) {
     throw new UserError(`${table.source}: column "${spec.target.column}" has one class only (all ${JSON.stringify(positives === 0 ? spec.target.negative : spec.target.positive)}); training needs both`);
+  }
+  // One row of a class goes to training or to validation, not both: a model nobody could validate is not registered.
+  const rarest = Math.min(positives, table.rowCount - positives);
+  if (rarest < 2) {
+    throw new UserError(`${table.source}: column "${spec.target.column}" has ${rarest} row labelled ${JSON.stringify(rarest === positives ? spec.target.positive : spec.target.negative)}; training needs at least 2 of each label (one to validate on)`);
   }
   return labels;
 }

@@ -73,6 +73,13 @@ describe('preprocessing', () => {
     expect(() => transformRows(strict, tableRowSource(gappy, strict))).toThrow('gappy.csv: row 3: feature "amount" is empty and the dataset\'s missing: refuse allows no missing values');
   });
 
+  it('learns category codes as the CSV spells them ("01234"), as every stage reads a categorical feature', () => {
+    const codes = parseCsvText('zip,x\n01234,1\n02139,2\n01234,3\n10001,4\n', 'codes.csv', { textColumns: ['zip'] });
+    const frozen = fitPreprocessing(codes, [0, 1, 2, 3], ['x'], ['zip']);
+    expect(frozen.categorical[0]?.categories).toEqual(['01234', '02139', '10001']);
+    expect(transformRows(frozen, recordRowSource([{ zip: '01234', x: 1 }])).unseen_categories).toEqual({ zip: 0 });
+  });
+
   it('fits on the training rows only', () => {
     const trainOnly = fitPreprocessing(table, [0, 1], ['amount'], ['channel']);
     expect(trainOnly.numerical[0]?.mean).toBe(2);
@@ -146,6 +153,12 @@ describe('training refuses data it cannot learn from', () => {
   });
   it('one class only', () => {
     expect(() => trainModels(table(['0', '0', '0', '0']), options)).toThrow('column "is_fraud" has one class only (all 0)');
+  });
+  it('a fraction in an integer feature, or a value outside its declared range', () => {
+    expect(() => trainModels(parseCsvText([header, row('0'), row('1').replace(',3,40,', ',3.5,40,'), row('0'), row('1')].join('\n'), 'train.csv'), options))
+      .toThrow('train.csv: row 3: column "transaction_hour" must be a whole number (integer feature), found 3.5');
+    expect(() => trainModels(parseCsvText([header, row('0'), row('1').replace(',0.2,', ',1.5,'), row('0'), row('1')].join('\n'), 'train.csv'), options))
+      .toThrow('train.csv: row 3: column "merchant_risk_score" must be <= 1 (max), found 1.5');
   });
   it('fewer rows than the minimum', () => {
     expect(() => trainModels(table(['0', '1']), options)).toThrow('2 rows, fewer than the minimum of 4');

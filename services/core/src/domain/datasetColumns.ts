@@ -54,3 +54,41 @@ export function eventHours(table: DataTable, spec: Pick<DatasetSpec, 'time'>): F
   const byCode = column.categories.map((category) => hourOfTimestamp(category) ?? Number.NaN);
   return Float64Array.from(column.codes, (code) => (code < 0 ? Number.NaN : (byCode[code] as number)));
 }
+
+const ISO_TIME_PREFIX = /^\d{4}-\d{2}-\d{2}[T ]\d{2}/;
+
+/**
+ * The dataset's time column must hold ISO-8601 times: anything else would leave the
+ * volume and hour-of-day signals without figures, silently. Refused by file, column, row.
+ */
+export function refuseNonIsoTimes(table: DataTable, spec: Pick<DatasetSpec, 'time'>): void {
+  if (spec.time === undefined || !table.hasColumn(spec.time)) return;
+  const column = table.column(spec.time);
+  const bad = column.kind === 'numerical'
+    ? column.values.findIndex((value) => !Number.isNaN(value))
+    : column.codes.findIndex((code) => code >= 0 && !ISO_TIME_PREFIX.test(column.categories[code] as string));
+  if (bad < 0) return;
+  const found = column.kind === 'numerical' ? String(column.values[bad]) : JSON.stringify(column.categories[column.codes[bad] as number]);
+  throw new UserError(`${table.source}: row ${bad + 2}: column "${spec.time}" (the dataset's time) must be an ISO-8601 UTC time like 2026-11-27T14:05:00Z, found ${found}`);
+}
+
+/**
+ * Values the spec rules out, as the API would refuse them: a fraction in an integer
+ * feature, a value outside its min..max. Training on them would learn from rows the model
+ * can never be asked about. Refused by file, column and row; missing values are not judged.
+ */
+export function refuseUndeclaredValues(table: DataTable, spec: Pick<DatasetSpec, 'features'>): void {
+  for (const [name, feature] of Object.entries(spec.features)) {
+    if (feature.type === 'categorical' || !table.hasColumn(name)) continue;
+    const values = table.numerical(name).values;
+    for (let row = 0; row < values.length; row += 1) {
+      const value = values[row] as number;
+      if (Number.isNaN(value)) continue;
+      let problem: string | undefined;
+      if (feature.type === 'integer' && !Number.isInteger(value)) problem = 'must be a whole number (integer feature)';
+      else if (feature.min !== undefined && value < feature.min) problem = `must be >= ${feature.min} (min)`;
+      else if (feature.max !== undefined && value > feature.max) problem = `must be <= ${feature.max} (max)`;
+      if (problem) throw new UserError(`${table.source}: row ${row + 2}: column "${name}" ${problem}, found ${value}`);
+    }
+  }
+}

@@ -40,6 +40,7 @@ describe('the dataset spec', () => {
     ['min above max', CREDIT.replace('min: 18', 'min: 200'), /^own\.yaml:6: features\.age\.max: must be >= min \(200\)$/],
     ['a range on a category', CREDIT.replace('{ type: categorical }', '{ type: categorical, min: 1 }'), /^own\.yaml:5: features\.region\.min: applies to numerical and integer features only$/],
     ['no features', 'name: x\ntarget: { column: y, positive: 1 }\nfeatures: {}\n', /^own\.yaml:3: features: must NOT have fewer than 1 properties$/],
+    ['a feature named __proto__ (no JSON object can hold it)', CREDIT.replace('region:', '__proto__:'), /^own\.yaml:5: features\.__proto__: "__proto__" cannot be a column name here; rename the column$/],
     ['a column name with a comma', CREDIT.replace('income:', '"in,come":'), /^own\.yaml:4: features: property name must be valid$|^own\.yaml:\d+: features.*must match pattern/],
   ])('refuses %s in one line naming file, line and key', (_case, text, message) => {
     expect(() => spec(text)).toThrow(message);
@@ -73,6 +74,13 @@ describe('labels and event hours read through the spec', () => {
     const numeric = spec(CREDIT.replace('positive: bad, negative: good', 'positive: 1'));
     expect(Array.from(labelsOf(parseCsvText('status\n1.0\n0\n', 'own.csv'), numeric))).toEqual([1, 0]);
     expect(() => labelsOf(parseCsvText('status,income\n1,5\n,6\n0,7\n', 'own.csv'), numeric)).toThrow('own.csv: row 3: column "status" must be 1 (positive) or 0 (negative), found an empty value');
+  });
+
+  it.each([['"1.0"', '"0.0"', '1.0', '0.0'], ['"01"', '"00"', '01', '00'], ['1', '0', '1.0', '0.0']])('reads labels declared as %s / %s against the CSV\'s %s / %s', (positive, negative, csvPositive, csvNegative) => {
+    const declared = spec(`name: t\ntarget: {column: y, positive: ${positive}, negative: ${negative}}\nfeatures:\n  x: {type: numerical}\n`);
+    // Every stage reads the label as text (textColumnsOf): its spelling is what the spec compares.
+    const table = parseCsvText(`x,y\n1,${csvPositive}\n2,${csvNegative}\n`, 'own.csv', { textColumns: ['y'] });
+    expect(Array.from(labelsOf(table, declared))).toEqual([1, 0]);
   });
 
   it('refuses any third value by file, column and row', () => {

@@ -64,6 +64,10 @@ function impliedNegative(positive: LabelValue): LabelValue | undefined {
 /** What the schema cannot say; each problem names its path so the loader can give the line. */
 export function checkDatasetConsistency(file: DatasetSpecFile): SchemaProblem | undefined {
   const features = Object.keys(file.features);
+  // A JSON object cannot hold it as a key (it sets the prototype): the API's request schema could not name it.
+  for (const column of [...features, file.target.column, file.id, file.time]) {
+    if (column === '__proto__') return { pathKeys: features.includes(column) ? ['features', column] : ['target', 'column'], message: '"__proto__" cannot be a column name here; rename the column' };
+  }
   for (const [role, column] of [['target', file.target.column], ['id', file.id], ['time', file.time]] as const) {
     if (column !== undefined && features.includes(column)) return { pathKeys: ['features', column], message: `is also the ${role} column; a column is a feature or the ${role}, not both` };
   }
@@ -122,6 +126,11 @@ export function numericFeatureNames(spec: DatasetSpec): string[] {
 
 export function categoricalFeatureNames(spec: DatasetSpec): string[] {
   return Object.entries(spec.features).filter(([, feature]) => feature.type === 'categorical').map(([name]) => name);
+}
+
+/** Columns read as text whatever they hold: categories and the label keep their spelling ("01", "1.0"). */
+export function textColumnsOf(spec: DatasetSpec): string[] {
+  return [...categoricalFeatureNames(spec), spec.target.column];
 }
 
 /** The columns a file of this dataset must have: features and the label (id and time are optional in a file). */

@@ -66,6 +66,8 @@ export interface CsvReadOptions {
   textPrefixLength?: Readonly<Record<string, number>>;
   /** Also hash the file's bytes (readCsvTable only). */
   computeSha256?: boolean;
+  /** Read these columns as text even when every value is a number: codes like "01" keep their spelling. */
+  textColumns?: readonly string[];
 }
 
 export function parseCsvText(input: string, source: string, options: CsvReadOptions & { sha256?: string } = {}): CsvTable {
@@ -85,7 +87,13 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
   for (const name of wanted ?? []) {
     if (!seen.has(name)) throw new UserError(`${source}: missing column "${name}" (columns: ${header.join(', ')})`);
   }
-  const builders = header.map((name) => (wanted && !wanted.has(name) ? undefined : new ColumnBuilder(name, estimatedRows)));
+  const asText = new Set(options.textColumns ?? []);
+  const builders = header.map((name) => {
+    if (wanted && !wanted.has(name)) return undefined;
+    const builder = new ColumnBuilder(name, estimatedRows);
+    if (asText.has(name)) builder.becomeCategorical(estimatedRows);
+    return builder;
+  });
   const prefixLengths = header.map((name) => options.textPrefixLength?.[name]);
   let rowStarts = new Float64Array(estimatedRows);
   let rows = 0;
