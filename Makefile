@@ -110,6 +110,9 @@ approvals: node_modules/.install-stamp ## list actions waiting for a human
 	$(APPROVALS) list
 audit-verify: node_modules/.install-stamp ## check the audit log's hash chain
 	$(AUDIT_VERIFY)
+.PHONY: verify-actions
+verify-actions: node_modules/.install-stamp ## check independently that every action the control plane took was allowed (exit 4 if not)
+	$(TSX) services/control_plane/src/verifyActionsCli.ts
 
 # --- demos: each starts from an empty shared/ and ends with a summary ------------------
 DEMO_RESET = find shared -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

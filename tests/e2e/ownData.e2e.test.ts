@@ -100,7 +100,7 @@ describe.each(['credit', 'churn'] as OwnTableName[])('make demo-own on the gener
     expect(sentinel.incident_type).toBe('data_drift');
     expect(plan.policy_rule).toBe(`drift_policy.on_${sentinel.severity}`);
     expect(release.outcome).toEqual(plan.action === 'retrain_and_evaluate' ? expect.stringMatching(/^(promoted|blocked)$/) : 'no_action');
-    expect(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', join(workspace, 'events')]).status).toBe(0);
+    expect(runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', join(workspace, 'events'), '--registry', join(workspace, 'registry')]).status).toBe(0);
   });
 
   it('no fraud column name appears in anything the chain wrote', () => {
