@@ -80,6 +80,24 @@ describe('preprocessing', () => {
     expect(transformRows(frozen, recordRowSource([{ zip: '01234', x: 1 }])).unseen_categories).toEqual({ zip: 0 });
   });
 
+  it('keeps a one-hot column for the 100 most frequent categories; the rarer ones share one, and an unseen one is still unseen', () => {
+    // Category c0 appears 300 times, c1..c299 once each (the kept 99 of them by name).
+    const lines = ['zip,x', ...Array.from({ length: 300 }, (_, row) => `c0,${row}`), ...Array.from({ length: 299 }, (_, index) => `c${index + 1},${index}`)];
+    const wide = parseCsvText(`${lines.join('\n')}\n`, 'wide.csv', { textColumns: ['zip'] });
+    const frozen = fitPreprocessing(wide, Array.from({ length: wide.rowCount }, (_, row) => row), ['x'], ['zip']);
+    const zip = frozen.categorical[0];
+    expect(zip?.categories).toHaveLength(100);
+    expect(zip?.categories).toContain('c0');
+    expect(zip?.infrequent).toHaveLength(200);
+    expect(frozen.feature_names).toHaveLength(1 + 100 + 1);
+    expect(frozen.feature_names.at(-1)).toBe('zip=(infrequent)');
+    const rare = zip?.infrequent?.[0] as string;
+    const { matrix, unseen_categories: unseen } = transformRows(frozen, recordRowSource([{ zip: rare, x: 1 }, { zip: 'never-seen', x: 1 }]));
+    expect(matrix[0]?.at(-1)).toBe(1);
+    expect(matrix[1]?.slice(1).every((value) => value === 0)).toBe(true);
+    expect(unseen).toEqual({ zip: 1 });
+  });
+
   it('fits on the training rows only', () => {
     const trainOnly = fitPreprocessing(table, [0, 1], ['amount'], ['channel']);
     expect(trainOnly.numerical[0]?.mean).toBe(2);
