@@ -52,6 +52,6 @@ status=0
 tsx services/control_plane/src/cli.ts --dataset "$spec" --policy "$policy" --registry "$registry" --events "$events" --approvals "$approvals" --summary "$reports/monitoring_summary.json" || status=$?
 # A control run that decided (even "failed", exit 3) has events to show; a refusal (exit 2) has none.
 if [ "$status" -ne 2 ]; then
-  tsx services/control_plane/src/demoSummaryCli.ts --title demo-own --events "$events" --registry "$registry" --reports "$reports"
+  tsx services/control_plane/src/demoSummaryCli.ts --title demo-own --events "$events" --registry "$registry" --reports "$reports" --policy "$policy"
 fi
 exit "$status"

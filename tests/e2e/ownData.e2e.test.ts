@@ -63,6 +63,7 @@ describe.each(['credit', 'churn'] as OwnTableName[])('make demo-own on the gener
   it('runs train -> promote -> monitor -> control and prints what happened', () => {
     expect(demo.status, demo.stderr).toBe(0);
     expect(demo.stdout).toContain('=== demo-own: what happened ===');
+    expect(demo.stdout).toMatch(/^Verified : \d action\(s\) of the control plane checked against .*, 0 unauthorized/m);
     expect(demo.stderr).toMatch(new RegExp(`train: registered v1 \\((lr|rf), by roc_auc, dataset ${name}\\)`));
   });
 

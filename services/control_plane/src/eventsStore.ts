@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
+import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
 import { validateExecutionPlan, validateReleaseResult, validateSentinelReport } from './eventSchemas.ts';
 
@@ -56,4 +58,10 @@ export function writeRunEvents(eventsDirectory: string, events: { sentinel: Sent
     for (const kind of Object.keys(EVENT_FILES) as EventKind[]) writeJsonAtomic(eventPath(eventsDirectory, kind, run), events[kind]);
   }
   return runDirectoryPath(eventsDirectory, runId);
+}
+
+/** A run's plan and release as recorded (either may be missing: a run cut short before it wrote its events). */
+export function readRecordedRun(eventsDirectory: string, runId: string): { plan?: ExecutionPlan; release?: ReleaseResult } {
+  const read = <T>(path: string): T | undefined => (existsSync(path) ? (readJsonFile(path) as T) : undefined);
+  return { plan: read<ExecutionPlan>(eventPath(eventsDirectory, 'plan', runId)), release: read<ReleaseResult>(eventPath(eventsDirectory, 'release', runId)) };
 }

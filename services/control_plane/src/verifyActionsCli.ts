@@ -1,15 +1,12 @@
-import { existsSync } from 'node:fs';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { parseDirectoryFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
-import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { verifyActions } from './actionVerifier.ts';
 import { readVerifiedAudit } from './auditLog.ts';
 import { mirroredPositions } from './controlRun.ts';
 import { auditKeyFromEnvironment } from './controlOptions.ts';
-import type { ExecutionPlan, ReleaseResult } from './controlTypes.ts';
-import { eventPath } from './eventsStore.ts';
+import { readRecordedRun } from './eventsStore.ts';
 
 /** Exit code when an action the policy did not allow is found: the check ran, and the answer is no. */
 export const EXIT_UNAUTHORIZED = 4;
@@ -31,12 +28,11 @@ await runCommandLine('verify-actions', spec, ({ values }) => {
   const history = registry.history();
   // The audit log is read only once its chain checks out: a forged log could vouch for anything.
   const { records } = readVerifiedAudit(events, auditKeyFromEnvironment(), mirroredPositions(history));
-  const readIfThere = <T>(path: string): T | undefined => (existsSync(path) ? (readJsonFile(path) as T) : undefined);
   const report = verifyActions({
     audit: records,
     history,
     policy: loadPolicy(String(values.policy)),
-    run: (runId) => ({ plan: readIfThere<ExecutionPlan>(eventPath(events, 'plan', runId)), release: readIfThere<ReleaseResult>(eventPath(events, 'release', runId)) }),
+    run: (runId) => readRecordedRun(events, runId),
   });
   if (values.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   for (const violation of report.violations) process.stderr.write(`verify-actions: UNAUTHORIZED run ${violation.run_id} at ${violation.time} (${violation.moves.join(', ')}): ${violation.rule}: ${violation.detail}\n`);
