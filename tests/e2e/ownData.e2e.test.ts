@@ -221,6 +221,13 @@ describe('inputs that do not fit the model or the spec are refused before anythi
     expect(expectOneLineUserError(monitor)).toMatch(new RegExp(`^monitor: error: ${nonIso}: row 2: column "applied_at" \\(the dataset's time\\) must be an ISO-8601 UTC time like 2026-11-27T14:05:00Z, found "03/`));
   });
 
+  it('under missing: refuse, the monitor refuses an empty feature value by file, row and feature (not a later retrain)', () => {
+    const strict = join(temp.path, 'strict-monitor.yaml');
+    writeFileSync(strict, files.specText.replace('missing: impute', 'missing: refuse'));
+    const monitor = runScript('services/monitoring/src/cli.ts', ['--reference', files.reference, '--current', files.current, '--dataset', strict, '--out', join(temp.path, 'strict-reports')]);
+    expect(expectOneLineUserError(monitor)).toMatch(new RegExp(`^monitor: error: ${files.reference}: row \\d+: feature "\\w+" is empty and the dataset's missing: refuse allows no missing values$`));
+  });
+
   it.each([['a misspelled dataset name', 'credti'], ['an invalid spec file', 'invalid']])('make demo-own with %s leaves the workspace as it was', (_what, dataset) => {
     const workspace = join(temp.path, `ws-${dataset}`);
     mkdirSync(join(workspace, 'registry'), { recursive: true });

@@ -5,7 +5,7 @@ import type { ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
 import { columnTypeRefusal, statTestByName } from '../../core/src/domain/stattests/statTestRegistry.ts';
 import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { labelsOf, refuseNonIsoTimes } from '../../core/src/domain/datasetColumns.ts';
+import { labelsOf, refuseMissingValues, refuseNonIsoTimes } from '../../core/src/domain/datasetColumns.ts';
 import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
 import { yamlLocation } from '../../core/src/infrastructure/yamlFile.ts';
 import { columnHistogram } from './chartBinning.ts';
@@ -114,7 +114,12 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
 export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; renderReport: (summarySha256: string) => string }> {
   const { reference, current, plan, policy, prediction } = input;
   const spec = plan.dataset?.spec;
-  if (spec) for (const table of [reference, current]) refuseNonIsoTimes(table, spec);
+  if (spec) {
+    for (const table of [reference, current]) {
+      refuseNonIsoTimes(table, spec);
+      refuseMissingValues(table, spec);
+    }
+  }
   // A named dataset's label is read whenever both files have it: unlabelled current data is normal (labels come late).
   const target = input.target ?? (plan.datasetNamed && spec && reference.hasColumn(spec.target.column) && current.hasColumn(spec.target.column) ? spec.target.column : undefined);
   const columns = selectColumns({

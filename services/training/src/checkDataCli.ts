@@ -2,7 +2,7 @@ import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { DEFAULT_DATASET, featureNames, loadDatasetSpec, numericFeatureNames, refuseMissingColumns, textColumnsOf } from '../../core/src/domain/datasetSpec.ts';
-import { labelsOf, refuseNonIsoTimes, refuseUndeclaredValues } from '../../core/src/domain/datasetColumns.ts';
+import { labelsOf, refuseMissingValues, refuseNonIsoTimes, refuseUndeclaredValues } from '../../core/src/domain/datasetColumns.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent check-data -- --dataset NAME|FILE CSV...',
@@ -22,6 +22,7 @@ await runCommandLine('check-data', spec, ({ values, positionals }) => {
     for (const column of numericFeatureNames(dataset.spec)) table.numerical(column);
     refuseUndeclaredValues(table, dataset.spec);
     refuseNonIsoTimes(table, dataset.spec);
+    refuseMissingValues(table, dataset.spec);
     const labelled = table.hasColumn(dataset.spec.target.column);
     if (labelled) labelsOf(table, dataset.spec);
     process.stderr.write(`check-data: ${path}: ${table.rowCount} rows follow dataset "${dataset.spec.name}"${labelled ? ', labelled' : ', no labels'}\n`);

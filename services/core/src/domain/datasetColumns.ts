@@ -92,3 +92,14 @@ export function refuseUndeclaredValues(table: DataTable, spec: Pick<DatasetSpec,
     }
   }
 }
+
+/** Under `missing: refuse`, an empty feature value is refused where it is read, by file, column and row (not later, in a retrain). */
+export function refuseMissingValues(table: DataTable, spec: Pick<DatasetSpec, 'features' | 'missing'>): void {
+  if (spec.missing !== 'refuse') return;
+  for (const name of Object.keys(spec.features)) {
+    if (!table.hasColumn(name)) continue;
+    const column = table.column(name);
+    const row = column.kind === 'numerical' ? column.values.findIndex((value) => Number.isNaN(value)) : column.codes.findIndex((code) => code < 0);
+    if (row >= 0) throw new UserError(`${table.source}: row ${row + 2}: feature "${name}" is empty and the dataset's missing: refuse allows no missing values`);
+  }
+}
