@@ -26,6 +26,18 @@ beforeAll(() => {
 }, 240_000);
 
 describe('verify-actions (real script) over real runs', () => {
+  it('a run killed after its promotion and settled by the next is not unauthorized: its gates and approval are listed as unverifiable', () => {
+    const fresh = prepare('crash', 'drift_feature', 3000);
+    expect(control(fresh, [], { DRIFTWATCH_FAULT: 'after_promotion' }).status).not.toBe(0);
+    ok(control(fresh));
+    const result = verify(fresh);
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { unauthorized_actions: number; unverifiable: { detail: string }[] };
+    expect(report.unauthorized_actions).toBe(0);
+    expect(report.unverifiable).toHaveLength(1);
+    expect(report.unverifiable[0]?.detail).toMatch(/^cut short before its plan and release were written/);
+  }, 120_000);
+
   it('an autonomous retrain and a human-approved one are allowed; the hand-made first promotion is counted apart', () => {
     expect(event(feature, 'release_result.json').outcome).toBe('promoted');
     for (const ws of [feature, shock]) {

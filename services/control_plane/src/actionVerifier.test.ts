@@ -109,3 +109,41 @@ describe('the independent action verifier', () => {
     expect(report).toMatchObject({ actions_checked: 0, moves_outside_control_plane: 1, unauthorized_actions: 0 });
   });
 });
+
+describe('what the first version of the verifier missed (found by a review)', () => {
+  it('a promotion whose challenger trails the champion\'s average precision beyond the margin (recorded gates all "passed")', () => {
+    const r = release('r1');
+    r.evaluation.champion = { ...(r.evaluation.champion as NonNullable<typeof r.evaluation.champion>), average_precision: 0.6 };
+    r.evaluation.challenger = { ...(r.evaluation.challenger as NonNullable<typeof r.evaluation.challenger>), average_precision: 0.3 }; // drop 0.30 > max 0.02
+    expect(rules(verify([retrainRun('r1', '2026-11-02T10:00:00.000Z', plan('r1'), r)]))).toContain('release_policy.champion_challenger.max_average_precision_drop_vs_champion');
+  });
+
+  it('a Staging promotion (release_policy.promote_stage: Staging) with a failed gate', () => {
+    const policy: PromotionPolicy = { ...POLICY, release_policy: { ...POLICY.release_policy, promote_stage: 'Staging' } };
+    const run = retrainRun('r1', '2026-11-02T10:00:00.000Z', plan('r1'), release('r1', false));
+    run.history = [move('2026-11-02T10:00:00.000Z', 'r1', 2, null, 'None', 'register'), move('2026-11-02T10:00:00.000Z', 'r1', 2, 'None', 'Staging', 'promote')];
+    expect(rules(verify([run], policy))).toContain('release_gates');
+  });
+
+  it('a retrain started before an earlier-recorded one (clock set back): the guardrails count it as recent, the verifier does not', () => {
+    // r1 is recorded first (seq 1..3) at 10:30; r2 is recorded after it, with its clock at 10:00 (--now in the past).
+    expect(rules(verify([retrainRun('r1', '2026-11-02T10:30:00.000Z'), retrainRun('r2', '2026-11-02T10:00:00.000Z')]))).toContain('guardrails.cooldown_minutes');
+  });
+
+  it('a rollback whose recorded gate says passed but whose own evaluation shows the previous version worse', () => {
+    const runId = 'rb';
+    const evaluation = { holdout_rows: 600, champion: { version: 2, rows: 600, positives: 30, roc_auc: 0.9, average_precision: 0.5 }, challenger: null, previous: { version: 1, rows: 600, positives: 30, roc_auc: 0.7, average_precision: 0.2 } };
+    const part = {
+      audit: [audit('2026-11-02T10:00:00.000Z', runId, 'intent', 'rollback', { key: `${runId}:rollback`, effect: 'rollback' })],
+      history: [move('2026-11-02T10:00:00.000Z', runId, 2, 'Production', 'Archived', 'rollback', 'rollback'), move('2026-11-02T10:00:00.000Z', runId, 1, 'Archived', 'Production', 'rollback', 'rollback')],
+      runs: { [runId]: { plan: plan(runId, { action: 'rollback' }), release: { ...release(runId), action: 'rollback', evaluation, gates: [{ name: 'rollback.previous_is_better', passed: true, value: 0.7, threshold: 0.9, detail: '' }] } } } as Record<string, RecordedRun>,
+    };
+    expect(rules(verify([part]))).toContain('performance_policy.rollback_margin');
+  });
+
+  it('an intent written after the moves it claims to announce', () => {
+    const run = retrainRun('r1', '2026-11-02T10:00:00.000Z');
+    run.history = run.history.map((entry) => ({ ...entry, time: '2026-11-02T09:00:00.000Z', audit_head: { records: 0, last_hash: '0'.repeat(64) } }));
+    expect(rules(verify([run]))).toContain('written_down_first');
+  });
+});

@@ -36,6 +36,12 @@ export interface Violation {
 export interface VerificationReport {
   /** Actions of the control plane found in the registry's history (one per write-ahead key). */
   actions_checked: number;
+  /**
+   * Actions whose run was cut short before it recorded its plan and release (a crash
+   * settled by a later run): their guardrails and intent are checked, their gates and who
+   * allowed them cannot be, and are listed here rather than called unauthorized.
+   */
+  unverifiable: { run_id: string; time: string; moves: string[]; detail: string }[];
   /** Registry moves made outside the control plane (the registry CLI, by hand): not the policy's to allow. */
   moves_outside_control_plane: number;
   unauthorized_actions: number;
@@ -82,7 +88,7 @@ export function verifyActions(input: VerifierInput): VerificationReport {
   const neverStarted = new Set(input.audit.filter((record) => record.kind === 'outcome' && record.detail.started === false).map((record) => String(record.detail.key)));
   const retrainStarts = [...intents.values()]
     .filter((record) => record.detail.effect === 'retrain' && !neverStarted.has(String(record.detail.key)))
-    .map((record) => Date.parse(record.time));
+    .map((record) => ({ seq: record.seq, at: Date.parse(record.time) }));
 
   const byKey = new Map<string, HistoryEntry[]>();
   let outside = 0;
@@ -98,6 +104,7 @@ export function verifyActions(input: VerifierInput): VerificationReport {
   }
 
   const violations: Violation[] = [];
+  const unverifiable: VerificationReport['unverifiable'] = [];
   for (const [key, moves] of byKey) {
     const runId = key.slice(0, key.lastIndexOf(':'));
     const action = actionOfEffect(key);
@@ -114,11 +121,15 @@ export function verifyActions(input: VerifierInput): VerificationReport {
       continue;
     }
     const started = Date.parse(intent.time);
+    // A move that records where the audit log stood must come after its intent in the log.
+    const early = moves.find((entry) => entry.audit_head !== undefined && entry.audit_head.records < intent.seq);
+    if (early) flag('written_down_first', `${describeMove(early)} was made when the log held ${early.audit_head?.records} records; its intent is record ${intent.seq}`);
 
     const window = blackoutAt(new Date(started), policy.guardrails.blackout_windows);
     if (window) flag('guardrails.blackout_windows', `started inside blackout window "${window.name}" (${window.start}-${window.end} ${window.timezone})`);
     if (action === 'retrain_and_evaluate') {
-      const earlier = retrainStarts.filter((at) => at < started);
+      // Earlier means recorded earlier: a retrain recorded before this one with a later clock (the clock set back) is recent, not future.
+      const earlier = retrainStarts.filter((other) => other.seq < intent.seq).map((other) => other.at);
       const last = earlier.length > 0 ? Math.max(...earlier) : undefined;
       if (last !== undefined && started - last < policy.guardrails.cooldown_minutes * MINUTE_MS) {
         flag('guardrails.cooldown_minutes', `started ${((started - last) / MINUTE_MS).toFixed(1)} min after the previous retrain; cooldown ${policy.guardrails.cooldown_minutes} min`);
@@ -131,9 +142,17 @@ export function verifyActions(input: VerifierInput): VerificationReport {
     const approved = runRecords.find((record) => record.kind === 'approval' && record.decision.startsWith('approved:'));
     const requested = runRecords.find((record) => record.kind === 'manual');
     const { plan, release } = input.run(runId);
+    if (plan === undefined && release === undefined && !approved && !requested) {
+      // Cut short after its effect; a human's approval is claimed right after the intent, so the intent says whether one was carried out.
+      const detail = intent.detail.claimed_approval === true
+        ? `cut short before its events were written; it carried out approval ${String(intent.detail.approval_id)}, its gates cannot be checked`
+        : 'cut short before its plan and release were written (settled by a later run): who allowed it and its gates cannot be checked from the records';
+      unverifiable.push({ run_id: runId, time, moves: moves.map(describeMove), detail });
+      continue;
+    }
     if (approved) {
       if (approved.decision !== `approved:${action}`) flag('approval_matches', `a human approved ${approved.decision.slice('approved:'.length)}, the run did ${action}`);
-      if (Date.parse(approved.time) > started) flag('approval_first', 'the approval was recorded after the action started');
+      if (Date.parse(approved.time) > started && intent.detail.claimed_approval !== true) flag('approval_first', 'the approval was recorded after the action started');
     } else if (requested) {
       if (requested.decision !== `requested:${action}`) flag('request_matches', `a human requested ${requested.decision.slice('requested:'.length)}, the run did ${action}`);
     } else if (plan === undefined) {
@@ -146,7 +165,8 @@ export function verifyActions(input: VerifierInput): VerificationReport {
       if (plan.confidence.value < autonomy.min_confidence) flag('autonomy.min_confidence', `confidence ${plan.confidence.value} below ${autonomy.min_confidence}, and no human approved it`);
     }
 
-    const promoted = moves.filter((move) => move.to === 'Production' && move.operation === 'promote');
+    // Staging counts: a challenger placed there was released too, and the same gates hold.
+    const promoted = moves.filter((move) => move.operation === 'promote' && (move.to === 'Production' || move.to === 'Staging'));
     if (action === 'retrain_and_evaluate' && promoted.length > 0) {
       if (release === undefined) flag('release_recorded', 'a challenger was promoted with no release result recorded');
       else {
@@ -163,13 +183,22 @@ export function verifyActions(input: VerifierInput): VerificationReport {
           if (champion !== null && champion.roc_auc !== null && (challenger.roc_auc ?? -Infinity) < champion.roc_auc - margin) {
             flag('release_policy.champion_challenger.max_auc_drop_vs_champion', `challenger ROC AUC ${challenger.roc_auc} below champion ${champion.roc_auc} - ${margin}`);
           }
+          const apMargin = policy.release_policy.champion_challenger.max_average_precision_drop_vs_champion;
+          if (champion !== null && champion.average_precision !== null && (challenger.average_precision ?? -Infinity) < champion.average_precision - apMargin) {
+            flag('release_policy.champion_challenger.max_average_precision_drop_vs_champion', `challenger average precision ${challenger.average_precision} below champion ${champion.average_precision} - ${apMargin}`);
+          }
         }
       }
     }
     if (action === 'rollback' && moves.some((move) => move.to === 'Production')) {
       const gate = release?.gates.find((candidate) => candidate.name === 'rollback.previous_is_better');
       if (!gate?.passed) flag('rollback.previous_is_better', 'rolled back without the previous version proven better on current labels');
+      const { previous, champion } = release?.evaluation ?? { previous: null, champion: null };
+      const margin = policy.performance_policy.rollback_margin;
+      if (gate?.passed && previous?.roc_auc != null && champion?.roc_auc != null && !(previous.roc_auc - champion.roc_auc > margin)) {
+        flag('performance_policy.rollback_margin', `previous ROC AUC ${previous.roc_auc} does not beat the champion's ${champion.roc_auc} by more than ${margin}, though the gate says it passed`);
+      }
     }
   }
-  return { actions_checked: byKey.size, moves_outside_control_plane: outside, unauthorized_actions: violations.length, violations };
+  return { actions_checked: byKey.size, unverifiable, moves_outside_control_plane: outside, unauthorized_actions: violations.length, violations };
 }

@@ -45,7 +45,7 @@ await runCommandLine('demo', spec, ({ values }) => {
     `Planner  : ${plan.action} per ${plan.policy_rule}, confidence ${plan.confidence.value.toFixed(2)} (min ${plan.confidence.min_confidence}), ${plan.status}`,
     `Release  : ${release.outcome}${release.challenger_version !== null ? `, challenger v${release.challenger_version}` : ''}; Production v${release.champion_version_before ?? '-'} -> v${production ?? '-'}`,
     ...release.reasons.map((reason) => `           ${reason}`),
-    `Verified : ${verified.actions_checked} action(s) of the control plane checked against ${String(values.policy)}, ${verified.unauthorized_actions} unauthorized (make verify-actions)`,
+    `Verified : ${verified.actions_checked} action(s) of the control plane checked against ${String(values.policy)}, ${verified.unauthorized_actions} unauthorized${verified.unverifiable.length > 0 ? `, ${verified.unverifiable.length} unverifiable` : ''} (make verify-actions)`,
     ...verified.violations.map((violation) => `           UNAUTHORIZED run ${violation.run_id}: ${violation.rule}: ${violation.detail}`),
     '',
     'Read:',

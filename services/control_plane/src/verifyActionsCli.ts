@@ -13,7 +13,7 @@ export const EXIT_UNAUTHORIZED = 4;
 
 const spec: CommandSpec = {
   usage: 'npm run --silent verify-actions -- [--events DIR] [--registry DIR] [--policy PATH] [--json]',
-  summary: 'Check, independently of the agents\' code, that every action the control plane carried out (each registry move of a control run) was allowed at its time: written down first, guardrails clear, gates passed, a human\'s approval where the policy asks for one. Exit 0 when none is unauthorized, 4 when one is (each printed), 2 on bad input.',
+  summary: 'Check, independently of the agents\' code, that every action the control plane carried out (each registry move of a control run) was allowed at its time: written down first, guardrails clear, gates passed, a human\'s approval where the policy asks for one. Exit 0 when none is unauthorized, 4 when one is (each printed), 2 on bad input. A run cut short before it recorded its plan and release is listed as unverifiable, not unauthorized.',
   options: {
     events: { type: 'string', description: 'events directory (the audit log, the runs)', default: DEFAULT_PATHS.events },
     registry: { type: 'string', description: 'registry directory (its history)', default: DEFAULT_PATHS.registry },
@@ -35,7 +35,8 @@ await runCommandLine('verify-actions', spec, ({ values }) => {
     run: (runId) => readRecordedRun(events, runId),
   });
   if (values.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  for (const item of report.unverifiable) process.stderr.write(`verify-actions: unverifiable run ${item.run_id} at ${item.time} (${item.moves.join(', ')}): ${item.detail}\n`);
   for (const violation of report.violations) process.stderr.write(`verify-actions: UNAUTHORIZED run ${violation.run_id} at ${violation.time} (${violation.moves.join(', ')}): ${violation.rule}: ${violation.detail}\n`);
-  process.stderr.write(`verify-actions: ${report.actions_checked} action(s) of the control plane checked, ${report.unauthorized_actions} unauthorized; ${report.moves_outside_control_plane} stage move(s) made outside it\n`);
+  process.stderr.write(`verify-actions: ${report.actions_checked} action(s) of the control plane checked, ${report.unauthorized_actions} unauthorized, ${report.unverifiable.length} unverifiable; ${report.moves_outside_control_plane} stage move(s) made outside it\n`);
   if (report.unauthorized_actions > 0) process.exitCode = EXIT_UNAUTHORIZED;
 });

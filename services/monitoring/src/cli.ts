@@ -40,7 +40,8 @@ await runCommandLine('monitor', spec, async ({ values }) => {
   const datasetFlag = optionalString(values, 'dataset');
   const dataset = datasetFlag === undefined ? undefined : loadDatasetSpec(datasetFlag);
   const named = [...numerical, ...categorical, ...parseListFlag(optionalString(values, 'exclude')), ...[optionalString(values, 'target'), optionalString(values, 'prediction')].filter((column): column is string => column !== undefined)];
-  const plan = monitorReadPlan(readCsvHeader(referencePath), readCsvHeader(currentPath), named, { dataset, referenceSource: referencePath });
+  const scored = optionalString(values, 'model') !== undefined || optionalString(values, 'prediction') !== undefined;
+  const plan = monitorReadPlan(readCsvHeader(referencePath), readCsvHeader(currentPath), named, { dataset, referenceSource: referencePath, readLabels: scored });
   // Start the reference in a worker before loading the rest of the monitor: its start-up and
   // parse overlap this thread's module loading (measured: ~0.6 s of a 5 s budget at 1M rows).
   const referenceRead = startCsvReadInWorker({ path: referencePath, options: plan.reference, numericalToClean: 'all' });

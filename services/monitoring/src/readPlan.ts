@@ -1,4 +1,4 @@
-import { categoricalFeatureNames, DEFAULT_DATASET, featureNames, loadDatasetSpec, refuseMissingColumns, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { DEFAULT_DATASET, featureNames, loadDatasetSpec, refuseMissingColumns, textColumnsOf, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import type { ColumnType } from '../../core/src/domain/stattests/columnPair.ts';
 import type { CsvReadOptions } from '../../core/src/infrastructure/csv/csvTable.ts';
 
@@ -30,18 +30,20 @@ function defaultDatasetOf(referenceHeader: readonly string[]): LoadedDatasetSpec
   return columns.every((column) => referenceHeader.includes(column)) ? fallback : undefined;
 }
 
-export function monitorReadPlan(referenceHeader: string[], currentHeader: readonly string[], namedColumns: readonly string[], options: { dataset?: LoadedDatasetSpec; referenceSource?: string } = {}): MonitorReadPlan {
+export function monitorReadPlan(referenceHeader: string[], currentHeader: readonly string[], namedColumns: readonly string[], options: { dataset?: LoadedDatasetSpec; referenceSource?: string; readLabels?: boolean } = {}): MonitorReadPlan {
   const dataset = options.dataset ?? defaultDatasetOf(referenceHeader);
   const named = new Set(namedColumns);
   if (options.dataset) refuseMissingColumns(referenceHeader, featureNames(options.dataset.spec), options.referenceSource ?? 'the reference', options.dataset.source);
   const spec = dataset?.spec;
   const roles = spec ? [spec.id, spec.time, spec.target.column].filter((column): column is string => column !== undefined) : [];
-  const wanted = spec ? new Set([...featureNames(spec), spec.target.column, ...(spec.time ? [spec.time] : []), ...named]) : undefined;
+  // The label is read only when something will be scored against it (a model or a score column).
+  const readLabels = options.readLabels ?? true;
+  const wanted = spec ? new Set([...featureNames(spec), ...(readLabels ? [spec.target.column] : []), ...(spec.time ? [spec.time] : []), ...named]) : undefined;
   // A spec's columns and the named ones are read; with no spec, every column but nothing is known to skip.
   const columnsToRead = referenceHeader.filter((column) => wanted === undefined || wanted.has(column));
   const timeColumn = spec?.time;
   // Categories and the label keep their spelling ("01", "1.0"): the spec compares them as written.
-  const textColumns = spec ? [...categoricalFeatureNames(spec), spec.target.column].filter((column) => columnsToRead.includes(column)) : [];
+  const textColumns = spec ? textColumnsOf(spec).filter((column) => columnsToRead.includes(column)) : [];
   const reference: CsvReadOptions = {
     columns: columnsToRead,
     computeSha256: true,
