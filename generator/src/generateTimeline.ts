@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { UserError } from '../../services/core/src/infrastructure/errors.ts';
 import seedrandom from 'seedrandom';
 import { canonicalJson, sha256Hex } from '../../services/core/src/infrastructure/fileHash.ts';
 import { jsonFileText } from '../../services/core/src/infrastructure/atomicWrite.ts';
@@ -26,7 +27,8 @@ export interface TimelineMeta {
   days: number;
   rows_per_day: number;
   label_delay_days: { min: number; max: number };
-  phases: { from_day: number; to_day: number; scenario: string; ramp_days: number; volume: number; config_sha256: string }[];
+  /** volume: the phase's rows per day over base's; null when it keeps the day's volume. */
+  phases: { from_day: number; to_day: number; scenario: string; ramp_days: number; volume: number | null; config_sha256: string }[];
   reference: { path: string; scenario: string; rows: number; sha256: string };
   /** Per day: its date, rows, positive rate, and the phases that made it with their weights. */
   day_summaries: { day: number; date: string; rows: number; fraud_rate: number; layers: DayLayer[]; config_sha256: string }[];
@@ -54,8 +56,11 @@ function unlabelledLine(transaction: Transaction): string {
  * sibling directory first and swapped in whole, so a failed or interrupted run leaves the
  * previous output as it was. Each day draws from its own seeded stream.
  */
-export async function generateTimeline(timeline: Timeline, outDirectory: string): Promise<TimelineMeta> {
+export async function generateTimeline(timeline: Timeline, out: string): Promise<TimelineMeta> {
   const { file } = timeline;
+  const outDirectory = resolve(out);
+  refuseForeignOutput(outDirectory, timeline.source);
+  removeAbandonedStaging(outDirectory);
   const staging = `${outDirectory}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, 'transactions'), { recursive: true });
@@ -64,8 +69,21 @@ export async function generateTimeline(timeline: Timeline, outDirectory: string)
   try {
     const referenceMeta = await generateDataset(timeline.reference, { rows: file.reference.rows, seed: file.seed, outPath: join(staging, 'reference.csv') });
     files['reference.csv'] = referenceMeta.sha256;
+    files['reference.meta.json'] = sha256(readFileSync(join(staging, 'reference.meta.json'), 'utf8'));
 
     const labelsByDate = new Map<string, PendingLabel[]>();
+    const labelHeader = formatCsvLine([ID_COLUMN, LABEL_COLUMN, LABEL_TIME_COLUMN]);
+    const flushLabels = (due: (date: string) => boolean) => {
+      for (const date of [...labelsByDate.keys()].sort()) {
+        if (!due(date)) continue;
+        const pending = (labelsByDate.get(date) as PendingLabel[]).sort((a, b) => a.ms - b.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const content = labelHeader + pending.map((label) => `${label.id},${label.label},${label.text}\n`).join('');
+        const relative = `labels/${date}.csv`;
+        writeFileSync(join(staging, relative), content);
+        files[relative] = sha256(content);
+        labelsByDate.delete(date);
+      }
+    };
     const transactionHeader = formatCsvLine(TRANSACTION_COLUMNS);
     const daySummaries: TimelineMeta['day_summaries'] = [];
     for (const day of timeline.days) {
@@ -93,15 +111,10 @@ export async function generateTimeline(timeline: Timeline, outDirectory: string)
       writeFileSync(join(staging, relative), content);
       files[relative] = sha256(content);
       daySummaries.push({ day: day.day, date: day.date, rows: day.rows, fraud_rate: positives / day.rows, layers: day.layers, config_sha256: sha256Hex(canonicalJson(day.config)) });
+      // Labels arrive at or after their event: those arriving by this day are all known now, and leave memory.
+      flushLabels((date) => date <= day.date);
     }
-    const labelHeader = formatCsvLine([ID_COLUMN, LABEL_COLUMN, LABEL_TIME_COLUMN]);
-    for (const date of [...labelsByDate.keys()].sort()) {
-      const pending = (labelsByDate.get(date) as PendingLabel[]).sort((a, b) => a.ms - b.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const content = labelHeader + pending.map((label) => `${label.id},${label.label},${label.text}\n`).join('');
-      const relative = `labels/${date}.csv`;
-      writeFileSync(join(staging, relative), content);
-      files[relative] = sha256(content);
-    }
+    flushLabels(() => true);
 
     const meta: TimelineMeta = {
       generator_version: GENERATOR_VERSION,
@@ -112,7 +125,7 @@ export async function generateTimeline(timeline: Timeline, outDirectory: string)
       days: file.days,
       rows_per_day: file.rows_per_day,
       label_delay_days: file.label_delay_days,
-      phases: timeline.phases.map((phase) => ({ from_day: phase.from_day, to_day: phase.to_day, scenario: phase.config.name, ramp_days: phase.ramp_days, volume: phase.volume, config_sha256: sha256Hex(canonicalJson(phase.config)) })),
+      phases: timeline.phases.map((phase) => ({ from_day: phase.from_day, to_day: phase.to_day, scenario: phase.config.name, ramp_days: phase.ramp_days, volume: phase.volume ?? null, config_sha256: sha256Hex(canonicalJson(phase.config)) })),
       reference: { path: 'reference.csv', scenario: timeline.reference.name, rows: file.reference.rows, sha256: referenceMeta.sha256 },
       day_summaries: daySummaries,
       files,
@@ -123,6 +136,44 @@ export async function generateTimeline(timeline: Timeline, outDirectory: string)
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * The output directory is replaced whole: refuse anything that is not an earlier timeline
+ * output (a file, a folder of the user's, the folder holding the timeline), so nothing of
+ * theirs is deleted.
+ */
+function refuseForeignOutput(outDirectory: string, timelineSource: string): void {
+  if (!existsSync(outDirectory)) return;
+  if (!statSync(outDirectory).isDirectory()) throw new UserError(`--out ${outDirectory}: is a file; give a directory for the timeline (it is replaced whole)`);
+  const entries = readdirSync(outDirectory);
+  const earlierOutput = entries.includes('timeline.meta.json');
+  const holdsTimeline = resolve(timelineSource).startsWith(`${outDirectory}${sep}`);
+  if ((entries.length > 0 && !earlierOutput) || holdsTimeline) {
+    throw new UserError(`--out ${outDirectory}: holds other files${holdsTimeline ? ' (the timeline itself)' : ''} and no timeline.meta.json; it would be replaced whole: give a new or an earlier output directory`);
+  }
+}
+
+/** Staging directories of runs that died (interrupted): their process is gone, so nobody will swap them in. */
+function removeAbandonedStaging(outDirectory: string): void {
+  const parent = dirname(outDirectory);
+  if (!existsSync(parent)) return;
+  const prefix = `${basename(outDirectory)}.partial-`;
+  for (const entry of readdirSync(parent)) {
+    if (!entry.startsWith(prefix)) continue;
+    const pid = Number(entry.slice(prefix.length));
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

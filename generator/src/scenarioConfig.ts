@@ -117,11 +117,12 @@ const IDENTITY_KEYS = ['name', 'description', 'extends', 'rows', 'seed', 'time']
  * itself, beyond what it extends (a scenario extending nothing sets them all), less its
  * identity; and the whole scenario it makes.
  */
-export function loadScenarioLayer(path: string): { config: ScenarioConfig; layer: Record<string, unknown> } {
+export function loadScenarioLayer(path: string): { config: ScenarioConfig; layer: Record<string, unknown>; parent?: ScenarioConfig } {
   const config = loadScenarioFile(path);
   const raw = loadYamlWithSchema(path, validateScenarioFile) as Record<string, unknown>;
   const own = raw.extends === undefined ? (config as unknown as Record<string, unknown>) : raw;
-  return { config, layer: Object.fromEntries(Object.entries(own).filter(([key]) => !IDENTITY_KEYS.includes(key))) };
+  const layer = Object.fromEntries(Object.entries(own).filter(([key]) => !IDENTITY_KEYS.includes(key)));
+  return { config, layer, ...(typeof raw.extends === 'string' ? { parent: loadScenarioFile(scenarioPath(raw.extends)) } : {}) };
 }
 
 /**

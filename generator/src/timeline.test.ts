@@ -50,9 +50,23 @@ describe('a timeline day by day', () => {
     expect(phaseProblem([{ from_day: 3, to_day: 2, ramp_days: 0 }], 10)?.message).toBe('must be >= from_day (3)');
     expect(phaseProblem([{ from_day: 0, to_day: 10, ramp_days: 0 }], 10)?.message).toBe('must be < days (10): the days are 0 to 9');
     expect(phaseProblem([{ from_day: 1, to_day: 9, ramp_days: 0 }], 10)?.message).toMatch(/^day 0 is in no phase/);
-    expect(phaseProblem([{ from_day: 0, to_day: 9, ramp_days: 0 }, { from_day: 0, to_day: 9, ramp_days: 0 }], 10)?.message).toMatch(/^overlaps later phases on every one of its days \(0-9\)/);
+    expect(phaseProblem([{ from_day: 0, to_day: 9, ramp_days: 0 }, { from_day: 0, to_day: 9, ramp_days: 0 }], 10)?.message).toMatch(/^sets nothing that shows on any of its days \(0-9\)/);
     // A later phase still ramping in leaves the earlier one showing through.
     expect(phaseProblem([{ from_day: 0, to_day: 9, ramp_days: 0 }, { from_day: 0, to_day: 9, ramp_days: 3 }], 10)).toBeUndefined();
+    // A ramp needs something under it on every day it ramps over.
+    expect(phaseProblem([{ from_day: 0, to_day: 2, ramp_days: 0 }, { from_day: 3, to_day: 5, ramp_days: 3 }], 6)?.message).toMatch(/^ramps over day 3, where no earlier phase lies under it/);
+    // Keys: a phase over another shows where a key of its own is not replaced by a later one.
+    const keyed = (keys: string[], from = 0) => ({ from_day: from, to_day: 5, ramp_days: 0, keys, baseKeys: ['a', 'b', 'c'] });
+    expect(phaseProblem([keyed(['a', 'b', 'c']), keyed(['a']), keyed(['b'])], 6)).toBeUndefined();
+    expect(phaseProblem([keyed(['a', 'b', 'c']), keyed(['a']), keyed(['a', 'b'])], 6)?.pathKeys).toEqual(['phases', 1]);
+  });
+
+  it('a phase that keeps its parent\'s volume keeps the surge under it (concept drift over a black friday)', () => {
+    const path = join(temp.path, 'surge.yaml');
+    writeFileSync(path, 'name: surge\nstart: "2026-01-01"\ndays: 3\nrows_per_day: 10\nseed: 5\nreference: { scenario: base, rows: 20 }\nlabel_delay_days: { min: 1, max: 2 }\nphases:\n  - { from_day: 0, to_day: 2, scenario: shock_black_friday }\n  - { from_day: 1, to_day: 2, scenario: drift_concept }\n');
+    const days = loadTimeline(path).days;
+    expect(days.map((day) => day.rows)).toEqual([392, 392, 392]);
+    expect(days[1]?.config.label.weights.international).toBe(-1);
   });
 
   it('resolves no day outside every phase', () => {
@@ -88,7 +102,12 @@ phases:
     ['days <= 0', valid.replace('days: 10', 'days: 0'), /:3: days: must be >= 1$/],
     ['a phase past the last day', valid.replace('to_day: 9, scenario: drift', 'to_day: 12, scenario: drift'), /:10: phases\[1\]\.to_day: must be < days \(10\)/],
     ['a phase ending before it starts', valid.replace('from_day: 5', 'from_day: 9').replace('to_day: 9, scenario: drift', 'to_day: 6, scenario: drift'), /:10: phases\[1\]\.to_day: must be >= from_day \(9\)$/],
-    ['a phase hidden by a later one', `${valid}  - { from_day: 0, to_day: 9, scenario: nodrift }\n`, /:9: phases\[0\]: overlaps later phases/],
+    ['a phase hidden by a later one', `${valid}  - { from_day: 0, to_day: 9, scenario: base }\n`, /:10: phases\[1\]: sets nothing that shows on any of its days \(5-9\)/],
+    ['a ramp with nothing under it', valid.replace('from_day: 0, to_day: 9, scenario: nodrift', 'from_day: 0, to_day: 4, scenario: nodrift'), /:10: phases\[1\]\.ramp_days: ramps over day 5, where no earlier phase lies under it/],
+    ['a day its phases make invalid together', valid.replace('scenario: nodrift }', 'scenario: nodrift, overrides: { features: { customer_age: { min: 70 } } } }').replace('ramp_days: 2 }', 'ramp_days: 2, overrides: { features: { customer_age: { max: 60 } } } }'), /:8: phases: day 6 \(2026-09-07, phases 0, 1\): features\.customer_age: min must be <= max$/],
+    ['a date that is not one', valid.replace('"2026-09-01"', '"2026-02-30"'), /:2: start: "2026-02-30" is not a date/],
+    ['days that end past the year 9999', valid.replace('"2026-09-01"', '"9999-12-30"'), /:2: start: "9999-12-30" is not a date, or its 10 days end past the year 9999$/],
+    ['a day of more rows than a day may have', valid.replace('scenario: drift_feature, ramp_days: 2', 'scenario: drift_feature, ramp_days: 2, overrides: { rows: 100000000000 }'), /:8: phases: day 5 \(2026-09-06, phases 0, 1\): \d+ rows, more than the 2,000,000 a day may have$/],
     ['a delay range upside down', valid.replace('max: 3', 'max: 0.5'), /:7: label_delay_days\.max: must be >= min \(1\)$/],
     ['an override the scenario schema refuses', valid.replace('scenario: drift_feature, ramp_days: 2', 'scenario: drift_feature, overrides: { features: { is_international: { rate: 2 } } }'), /:10: phases\[1\]\.overrides: features\.is_international\.rate: must be <= 1$/],
   ])('%s', (name, text, message) => {

@@ -16,8 +16,11 @@ export interface TimelinePhase {
    * and its overrides. Feature drift stays when concept drift starts on top of it.
    */
   layer: Record<string, unknown>;
-  /** Its rows per day over the base scenario's: a surge scales the day's volume. */
-  volume: number;
+  /**
+   * Its rows per day over the base scenario's, when its scenario changes the volume of the
+   * one it extends (a surge); undefined when it keeps it (concept drift keeps a surge under it).
+   */
+  volume: number | undefined;
   ramp_days: number;
 }
 
@@ -92,7 +95,8 @@ export function resolveDay(phases: readonly TimelinePhase[], day: number, start:
     // The first layer of a day has nothing before it to ramp from.
     const weight = config === undefined ? 1 : rampWeight(phase, day);
     config = config === undefined ? phase.config : (blendValues(config, mergeScenario(config as unknown as Record<string, unknown>, phase.layer), weight) as ScenarioConfig);
-    volume = layers.length === 0 ? phase.volume : volume + (phase.volume - volume) * weight;
+    const target = phase.volume ?? (layers.length === 0 ? 1 : volume);
+    volume = layers.length === 0 ? target : volume + (target - volume) * weight;
     layers.push({ phase: index, scenario: phase.config.name, weight: Number(weight.toFixed(6)) });
   });
   if (config === undefined) return undefined;
@@ -101,12 +105,21 @@ export function resolveDay(phases: readonly TimelinePhase[], day: number, start:
   return { day, date, config: dayConfig, volume, rows: Math.max(1, Math.round(rowsPerDay * volume)), layers };
 }
 
+/** The leaf keys a layer sets ("features.transaction_amount.multiplier"); category weights and lists count as one leaf. */
+export function leafPaths(layer: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(layer).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return isPlainObject(value) && key !== 'weights' ? leafPaths(value, path) : [path];
+  });
+}
+
 /**
  * What a schema cannot say about the phases, each problem with the path of the key at
- * fault: a phase past the last day or ending before it starts, a day no phase covers, and
- * a phase every one of whose days a later phase fully replaces (it would never show).
+ * fault: a phase past the last day or ending before it starts, a day no phase covers, a
+ * ramp over days with nothing under it to ramp from, and a phase whose every key later
+ * phases replace fully on every one of its days (it would never show).
  */
-export function phaseProblem(phases: readonly Pick<TimelinePhase, 'from_day' | 'to_day' | 'ramp_days'>[], days: number): { pathKeys: (string | number)[]; message: string } | undefined {
+export function phaseProblem(phases: readonly (Pick<TimelinePhase, 'from_day' | 'to_day' | 'ramp_days'> & { keys?: readonly string[]; baseKeys?: readonly string[] })[], days: number): { pathKeys: (string | number)[]; message: string } | undefined {
   for (const [index, phase] of phases.entries()) {
     if (phase.to_day < phase.from_day) return { pathKeys: ['phases', index, 'to_day'], message: `must be >= from_day (${phase.from_day})` };
     if (phase.to_day >= days) return { pathKeys: ['phases', index, 'to_day'], message: `must be < days (${days}): the days are 0 to ${days - 1}` };
@@ -114,11 +127,23 @@ export function phaseProblem(phases: readonly Pick<TimelinePhase, 'from_day' | '
   for (let day = 0; day < days; day += 1) {
     if (!phases.some((phase) => phase.from_day <= day && day <= phase.to_day)) return { pathKeys: ['phases'], message: `day ${day} is in no phase; every day needs one (a first phase over all days sets the baseline)` };
   }
+  const covered = (index: number, day: number) => phases.some((earlier, earlierIndex) => earlierIndex < index && earlier.from_day <= day && day <= earlier.to_day);
   for (const [index, phase] of phases.entries()) {
-    const hidden = (day: number) => phases.some((later, laterIndex) => laterIndex > index && later.from_day <= day && day <= later.to_day && rampWeight(later, day) >= 1);
-    let shows = false;
-    for (let day = phase.from_day; day <= phase.to_day && !shows; day += 1) shows = !hidden(day);
-    if (!shows) return { pathKeys: ['phases', index], message: `overlaps later phases on every one of its days (${phase.from_day}-${phase.to_day}) and would never show` };
+    for (let day = phase.from_day; day <= Math.min(phase.to_day, phase.from_day + phase.ramp_days - 1); day += 1) {
+      if (!covered(index, day)) return { pathKeys: ['phases', index, 'ramp_days'], message: `ramps over day ${day}, where no earlier phase lies under it to ramp from; lay the phase over a baseline phase that covers its ramp` };
+    }
+  }
+  for (const [index, phase] of phases.entries()) {
+    // The first phase of a day sets all of it (its whole scenario); a phase over others only its own keys.
+    const shows = (day: number) => {
+      const replaced = new Set(phases.flatMap((later, laterIndex) => (laterIndex > index && later.from_day <= day && day <= later.to_day && rampWeight(later, day) >= 1 ? later.keys ?? ['*'] : [])));
+      if (replaced.has('*')) return false;
+      const own = covered(index, day) ? phase.keys : phase.baseKeys;
+      return own === undefined || own.some((key) => !replaced.has(key));
+    };
+    let visible = false;
+    for (let day = phase.from_day; day <= phase.to_day && !visible; day += 1) visible = shows(day);
+    if (!visible) return { pathKeys: ['phases', index], message: `sets nothing that shows on any of its days (${phase.from_day}-${phase.to_day}): the phases under it already set it, or later ones replace it` };
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,6 +97,7 @@ describe('generate --timeline (real script)', () => {
     expect(meta.day_summaries[4]?.layers).toEqual([{ phase: 0, scenario: 'nodrift', weight: 1 }, { phase: 1, scenario: 'drift_feature', weight: 0.666667 }]);
     const written = tree(first);
     for (const [path, sha] of Object.entries(meta.files)) expect(written[path], path).toBe(sha);
+    expect(Object.keys(written).filter((path) => path !== 'timeline.meta.json').sort()).toEqual(Object.keys(meta.files).sort());
     expect(Object.keys(meta.files).filter((path) => path.startsWith('labels/')).length).toBeGreaterThanOrEqual(10);
   });
 
@@ -111,6 +113,26 @@ describe('generate --timeline (real script)', () => {
     mkdirSync(join(temp.path, 'x'), { recursive: true });
     expect(expectOneLineUserError(runScript(GENERATE, ['--timeline', 'no_such_timeline', '--out', join(temp.path, 'x', 'y')]))).toMatch(/unknown timeline "no_such_timeline" \(known: calm, quarter/);
     expect(expectOneLineUserError(runScript(GENERATE, ['--timeline', spec, '--seed', '3', '--out', fresh]))).toBe('generate: error: --timeline takes no --seed (the timeline file says it)');
+  });
+
+  it('--out is replaced whole, so it must be new or an earlier output: a file or a folder of the user\'s is refused, nothing deleted', () => {
+    const afile = join(temp.path, 'afile.txt');
+    writeFileSync(afile, 'keep me');
+    expect(expectOneLineUserError(runScript(GENERATE, ['--timeline', spec, '--out', afile]))).toBe(`generate: error: --out ${afile}: is a file; give a directory for the timeline (it is replaced whole)`);
+    expect(readFileSync(afile, 'utf8')).toBe('keep me');
+    const project = join(temp.path, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'small.yaml'), SMALL);
+    expect(expectOneLineUserError(runScript(GENERATE, ['--timeline', join(project, 'small.yaml'), '--out', project]))).toMatch(/holds other files \(the timeline itself\) and no timeline\.meta\.json/);
+    expect(readFileSync(join(project, 'small.yaml'), 'utf8')).toBe(SMALL);
+    // A trailing slash names the same directory; a staging folder left by a killed run is cleared.
+    const slashed = join(temp.path, 'slashed');
+    const deadPid = spawnSync('true').pid as number;
+    mkdirSync(`${slashed}.partial-${deadPid}`, { recursive: true });
+    const result = runScript(GENERATE, ['--timeline', spec, '--out', `${slashed}/`]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(tree(slashed)).toEqual(tree(first));
+    expect(existsSync(`${slashed}.partial-${deadPid}`)).toBe(false);
   });
 
   it('the shipped timelines load: quarter (90 days, the shock a surge) and the calm 30-day control', () => {
