@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../../services/core/src/infrastructure/errors.ts';
+import { pidExists } from '../../services/core/src/infrastructure/fileLock.ts';
 import seedrandom from 'seedrandom';
 import { canonicalJson, sha256Hex } from '../../services/core/src/infrastructure/fileHash.ts';
 import { jsonFileText } from '../../services/core/src/infrastructure/atomicWrite.ts';
@@ -163,17 +164,8 @@ function removeAbandonedStaging(outDirectory: string): void {
   for (const entry of readdirSync(parent)) {
     if (!entry.startsWith(prefix)) continue;
     const pid = Number(entry.slice(prefix.length));
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || pidExists(pid)) continue;
     rmSync(join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

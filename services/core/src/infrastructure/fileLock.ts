@@ -28,7 +28,8 @@ function sleepSync(milliseconds: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
 
-function pidExists(pid: number): boolean {
+/** Whether a process with this PID exists (EPERM: it does, owned by someone else). */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
