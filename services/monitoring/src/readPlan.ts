@@ -36,8 +36,8 @@ export function monitorReadPlan(referenceHeader: string[], currentHeader: readon
   if (options.dataset) refuseMissingColumns(referenceHeader, featureNames(options.dataset.spec), options.referenceSource ?? 'the reference', options.dataset.source);
   const spec = dataset?.spec;
   const roles = spec ? [spec.id, spec.time, spec.target.column].filter((column): column is string => column !== undefined) : [];
-  // The label is read only when something will be scored against it (a model or a score column).
-  const readLabels = options.readLabels ?? true;
+  // The label is read only when something will be scored against it (a model or a score column), or named (--target).
+  const readLabels = options.readLabels ?? false;
   const wanted = spec ? new Set([...featureNames(spec), ...(readLabels ? [spec.target.column] : []), ...(spec.time ? [spec.time] : []), ...named]) : undefined;
   // A spec's columns and the named ones are read; with no spec, every column but nothing is known to skip.
   const columnsToRead = referenceHeader.filter((column) => wanted === undefined || wanted.has(column));
