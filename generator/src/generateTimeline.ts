@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../../services/core/src/infrastructure/errors.ts';
@@ -41,10 +40,6 @@ interface PendingLabel { id: string; label: 0 | 1; ms: number; text: string }
 
 const DAY_SECONDS = 86_400;
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** A transaction's line without its label: the traffic as it arrives, before anyone knows. */
 function unlabelledLine(transaction: Transaction): string {
   const line = transactionCsvLine(transaction);
@@ -70,7 +65,7 @@ export async function generateTimeline(timeline: Timeline, out: string): Promise
   try {
     const referenceMeta = await generateDataset(timeline.reference, { rows: file.reference.rows, seed: file.seed, outPath: join(staging, 'reference.csv') });
     files['reference.csv'] = referenceMeta.sha256;
-    files['reference.meta.json'] = sha256(readFileSync(join(staging, 'reference.meta.json'), 'utf8'));
+    files['reference.meta.json'] = sha256Hex(readFileSync(join(staging, 'reference.meta.json')));
 
     const labelsByDate = new Map<string, PendingLabel[]>();
     const labelHeader = formatCsvLine([ID_COLUMN, LABEL_COLUMN, LABEL_TIME_COLUMN]);
@@ -81,7 +76,7 @@ export async function generateTimeline(timeline: Timeline, out: string): Promise
         const content = labelHeader + pending.map((label) => `${label.id},${label.label},${label.text}\n`).join('');
         const relative = `labels/${date}.csv`;
         writeFileSync(join(staging, relative), content);
-        files[relative] = sha256(content);
+        files[relative] = sha256Hex(content);
         labelsByDate.delete(date);
       }
     };
@@ -110,7 +105,7 @@ export async function generateTimeline(timeline: Timeline, out: string): Promise
       const content = lines.join('');
       const relative = `transactions/${day.date}.csv`;
       writeFileSync(join(staging, relative), content);
-      files[relative] = sha256(content);
+      files[relative] = sha256Hex(content);
       daySummaries.push({ day: day.day, date: day.date, rows: day.rows, fraud_rate: positives / day.rows, layers: day.layers, config_sha256: sha256Hex(canonicalJson(day.config)) });
       // Labels arrive at or after their event: those arriving by this day are all known now, and leave memory.
       flushLabels((date) => date <= day.date);

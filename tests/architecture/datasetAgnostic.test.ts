@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { featureNames, loadDatasetSpec } from '../../services/core/src/domain/datasetSpec.ts';
+import { allColumnsOf, loadDatasetSpec } from '../../services/core/src/domain/datasetSpec.ts';
 import { VOCABULARY_DEFINITIONS } from '../../services/core/src/domain/vocabularySchema.ts';
 import { OWN_TABLE_NAMES, writeOwnDataTable } from '../helpers/ownDataTables.ts';
 import { makeTempDir, REPO_ROOT } from '../helpers/runScript.ts';
@@ -27,7 +27,7 @@ const OUR_WORDS = new Set(Object.values(VOCABULARY_DEFINITIONS).flat() as string
 
 function columnsOf(specPath: string): string[] {
   const { spec } = loadDatasetSpec(specPath);
-  return [spec.id, spec.time, spec.target.column, ...featureNames(spec)].filter((column): column is string => column !== undefined && !OUR_WORDS.has(column));
+  return allColumnsOf(spec).filter((column) => !OUR_WORDS.has(column));
 }
 
 describe('no product code knows a dataset\'s columns', () => {

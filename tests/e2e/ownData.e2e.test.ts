@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApiApp } from '../../services/api/src/app.ts';
-import { featureNames, loadDatasetSpec, parseDatasetSpec } from '../../services/core/src/domain/datasetSpec.ts';
+import { allColumnsOf, featureNames, loadDatasetSpec, parseDatasetSpec } from '../../services/core/src/domain/datasetSpec.ts';
 import { expectOneLineUserError, makeTempDir, REPO_ROOT, runScript } from '../helpers/runScript.ts';
 import { OWN_TABLE_TRAITS, writeOwnDataTable, type OwnTableFiles, type OwnTableName } from '../helpers/ownDataTables.ts';
 
@@ -19,7 +19,7 @@ const temp = makeTempDir('own-data');
 afterAll(() => temp.cleanup());
 
 const fraud = loadDatasetSpec('fraud').spec;
-const FRAUD_COLUMNS = [fraud.id, fraud.time, fraud.target.column, ...featureNames(fraud)].filter((column): column is string => column !== undefined);
+const FRAUD_COLUMNS = allColumnsOf(fraud);
 
 /**
  * The repository's policy with a team's own limits: AUC floors for these tables (the

@@ -27,8 +27,8 @@ await runCommandLine('predictions-to-csv', spec, ({ values }) => {
     const foreign = Object.keys(record.features).find((key) => !known.has(key));
     const absent = columns.find((column) => spec.features[column]?.required !== false && !(column in record.features));
     if (foreign === undefined && absent === undefined) return;
-    const problem = foreign !== undefined ? `has feature "${foreign}", which` : `lacks feature "${absent as string}" of`;
-    throw new UserError(`${String(values.predictions)}: record ${index + 1} (model v${record.model_version}, request ${record.request_id}) ${problem} dataset "${spec.name}" ${foreign !== undefined ? 'does not have' : ''}; give --dataset with the spec of the model that served it`.replace(/ ;/, ';'));
+    const problem = foreign !== undefined ? `has feature "${foreign}", which dataset "${spec.name}" does not have` : `lacks feature "${absent as string}" of dataset "${spec.name}"`;
+    throw new UserError(`${String(values.predictions)}: record ${index + 1} (model v${record.model_version}, request ${record.request_id}) ${problem}; give --dataset with the spec of the model that served it`);
   });
   const lines = records.map((record) => formatCsvLine([...columns.map((column) => {
     const value = record.features[column];

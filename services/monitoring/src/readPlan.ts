@@ -1,4 +1,4 @@
-import { DEFAULT_DATASET, featureNames, loadDatasetSpec, refuseMissingColumns, textColumnsOf, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { allColumnsOf, DEFAULT_DATASET, featureNames, loadDatasetSpec, refuseMissingColumns, textColumnsOf, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import type { ColumnType } from '../../core/src/domain/stattests/columnPair.ts';
 import type { CsvReadOptions } from '../../core/src/infrastructure/csv/csvTable.ts';
 
@@ -25,9 +25,7 @@ export const TIME_PREFIX_LENGTH = 13;
 /** The default spec, when the reference has every one of its columns: the monitor then reads the files as that dataset, as it always has. */
 function defaultDatasetOf(referenceHeader: readonly string[]): LoadedDatasetSpec | undefined {
   const fallback = loadDatasetSpec(DEFAULT_DATASET);
-  const { spec } = fallback;
-  const columns = [...featureNames(spec), spec.target.column, ...(spec.id ? [spec.id] : []), ...(spec.time ? [spec.time] : [])];
-  return columns.every((column) => referenceHeader.includes(column)) ? fallback : undefined;
+  return allColumnsOf(fallback.spec).every((column) => referenceHeader.includes(column)) ? fallback : undefined;
 }
 
 export function monitorReadPlan(referenceHeader: string[], currentHeader: readonly string[], namedColumns: readonly string[], options: { dataset?: LoadedDatasetSpec; referenceSource?: string; readLabels?: boolean } = {}): MonitorReadPlan {

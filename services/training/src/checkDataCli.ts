@@ -1,8 +1,8 @@
 import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { DEFAULT_DATASET, featureNames, loadDatasetSpec, numericFeatureNames, refuseMissingColumns, textColumnsOf } from '../../core/src/domain/datasetSpec.ts';
-import { labelsOf, refuseMissingValues, refuseNonIsoTimes, refuseUndeclaredValues } from '../../core/src/domain/datasetColumns.ts';
+import { DEFAULT_DATASET, loadDatasetSpec, textColumnsOf } from '../../core/src/domain/datasetSpec.ts';
+import { refuseMissingValues, refuseNonIsoTimes, refuseTableOffSpec } from '../../core/src/domain/datasetColumns.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent check-data -- --dataset NAME|FILE CSV...',
@@ -18,13 +18,9 @@ await runCommandLine('check-data', spec, ({ values, positionals }) => {
   if (positionals.length === 0) throw new UserError('name at least one CSV to check');
   for (const path of positionals) {
     const table = readCsvTable(path, { textColumns: textColumnsOf(dataset.spec) });
-    refuseMissingColumns(table.header, featureNames(dataset.spec), path, dataset.source);
-    for (const column of numericFeatureNames(dataset.spec)) table.numerical(column);
-    refuseUndeclaredValues(table, dataset.spec);
+    const labelled = refuseTableOffSpec(table, dataset, { labels: 'when present' }) !== undefined;
     refuseNonIsoTimes(table, dataset.spec);
     refuseMissingValues(table, dataset.spec);
-    const labelled = table.hasColumn(dataset.spec.target.column);
-    if (labelled) labelsOf(table, dataset.spec);
     process.stderr.write(`check-data: ${path}: ${table.rowCount} rows follow dataset "${dataset.spec.name}"${labelled ? ', labelled' : ', no labels'}\n`);
   }
 });

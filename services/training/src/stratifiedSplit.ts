@@ -39,10 +39,3 @@ export function stratifiedSplit(labels: ArrayLike<number>, validationShare: numb
   }
   return { train: train.sort((a, b) => a - b), validation: validation.sort((a, b) => a - b) };
 }
-
-/** A seeded stratified subsample of at most `maxRows` of `indices`. */
-export function stratifiedSubsample(indices: number[], labels: ArrayLike<number>, maxRows: number, rng: UniformRandom): number[] {
-  if (indices.length <= maxRows) return indices;
-  const subset = stratifiedSplit(indices.map((index) => labels[index] as number), maxRows / indices.length, rng).validation;
-  return subset.map((position) => indices[position] as number);
-}

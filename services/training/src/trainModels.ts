@@ -1,8 +1,8 @@
 import seedrandom from 'seedrandom';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { CsvTable } from '../../core/src/infrastructure/csv/csvTable.ts';
-import { categoricalFeatureNames, numericFeatureNames, refuseMissingColumns, requiredColumns, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
-import { labelsOf, refuseUndeclaredValues } from '../../core/src/domain/datasetColumns.ts';
+import { categoricalFeatureNames, numericFeatureNames, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { refuseTableOffSpec } from '../../core/src/domain/datasetColumns.ts';
 import type { ModelKind } from './classifier.ts';
 import { bestF1Threshold, classificationReport, type ClassificationReport } from './metrics.ts';
 import { datasetLineage } from './datasetLineage.ts';
@@ -47,10 +47,7 @@ export interface TrainingResult {
 /** Refuse data a model cannot honestly be trained on, naming the file, the column and the row. */
 export function checkTrainingData(table: CsvTable, dataset: LoadedDatasetSpec, minRows: number): number[] {
   const { spec } = dataset;
-  refuseMissingColumns(table.header, requiredColumns(spec, { withTarget: true }), table.source, dataset.source);
-  for (const column of numericFeatureNames(spec)) table.numerical(column);
-  refuseUndeclaredValues(table, spec);
-  const labels = Array.from(labelsOf(table, spec));
+  const labels = Array.from(refuseTableOffSpec(table, dataset, { labels: 'required' }) as Float64Array);
   const positives = labels.reduce((sum, label) => sum + label, 0);
   if (table.rowCount < minRows) throw new UserError(`${table.source}: ${table.rowCount} rows, fewer than the minimum of ${minRows} for training`);
   if (positives === 0 || positives === table.rowCount) {

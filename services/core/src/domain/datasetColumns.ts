@@ -1,6 +1,6 @@
 import type { DataTable } from '../infrastructure/csv/dataTable.ts';
 import { UserError } from '../infrastructure/errors.ts';
-import { describeLabels, labelMeaning, type DatasetSpec } from './datasetSpec.ts';
+import { describeLabels, featureNames, labelMeaning, numericFeatureNames, refuseMissingColumns, type DatasetSpec, type LoadedDatasetSpec } from './datasetSpec.ts';
 
 /*
  * A dataset's columns read from a table: the label as 0/1 whatever its spelling, and the
@@ -36,11 +36,12 @@ export function labelsOf(table: DataTable, spec: DatasetSpec): Float64Array {
   return labels;
 }
 
-const HOUR_OF_ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ](\d{2})/;
+/** The start of an ISO-8601 time, to the hour ("2026-11-27T14" or "2026-11-27 14"): all the volume signals need. */
+const ISO_TIME_TO_THE_HOUR = /^\d{4}-\d{2}-\d{2}[T ](\d{2})/;
 
 /** The UTC hour of an ISO-8601 timestamp ("2026-11-27T14:05:00Z" → 14); undefined for anything else. */
 export function hourOfTimestamp(text: string): number | undefined {
-  const match = HOUR_OF_ISO_TIME.exec(text);
+  const match = ISO_TIME_TO_THE_HOUR.exec(text);
   if (!match) return undefined;
   const hour = Number(match[1]);
   return hour <= 23 ? hour : undefined;
@@ -55,8 +56,6 @@ export function eventHours(table: DataTable, spec: Pick<DatasetSpec, 'time'>): F
   return Float64Array.from(column.codes, (code) => (code < 0 ? Number.NaN : (byCode[code] as number)));
 }
 
-const ISO_TIME_PREFIX = /^\d{4}-\d{2}-\d{2}[T ]\d{2}/;
-
 /**
  * The dataset's time column must hold ISO-8601 times: anything else would leave the
  * volume and hour-of-day signals without figures, silently. Refused by file, column, row.
@@ -66,7 +65,7 @@ export function refuseNonIsoTimes(table: DataTable, spec: Pick<DatasetSpec, 'tim
   const column = table.column(spec.time);
   const bad = column.kind === 'numerical'
     ? column.values.findIndex((value) => !Number.isNaN(value))
-    : column.codes.findIndex((code) => code >= 0 && !ISO_TIME_PREFIX.test(column.categories[code] as string));
+    : column.codes.findIndex((code) => code >= 0 && !ISO_TIME_TO_THE_HOUR.test(column.categories[code] as string));
   if (bad < 0) return;
   const found = column.kind === 'numerical' ? String(column.values[bad]) : JSON.stringify(column.categories[column.codes[bad] as number]);
   throw new UserError(`${table.source}: row ${bad + 2}: column "${spec.time}" (the dataset's time) must be an ISO-8601 UTC time like 2026-11-27T14:05:00Z, found ${found}`);
@@ -102,4 +101,18 @@ export function refuseMissingValues(table: DataTable, spec: Pick<DatasetSpec, 'f
     const row = column.kind === 'numerical' ? column.values.findIndex((value) => Number.isNaN(value)) : column.codes.findIndex((code) => code < 0);
     if (row >= 0) throw new UserError(`${table.source}: row ${row + 2}: feature "${name}" is empty and the dataset's missing: refuse allows no missing values`);
   }
+}
+
+/**
+ * A file read as this dataset: every declared feature present (and the label, when it is
+ * required), numbers where numbers are declared and within what is declared, and the
+ * label's two values. Returns the labels as 0/1, or undefined for a file without them.
+ */
+export function refuseTableOffSpec(table: DataTable, dataset: LoadedDatasetSpec, options: { labels: 'required' | 'when present' }): Float64Array | undefined {
+  const { spec } = dataset;
+  const labelsRequired = options.labels === 'required';
+  refuseMissingColumns(table.header, [...featureNames(spec), ...(labelsRequired ? [spec.target.column] : [])], table.source, dataset.source);
+  for (const column of numericFeatureNames(spec)) table.numerical(column);
+  refuseUndeclaredValues(table, spec);
+  return labelsRequired || table.hasColumn(spec.target.column) ? labelsOf(table, spec) : undefined;
 }

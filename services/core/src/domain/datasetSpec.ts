@@ -133,9 +133,9 @@ export function textColumnsOf(spec: DatasetSpec): string[] {
   return [...categoricalFeatureNames(spec), spec.target.column];
 }
 
-/** The columns a file of this dataset must have: features and the label (id and time are optional in a file). */
-export function requiredColumns(spec: DatasetSpec, options: { withTarget: boolean }): string[] {
-  return [...featureNames(spec), ...(options.withTarget ? [spec.target.column] : [])];
+/** Every column the spec names: the id, the time, the label and the features. */
+export function allColumnsOf(spec: DatasetSpec): string[] {
+  return [spec.id, spec.time, spec.target.column, ...featureNames(spec)].filter((column): column is string => column !== undefined);
 }
 
 /** A declared column missing from a file, refused in one line naming the file, the column and the spec. */
