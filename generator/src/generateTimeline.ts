@@ -47,6 +47,17 @@ function unlabelledLine(transaction: Transaction): string {
 }
 
 /**
+ * The reference is the traffic of the days just before the timeline, at the timeline's
+ * daily volume: spread over its scenario's own span instead (base: 28 days), 5,000 rows
+ * would look like a tenth of the daily volume, and every day of the timeline like a surge.
+ */
+export function referenceConfig(timeline: Timeline): Timeline['reference'] {
+  const days = Math.max(1, Math.round(timeline.file.reference.rows / timeline.file.rows_per_day));
+  const start = new Date(Date.parse(`${timeline.file.start}T00:00:00Z`) - days * DAY_SECONDS * 1000).toISOString().slice(0, 10);
+  return { ...timeline.reference, time: { start, days } };
+}
+
+/**
  * Write the timeline into `outDirectory`: the reference, one transactions file per day,
  * one labels file per arrival day, and timeline.meta.json. Everything is written into a
  * sibling directory first and swapped in whole, so a failed or interrupted run leaves the
@@ -63,7 +74,7 @@ export async function generateTimeline(timeline: Timeline, out: string): Promise
   mkdirSync(join(staging, 'labels'), { recursive: true });
   const files: Record<string, string> = {};
   try {
-    const referenceMeta = await generateDataset(timeline.reference, { rows: file.reference.rows, seed: file.seed, outPath: join(staging, 'reference.csv') });
+    const referenceMeta = await generateDataset(referenceConfig(timeline), { rows: file.reference.rows, seed: file.seed, outPath: join(staging, 'reference.csv') });
     files['reference.csv'] = referenceMeta.sha256;
     files['reference.meta.json'] = sha256Hex(readFileSync(join(staging, 'reference.meta.json')));
 

@@ -22,6 +22,8 @@ export interface ControlOptions extends ControlLocations {
   now: Date;
   actor: string;
   lockTimeoutMs: number;
+  /** The window a watcher or a replay runs this for: recorded on every audit record of the run. */
+  windowId?: string;
   /** DRIFTWATCH_AUDIT_KEY: the audit records and head are HMAC-SHA256 with it (plain SHA-256 without). */
   auditKey: string | undefined;
 }
@@ -29,8 +31,9 @@ export interface ControlOptions extends ControlLocations {
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 30;
 
 /** The options of one run at `now` (a new run id unless one is given): the one way the commands and the API build them. */
-export function controlOptionsAt(locations: ControlLocations, run: { now: Date; actor: string; runId?: string; lockTimeoutMs?: number }): ControlOptions {
+export function controlOptionsAt(locations: ControlLocations, run: { now: Date; actor: string; runId?: string; lockTimeoutMs?: number; windowId?: string }): ControlOptions {
   return {
+    ...(run.windowId === undefined ? {} : { windowId: run.windowId }),
     ...locations,
     runId: run.runId ?? newRunId(run.now),
     now: run.now,

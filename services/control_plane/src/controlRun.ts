@@ -32,6 +32,15 @@ export interface ControlOutcome {
   runDirectory: string;
 }
 
+/**
+ * The run's records, in the audit log: each carries the window it decided when the
+ * watcher or a replay started the run, so a window's decision is found by its id.
+ */
+function appendRunAudit(options: ControlOptions, entries: AuditEntry[]): ReturnType<typeof appendAudit> {
+  const { windowId } = options;
+  return appendAudit(options.eventsDirectory, windowId === undefined ? entries : entries.map((entry) => ({ ...entry, detail: { ...entry.detail, window_id: windowId } })), options.auditKey);
+}
+
 /** Two control runs never interleave: the second waits, then refuses naming the holder. */
 export function withControlLock<T>(options: Pick<ControlOptions, 'eventsDirectory' | 'lockTimeoutMs'>, purpose: string, work: () => T): T {
   return withFileLock(controlLockPath(options.eventsDirectory), { timeoutMs: options.lockTimeoutMs, purpose }, work);
@@ -77,13 +86,13 @@ export function openControlRun(options: ControlOptions): AuditRecord[] {
       saveApproval(options.approvalsDirectory, { ...approval, status: 'pending', decided_at: null, decided_by: null, reason: null, executed_run_id: null });
     }
   }
-  const { records: written } = appendAudit(options.eventsDirectory, settlements.map((settlement) => outcomeEntry(options.now, settlement.runId, settlement.key, settlement.outcome, {
+  const { records: written } = appendRunAudit(options, settlements.map((settlement) => outcomeEntry(options.now, settlement.runId, settlement.key, settlement.outcome, {
     settled: settlement.settled,
     started: settlement.started,
     reconciled_by: options.runId,
     explanation: settlement.explanation,
     reopened_approval: settlement.reopenApproval,
-  })), options.auditKey);
+  })));
   return [...records, ...written, ...expireApprovals(options)];
 }
 
@@ -95,7 +104,7 @@ const EXPIRY_ACTOR = 'expiry (autonomy.approval_ttl_hours)';
 
 /** Recorded in the audit log first, then saved: a crash in between is put right by the next run (alignApprovalsWithAudit). */
 export function closeApproval(options: ControlOptions, approval: Approval, status: ApprovalClosing, reason: string, by = options.actor): AuditRecord[] {
-  const { records } = appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: status, detail: { approval_id: approval.id, by, reason } }], options.auditKey);
+  const { records } = appendRunAudit(options, [{ time: options.now.toISOString(), run_id: approval.run_id, kind: 'approval', decision: status, detail: { approval_id: approval.id, by, reason } }]);
   faultPoint('after_decision_recorded');
   saveApproval(options.approvalsDirectory, { ...approval, status, reason, decided_at: options.now.toISOString(), decided_by: by });
   return records;
@@ -160,14 +169,20 @@ export function datasetOfSummary(summary: MonitoringSummary, summaryPath: string
  * the data it was asked for.
  */
 function assertCurrentUnchanged(summary: MonitoringSummary, summaryPath: string): void {
-  const { path, sha256 } = summary.current;
-  let actual: string;
-  try {
-    actual = sha256OfFileSync(path);
-  } catch (error) {
-    throw new UserError(`cannot read ${path}, the current data ${summaryPath} was made from: ${errorMessage(error)}; re-run the monitor`);
+  for (const { path, sha256 } of [summary.current, ...(summary.labelled ? [summary.labelled] : [])]) {
+    let actual: string;
+    try {
+      actual = sha256OfFileSync(path);
+    } catch (error) {
+      throw new UserError(`cannot read ${path}, the current data ${summaryPath} was made from: ${errorMessage(error)}; re-run the monitor`);
+    }
+    if (actual !== sha256) throw new UserError(`${path} changed since the monitor read it (sha256 ${actual.slice(0, 12)}, ${summaryPath} records ${sha256.slice(0, 12)}): re-run the monitor, nothing was done`);
   }
-  if (actual !== sha256) throw new UserError(`${path} changed since the monitor read it (sha256 ${actual.slice(0, 12)}, ${summaryPath} records ${sha256.slice(0, 12)}): re-run the monitor, nothing was done`);
+}
+
+/** The labelled rows a retrain trains on and a comparison scores: the label window's, over time, else the current data's own. */
+function labelledData(summary: MonitoringSummary): { path: string; sha256: string } {
+  return summary.labelled ?? summary.current;
 }
 
 function loadInputs(options: ControlOptions): ControlInputs {
@@ -205,7 +220,7 @@ function loadInputsOrRefuse(options: ControlOptions): ControlInputs {
   try {
     return loadInputs(options);
   } catch (error) {
-    appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: options.runId, kind: 'refusal', decision: 'no_action', detail: { reason: errorMessage(error) } }], options.auditKey);
+    appendRunAudit(options, [{ time: options.now.toISOString(), run_id: options.runId, kind: 'refusal', decision: 'no_action', detail: { reason: errorMessage(error) } }]);
     throw isUserError(error) ? error : new UserError(errorMessage(error));
   }
 }
@@ -264,7 +279,7 @@ class WriteAhead {
       return { idempotencyKey: this.mark.idempotencyKey, auditHead: this.mark.auditHead };
     }
     const key = intentKey(this.options.runId, start.effect);
-    const { position } = appendAudit(this.options.eventsDirectory, [intentEntry(this.options.now, this.options.runId, {
+    const { position } = appendRunAudit(this.options, [intentEntry(this.options.now, this.options.runId, {
       key,
       action: start.effect === 'retrain' ? 'retrain_and_evaluate' : start.effect === 'rollback' ? 'rollback' : 'escalate',
       effect: start.effect,
@@ -272,7 +287,7 @@ class WriteAhead {
       target_version: start.targetVersion,
       approval_id: this.claim?.approvalId ?? start.approvalId,
       claimed_approval: this.claim !== undefined,
-    })], this.options.auditKey);
+    })]);
     faultPoint('after_intent');
     this.claim?.save();
     faultPoint('after_claim');
@@ -297,8 +312,8 @@ function effectsFor(options: ControlOptions, inputs: ControlInputs, serving: Ser
     trainingDataPath: challengerTrainingPath(runDirectory),
     referenceDataPath: challengerReferencePath(runDirectory),
     referencePath: summary.reference.path,
-    currentPath: summary.current.path,
-    currentSha256: summary.current.sha256,
+    currentPath: labelledData(summary).path,
+    currentSha256: labelledData(summary).sha256,
     referenceSha256: summary.reference.sha256,
     policy,
     dataset: inputs.dataset,
@@ -361,7 +376,7 @@ export function runControl(options: ControlOptions): ControlOutcome {
     writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
     const entries = decisionEntries(options.now, sentinel, plan, release);
     const deferrals = deferralEntries(options.now, options.runId, openDeferrals(records), plan);
-    appendAudit(options.eventsDirectory, [entries.sentinel, entries.plan, ...deferrals, entries.release, ...closingEntries(options, writeAhead, release)], options.auditKey);
+    appendRunAudit(options, [entries.sentinel, entries.plan, ...deferrals, entries.release, ...closingEntries(options, writeAhead, release)]);
     showInReport(options, inputs, sentinel, plan, release);
     return { sentinel, plan, release, runDirectory: runDirectoryPath(options.eventsDirectory, options.runId) };
   });
@@ -398,7 +413,7 @@ export function carryOutHumanDecision(options: ControlOptions, request: HumanReq
   if (plan.status === 'deferred') {
     // A guardrail holds a human's decision back: nothing runs, and an approval keeps waiting rather than being used up.
     const why = `${origin.action} cannot run now: ${failedGuardrails(plan.guardrails).map(guardrailReason).join('; ')}; ${origin.kind === 'approval' ? `${origin.approvalId} stays pending` : 'nothing ran'}`;
-    appendAudit(options.eventsDirectory, [{ time: options.now.toISOString(), run_id: options.runId, kind: 'refusal', decision: 'no_action', detail: { reason: why, by: options.actor } }], options.auditKey);
+    appendRunAudit(options, [{ time: options.now.toISOString(), run_id: options.runId, kind: 'refusal', decision: 'no_action', detail: { reason: why, by: options.actor } }]);
     throw new UserError(why, 'conflict');
   }
   const approval = request.kind === 'approval' ? approvedBy(options, request.approval, request.reason) : undefined;
@@ -414,7 +429,7 @@ export function carryOutHumanDecision(options: ControlOptions, request: HumanReq
     : { time, run_id: options.runId, kind: 'manual', decision: `requested:${origin.action}`, detail: { by: options.actor } };
   // The human's decision stands where the sentinel's would: the incident is the one the human acted on.
   const entries = decisionEntries(options.now, sentinel, plan, release);
-  appendAudit(options.eventsDirectory, [humanEntry, entries.plan, entries.release, ...closingEntries(options, writeAhead, release)], options.auditKey);
+  appendRunAudit(options, [humanEntry, entries.plan, entries.release, ...closingEntries(options, writeAhead, release)]);
   // Saved after the record (again, when an effect's intent already claimed it): a crash in between is put right by the next run.
   faultPoint('after_decision_recorded');
   if (claim) claim.save();

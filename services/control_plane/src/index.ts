@@ -1,6 +1,8 @@
 /** The control plane's public interface: other stages (the API) import from here only. */
 export { approveApproval, rejectApproval } from './approvalDecisions.ts';
 export { listApprovals, type Approval } from './approvalsStore.ts';
-export { controlOptionsAt, type ControlLocations, type ControlOptions } from './controlOptions.ts';
-export { runHumanAction, type ControlOutcome } from './controlRun.ts';
-export { eventPath } from './eventsStore.ts';
+export { verifyActions, type VerificationReport } from './actionVerifier.ts';
+export { readVerifiedAudit } from './auditLog.ts';
+export { auditKeyFromEnvironment, controlOptionsAt, type ControlLocations, type ControlOptions } from './controlOptions.ts';
+export { mirroredPositions, runControl, runHumanAction, type ControlOutcome } from './controlRun.ts';
+export { eventPath, readRecordedRun } from './eventsStore.ts';

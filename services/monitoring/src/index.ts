@@ -1,5 +1,7 @@
 /** Monitoring's public interface: other stages import from here only. */
-export type { MonitoringSummary, RecordedDriftSettings } from './monitoringSummary.ts';
+export type { MonitoringSummary, RecordedDriftSettings, VolumeBaseline } from './monitoringSummary.ts';
+export { ReferenceProfiles, type ReferenceProfile } from './referenceProfile.ts';
+export { escapeHtml } from './reportFormat.ts';
 export { severityFromShare, type ColumnDrift } from './datasetDrift.ts';
 export { monitorPolicy, monitorTables, verdictLine, type MonitorPolicy } from './monitorPipeline.ts';
 export { monitorReadPlan } from './readPlan.ts';

@@ -12,8 +12,9 @@ import { columnHistogram } from './chartBinning.ts';
 import { inferredTypeIn, selectColumns } from './columnSelection.ts';
 import { driftSettings } from './datasetDrift.ts';
 import { renderDriftReport } from './htmlReport.ts';
-import { analyseTables, featurePairs, fileIdentity, type MonitoringSummary, type ScoredSides } from './monitoringSummary.ts';
+import { analyseTables, featurePairs, fileIdentity, type MonitoringSummary, type ScoredSides, type VolumeBaseline } from './monitoringSummary.ts';
 import type { MonitorReadPlan } from './readPlan.ts';
+import { computeEachTime, type ReferenceMemo } from './referenceProfile.ts';
 import { validateMonitoringSummary } from './reportsStore.ts';
 
 /**
@@ -67,6 +68,16 @@ export interface MonitorInput {
   prediction?: string;
   /** Score both tables with a registered model: "production" or a version. */
   model?: string;
+  /**
+   * Over time: the rows whose labels have arrived (the label window), with the dataset's
+   * label. Performance is judged on them instead of the current table, which then needs
+   * no label. Needs a dataset spec and a model.
+   */
+  labelled?: { table: DataTable; path: string };
+  /** Keeps what is worked out from the reference alone for the next window (referenceProfile.ts). */
+  referenceMemo?: ReferenceMemo;
+  /** Over time: volume judged against the traffic before the window, not the reference file. */
+  volumeBaseline?: VolumeBaseline;
   registryDirectory?: string;
   runId: string;
   now: Date;
@@ -92,16 +103,20 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
   if (!model) return undefined;
   // Loaded only when asked for: the model libraries cost a good part of a second at start-up.
   const [{ ModelRegistry }, { loadRegisteredArtifact, scoreTable }] = await Promise.all([import('../../registry/src/index.ts'), import('../../training/src/index.ts')]);
-  const registry = ModelRegistry.open(input.registryDirectory ?? DEFAULT_PATHS.registry);
+  const registryDirectory = input.registryDirectory ?? DEFAULT_PATHS.registry;
+  const registry = ModelRegistry.open(registryDirectory);
   const version = registry.resolve(model);
   const artifact = loadRegisteredArtifact(registry, version);
   refuseOtherDataset(input.plan.dataset, artifact.dataset, version);
+  const memo = input.referenceMemo ?? computeEachTime;
   return {
     source: `model v${version}`,
     threshold: artifact.decision_threshold,
     modelVersion: version,
-    referenceScores: scoreTable(artifact, reference).probabilities,
+    // A registered version's artifact never changes: its scores on one reference are scored once.
+    referenceScores: memo(`scores:${registryDirectory}:v${version}`, () => scoreTable(artifact, reference).probabilities),
     currentScores: scoreTable(artifact, current).probabilities,
+    ...(input.labelled ? { labelledScores: scoreTable(artifact, input.labelled.table).probabilities } : {}),
   };
 }
 
@@ -114,14 +129,21 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
 export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; renderReport: (summarySha256: string) => string }> {
   const { reference, current, plan, policy, prediction } = input;
   const spec = plan.dataset?.spec;
+  const memo = input.referenceMemo ?? computeEachTime;
+  const labelled = input.labelled;
+  if (labelled && (spec === undefined || input.model === undefined)) throw new UserError('performance on labelled rows of their own needs a dataset spec and a model');
   if (spec) {
-    for (const table of [reference, current]) {
+    const refuseOffSpec = (table: DataTable) => {
       refuseNonIsoTimes(table, spec);
       refuseMissingValues(table, spec);
-    }
+    };
+    memo('values-on-spec', () => refuseOffSpec(reference));
+    refuseOffSpec(current);
+    if (labelled) refuseOffSpec(labelled.table);
   }
   // A named dataset's label is read whenever both files have it: unlabelled current data is normal (labels come late).
-  const target = input.target ?? (plan.datasetNamed && spec && reference.hasColumn(spec.target.column) && current.hasColumn(spec.target.column) ? spec.target.column : undefined);
+  const target = input.target ?? (spec && labelled ? spec.target.column : undefined)
+    ?? (plan.datasetNamed && spec && reference.hasColumn(spec.target.column) && current.hasColumn(spec.target.column) ? spec.target.column : undefined);
   const columns = selectColumns({
     referenceHeader: plan.columnsToRead,
     currentHeader: current.header.filter((column) => plan.columnsToRead.includes(column) || !plan.referenceHeader.includes(column)),
@@ -133,7 +155,8 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
     exclude: input.exclude ?? [],
     defaultExcluded: plan.defaultExcluded,
     declaredTypes: plan.declaredTypes,
-    target,
+    // Labels judged on a table of their own are not the current window's to have.
+    target: labelled ? undefined : target,
     prediction,
     policyColumns: policy.drift.columns ?? {},
     policyStattest: policy.drift.stattest,
@@ -142,17 +165,18 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
   });
   if (target) {
     reference.column(target);
-    current.column(target);
+    (labelled?.table ?? current).column(target);
   }
   const scores = await scoresFrom(input);
   if (scores) refuseGlobalTestForScores(policy, `the scores of ${scores.source}`);
-  const pairs = featurePairs(columns, reference, current);
+  const pairs = featurePairs(columns, reference, current, memo);
   const summary = analyseTables({
     pairs,
     reference,
     current,
     referenceIdentity: fileIdentity(input.referencePath, reference),
     currentIdentity: fileIdentity(input.currentPath, current),
+    ...(labelled ? { labelled: { table: labelled.table, identity: fileIdentity(labelled.path, labelled.table) } } : {}),
     columns,
     drift: driftSettings(policy.drift),
     minSamples: policy.drift.min_samples,
@@ -164,6 +188,8 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
     runId: input.runId,
     now: input.now,
     policy: policy.identity,
+    referenceMemo: memo,
+    ...(input.volumeBaseline ? { volumeBaseline: input.volumeBaseline } : {}),
   });
   assertOwnOutput(validateMonitoringSummary, summary, 'monitoring summary');
   const renderReport = (summarySha256: string): string => renderDriftReport({

@@ -8,7 +8,8 @@ import type { ColumnType, MonitoringStatus, Severity } from '../../core/src/doma
 import { columnDrift, datasetDrift, type ColumnDrift, type DriftSettings } from './datasetDrift.ts';
 import { dataQuality, type DataQuality } from './dataQuality.ts';
 import { performanceSummary, type PerformanceSummary } from './performance.ts';
-import { categoricalPair, numericalPair, type ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
+import { categoricalPair, countCategories, numericalPair, type ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
+import { computeEachTime, type ReferenceMemo } from './referenceProfile.ts';
 import type { SelectedColumns } from './columnSelection.ts';
 import { volumeSummary, type VolumeSummary } from './volume.ts';
 
@@ -49,6 +50,12 @@ export interface MonitoringSummary {
   columns: { features: string[]; excluded: string[] };
   reference: FileIdentity;
   current: FileIdentity;
+  /**
+   * Over time, labels arrive days after the rows: the label window's rows whose labels had
+   * arrived, in a file of their own. Performance is computed on them, and a retrain trains
+   * on them. Null or absent: the current file carries its own labels (or none).
+   */
+  labelled?: FileIdentity | null;
   policy: { path: string; sha256: string } | null;
   /** The dataset spec the columns came from; null for a CSV pair read without one. Absent in summaries made before specs. */
   dataset?: DatasetIdentity | null;
@@ -84,6 +91,8 @@ export interface ScoredSides {
   modelVersion: number | null;
   referenceScores: ArrayLike<number>;
   currentScores: ArrayLike<number>;
+  /** The labelled rows' scores, when performance is judged on a labelled table of its own. */
+  labelledScores?: ArrayLike<number>;
 }
 
 export interface AnalysisInput {
@@ -91,6 +100,8 @@ export interface AnalysisInput {
   current: DataTable;
   referenceIdentity: FileIdentity;
   currentIdentity: FileIdentity;
+  /** The labelled rows performance is judged on, when they are not the current table (labels that arrived late). */
+  labelled?: { table: DataTable; identity: FileIdentity };
   columns: SelectedColumns;
   drift: DriftSettings;
   minSamples: number;
@@ -107,6 +118,22 @@ export interface AnalysisInput {
   policy: { path: string; sha256: string } | null;
   /** The features' pairs when the caller needs them too (each costs a sort of both samples); built here otherwise. */
   pairs?: ReadonlyMap<string, ColumnPair>;
+  /** Keeps what is worked out from the reference alone for the next window against the same reference. */
+  referenceMemo?: ReferenceMemo;
+  /** What volume is judged against instead of the reference file (over time: the traffic before the window). */
+  volumeBaseline?: VolumeBaseline;
+}
+
+/**
+ * Rows, days and hours of day of the traffic a window's volume is compared with. A
+ * retrained model's reference is a sample of labelled rows spread over weeks: as "normal
+ * volume" it would make every later day look like a surge.
+ */
+export interface VolumeBaseline {
+  rows: number;
+  days: number;
+  hours: Float64Array;
+  description: string;
 }
 
 function numbersOf(table: DataTable, name: string) {
@@ -114,13 +141,14 @@ function numbersOf(table: DataTable, name: string) {
   return cleaned ?? table.numerical(name).values;
 }
 
-function pairFor(name: string, type: ColumnType, reference: DataTable, current: DataTable): ColumnPair {
+function pairFor(name: string, type: ColumnType, reference: DataTable, current: DataTable, memo: ReferenceMemo): ColumnPair {
+  // The reader keeps numerical columns cleaned and sorted with the table: a kept reference table is a kept profile.
   if (type === 'numerical') return numericalPair(numbersOf(reference, name), numbersOf(current, name));
-  return categoricalPair(reference.categorical(name), current.categorical(name));
+  return categoricalPair(memo(`category-counts:${name}`, () => countCategories(reference.categorical(name))), current.categorical(name));
 }
 
-export function featurePairs(columns: SelectedColumns, reference: DataTable, current: DataTable): Map<string, ColumnPair> {
-  return new Map(columns.features.map((feature) => [feature.name, pairFor(feature.name, feature.type, reference, current)]));
+export function featurePairs(columns: SelectedColumns, reference: DataTable, current: DataTable, memo: ReferenceMemo = computeEachTime): Map<string, ColumnPair> {
+  return new Map(columns.features.map((feature) => [feature.name, pairFor(feature.name, feature.type, reference, current, memo)]));
 }
 
 export function fileIdentity(path: string, table: DataTable): FileIdentity {
@@ -154,24 +182,29 @@ function distinctDays(table: DataTable, timeColumn: string | undefined): number 
 /** Everything the monitor concludes from two tables; pure apart from the tables already read. */
 export function analyseTables(input: AnalysisInput): MonitoringSummary {
   const { reference, current, columns } = input;
+  const memo = input.referenceMemo ?? computeEachTime;
   for (const feature of columns.features) {
-    refuseAllEmpty(reference, feature.name);
+    memo(`not-all-empty:${feature.name}`, () => refuseAllEmpty(reference, feature.name));
     refuseAllEmpty(current, feature.name);
   }
-  const pairs = input.pairs ?? featurePairs(columns, reference, current);
+  const pairs = input.pairs ?? featurePairs(columns, reference, current, memo);
   const quality = dataQuality(
     columns.features.map((feature) => ({ ...feature, pair: pairs.get(feature.name) as ColumnPair })),
     { reference: reference.rowCount, current: current.rowCount },
     columns.extraInCurrent,
   );
-  const volume = volumeSummary({
-    referenceRows: reference.rowCount,
-    currentRows: current.rowCount,
-    referenceDays: distinctDays(reference, input.timeColumn),
-    currentDays: distinctDays(current, input.timeColumn),
-    referenceHours: eventHours(reference, { time: input.timeColumn }),
-    currentHours: eventHours(current, { time: input.timeColumn }),
-  });
+  const baseline = input.volumeBaseline;
+  const volume = {
+    ...volumeSummary({
+      referenceRows: baseline?.rows ?? reference.rowCount,
+      currentRows: current.rowCount,
+      referenceDays: baseline?.days ?? memo(`days:${input.timeColumn}`, () => distinctDays(reference, input.timeColumn)),
+      currentDays: distinctDays(current, input.timeColumn),
+      referenceHours: baseline?.hours ?? memo(`hours:${input.timeColumn}`, () => eventHours(reference, { time: input.timeColumn })),
+      currentHours: eventHours(current, { time: input.timeColumn }),
+    }),
+    compared_with: baseline?.description ?? 'the reference',
+  };
 
   const base = {
     schema_version: SUMMARY_SCHEMA_VERSION,
@@ -185,6 +218,7 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
     columns: { features: columns.features.map((feature) => feature.name), excluded: columns.excluded },
     reference: input.referenceIdentity,
     current: input.currentIdentity,
+    ...(input.labelled ? { labelled: input.labelled.identity } : {}),
     policy: input.policy,
     dataset: input.dataset ?? null,
     drift_settings: recordedDriftSettings(input.drift, input.minSamples),
@@ -220,14 +254,19 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
       drift_score: scoreDrift.drift_score,
       drift_detected: scoreDrift.drift_detected,
     };
-    if (input.target) {
+    const judged = input.labelled
+      ? { table: input.labelled.table, scores: input.scores.labelledScores }
+      : { table: current, scores: input.scores.currentScores };
+    // Fewer labelled rows than min_samples say nothing about quality: judged no more than drift on as few rows.
+    if (input.target && judged.scores !== undefined && judged.table.rowCount >= input.minSamples) {
+      const labelsIn = (table: DataTable) => (input.labels ? input.labels(table) : binaryLabels(table, input.target as string));
       performance = performanceSummary({
         source: input.scores.source,
         threshold: input.scores.threshold,
-        referenceLabels: input.labels ? input.labels(reference) : binaryLabels(reference, input.target),
+        referenceLabels: memo(`labels:${input.target}`, () => labelsIn(reference)),
         referenceScores: input.scores.referenceScores,
-        currentLabels: input.labels ? input.labels(current) : binaryLabels(current, input.target),
-        currentScores: input.scores.currentScores,
+        currentLabels: labelsIn(judged.table),
+        currentScores: judged.scores,
       });
     }
   }

@@ -16,6 +16,8 @@ export interface VolumeSummary {
   hour_profile_distance: number | null;
   /** Hours whose share of current rows is at least twice their reference share (and >= 5%). */
   surge_hours: number[];
+  /** What the reference_* figures are: the reference file, or (over time) the traffic before the window. Absent in older summaries. */
+  compared_with?: string;
 }
 
 function hourProfile(hours: Float64Array): number[] | null {

@@ -12,5 +12,10 @@ export const DEFAULT_PATHS = {
   events: 'shared/events',
   approvals: 'shared/approvals',
   predictions: 'shared/predictions',
+  /** Labels as they arrive (transaction id, label, label_time), one CSV per drop: the watcher joins them by id. */
+  labels: 'shared/labels',
+  /** The watcher's checkpoint and its windows' files. */
+  watch: 'shared/watch',
+  replay: 'shared/replay',
   policy: 'policies/promotion.yaml',
 } as const;

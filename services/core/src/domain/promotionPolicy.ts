@@ -48,6 +48,7 @@ export interface PolicyFile {
     rollback_when_previous_is_better?: boolean;
     rollback_margin?: number;
     bad_model_min_auc?: number;
+    label_window_days?: number;
   };
   shock_policy: { volume_ratio: number; hour_profile_distance: number; on_shock: ActionRule; retrain_includes_shock?: boolean };
   data_quality_policy?: { max_missing_share?: number; max_unseen_category_share?: number; on_issue?: ActionRule };
@@ -75,6 +76,7 @@ export const POLICY_DEFAULTS = {
   rollback_when_previous_is_better: false,
   rollback_margin: 0.01,
   bad_model_min_auc: 0.82,
+  label_window_days: 14,
   retrain_includes_shock: false,
   approval_ttl_hours: 24,
   on_stale_approval: 'refuse',
@@ -90,6 +92,7 @@ export function withDefaults(file: PolicyFile): PromotionPolicy {
       rollback_when_previous_is_better: performance.rollback_when_previous_is_better ?? POLICY_DEFAULTS.rollback_when_previous_is_better,
       rollback_margin: performance.rollback_margin ?? POLICY_DEFAULTS.rollback_margin,
       bad_model_min_auc: performance.bad_model_min_auc ?? POLICY_DEFAULTS.bad_model_min_auc,
+      label_window_days: performance.label_window_days ?? POLICY_DEFAULTS.label_window_days,
     },
     shock_policy: { ...file.shock_policy, retrain_includes_shock: file.shock_policy.retrain_includes_shock ?? POLICY_DEFAULTS.retrain_includes_shock },
     autonomy: {

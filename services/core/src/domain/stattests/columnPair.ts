@@ -51,28 +51,33 @@ export function numericalPair(reference: ArrayLike<number> | CleanNumbers, curre
   };
 }
 
-/** Codes index into each side's own category list; -1 is missing. */
-export function categoricalPair(
-  reference: { codes: ArrayLike<number>; categories: readonly string[] },
-  current: { codes: ArrayLike<number>; categories: readonly string[] },
-): CategoricalPair {
-  const count = (side: typeof reference): number[] => {
-    const perCategory = new Array<number>(side.categories.length).fill(0);
-    for (let row = 0; row < side.codes.length; row += 1) {
-      const code = side.codes[row] as number;
-      if (code >= 0) perCategory[code] = (perCategory[code] as number) + 1;
-    }
-    return perCategory;
-  };
-  const referencePerCategory = count(reference);
-  const currentPerCategory = count(current);
+/** A categorical column as codes into its own category list; -1 is missing. */
+export interface CategoricalCodes { codes: ArrayLike<number>; categories: readonly string[] }
+
+/** A categorical column counted: rows per category of its list. */
+export interface CategoryCounts { categories: readonly string[]; perCategory: readonly number[] }
+
+export function countCategories(side: CategoricalCodes): CategoryCounts {
+  const perCategory = new Array<number>(side.categories.length).fill(0);
+  for (let row = 0; row < side.codes.length; row += 1) {
+    const code = side.codes[row] as number;
+    if (code >= 0) perCategory[code] = (perCategory[code] as number) + 1;
+  }
+  return { categories: side.categories, perCategory };
+}
+
+/** From codes, or from counts made earlier (a reference counted once for many windows). */
+export function categoricalPair(reference: CategoricalCodes | CategoryCounts, current: CategoricalCodes | CategoryCounts): CategoricalPair {
+  const counted = (side: CategoricalCodes | CategoryCounts): CategoryCounts => ('perCategory' in side ? side : countCategories(side));
+  const { categories: referenceCategories, perCategory: referencePerCategory } = counted(reference);
+  const { categories: currentCategories, perCategory: currentPerCategory } = counted(current);
   // Keys are the values present on either side, reference's first; a category with no rows is not a key.
   const keys = new StringCodes();
-  const keyOf = (side: typeof reference, perCategory: number[]): number[] =>
-    side.categories.map((category, code) => ((perCategory[code] as number) > 0 ? keys.codeOf(category) : -1));
-  const referenceKeys = keyOf(reference, referencePerCategory);
-  const currentKeys = keyOf(current, currentPerCategory);
-  const aligned = (sideKeys: number[], perCategory: number[]): Float64Array => {
+  const keyOf = (categories: readonly string[], perCategory: readonly number[]): number[] =>
+    categories.map((category, code) => ((perCategory[code] as number) > 0 ? keys.codeOf(category) : -1));
+  const referenceKeys = keyOf(referenceCategories, referencePerCategory);
+  const currentKeys = keyOf(currentCategories, currentPerCategory);
+  const aligned = (sideKeys: number[], perCategory: readonly number[]): Float64Array => {
     const counts = new Float64Array(keys.values.length);
     sideKeys.forEach((key, code) => { if (key >= 0) counts[key] = perCategory[code] as number; });
     return counts;

@@ -1,0 +1,169 @@
+import { constants, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { numericFeatureNames, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import { parseNumericCell } from '../../core/src/infrastructure/csv/csvCells.ts';
+import { FieldScanner } from '../../core/src/infrastructure/csv/csvScanner.ts';
+import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
+import { isUtcTime, requireWatchableSpec, UTC_TIME_FORMAT, windowHeader, type WatchableSpec } from './windowHeader.ts';
+import type { Quarantined, SourcePosition, SourceRead, SourceRow } from './windowTypes.ts';
+
+/*
+ * A directory where CSV files are dropped (batches of traffic here, labels in
+ * labelStore.ts): which files are ready, how they are read with their line numbers, and
+ * how a file that cannot be used is set aside. A batch is checked whole before any row is
+ * handed over, so a window never holds half a bad batch.
+ */
+
+export type BatchPosition = Extract<SourcePosition, { kind: 'batches' }>;
+
+/** Ready to read: a .csv that is neither hidden nor still being written (NAME.partial, renamed when done). */
+export function isDroppedCsv(name: string): boolean {
+  return name.endsWith('.csv') && !name.startsWith('.');
+}
+
+/** The ready files in name order (code-unit order, the same order positions compare in); none while the directory does not exist. */
+export function listDroppedCsvFiles(directory: string): string[] {
+  if (!existsSync(directory)) return [];
+  if (!statSync(directory).isDirectory()) throw new UserError(`${directory}: not a directory`);
+  return readdirSync(directory, { withFileTypes: true }).filter((entry) => entry.isFile() && isDroppedCsv(entry.name)).map((entry) => entry.name).sort();
+}
+
+export interface CsvRecord {
+  /** Line of the file the record starts on (the header is line 1). */
+  line: number;
+  fields: string[];
+}
+
+/** A CSV's header and records, each record as wide as the header; a malformed file throws one line naming it and the line. */
+export function readCsvRecords(input: string, source: string): { header: string[]; headerLine: number; records: CsvRecord[] } {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const scanner = new FieldScanner(text, source);
+  if (!scanner.skipBlankLines()) throw new UserError(`${source}: empty file (no header row)`);
+  const headerLine = scanner.line;
+  const header = scanner.readRecord().map((name) => name.trim());
+  const duplicate = header.find((name, index) => header.indexOf(name) !== index);
+  if (duplicate !== undefined) throw new UserError(`${source}: line ${headerLine}: column "${duplicate}" appears twice in the header`);
+  const records: CsvRecord[] = [];
+  while (scanner.skipBlankLines()) {
+    const line = scanner.line;
+    const fields = scanner.readRecord();
+    if (fields.length !== header.length) throw new UserError(`${source}: line ${line}: ${fields.length} fields, the header has ${header.length}`);
+    records.push({ line, fields });
+  }
+  return { header, headerLine, records };
+}
+
+/** The header's index of each column, or a one-line refusal naming the first missing one. */
+export function columnIndices(csv: { header: readonly string[]; headerLine: number }, columns: readonly string[], source: string, why: string): number[] {
+  const { header, headerLine } = csv;
+  return columns.map((column) => {
+    const index = header.indexOf(column);
+    if (index < 0) throw new UserError(`${source}: line ${headerLine}: missing column "${column}" (${why}; found: ${header.join(', ')})`);
+    return index;
+  });
+}
+
+/** A dropped batch as window rows, checked whole: the first problem throws, naming the file, the column and the line. */
+export function parseBatch(text: string, name: string, spec: WatchableSpec): SourceRow[] {
+  const columns = windowHeader(spec);
+  const csv = readCsvRecords(text, name);
+  const indices = columnIndices(csv, columns, name, `dataset "${spec.name}" needs ${columns.join(', ')}`);
+  const numericColumns = new Set(numericFeatureNames(spec));
+  const numeric = columns.map((column) => numericColumns.has(column));
+  return csv.records.map(({ line, fields }) => {
+    const cells = indices.map((index) => fields[index] as string);
+    const refuse = (column: number, problem: string) => new UserError(`${name}: line ${line}: column "${columns[column]}": ${problem}`);
+    const [id, time] = cells as [string, string];
+    if (id.trim() === '') throw refuse(0, 'empty (every row needs its id)');
+    if (!isUtcTime(time)) throw refuse(1, `${JSON.stringify(time)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})`);
+    cells.forEach((cell, column) => {
+      if (!numeric[column]) return;
+      const value = parseNumericCell(cell);
+      if (value === undefined || value === Infinity || value === -Infinity) throw refuse(column, `${JSON.stringify(cell)} is not a number`);
+      if (Number.isNaN(value) && spec.missing === 'refuse') throw refuse(column, `empty, and dataset "${spec.name}" refuses missing values (missing: refuse)`);
+    });
+    return { id, eventTime: time, cells };
+  });
+}
+
+/** NAME, else NAME-1, NAME-2 … before the extension: the first name free in the quarantine, with its reason file. */
+function freeQuarantineName(quarantineDirectory: string, name: string): string {
+  const extension = extname(name);
+  const stem = name.slice(0, name.length - extension.length);
+  for (let suffix = 0; ; suffix += 1) {
+    const candidate = suffix === 0 ? name : `${stem}-${suffix}${extension}`;
+    if (!existsSync(join(quarantineDirectory, candidate)) && !existsSync(join(quarantineDirectory, `${candidate}.reason.txt`))) return candidate;
+  }
+}
+
+/** Move without ever replacing a file (rename would): link then unlink, or copy then unlink where links cannot be made (another file system). */
+function moveWithoutReplacing(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    copyFileSync(from, to, constants.COPYFILE_EXCL);
+  }
+  unlinkSync(from);
+}
+
+/**
+ * Set a dropped file aside: moved (never deleted) into the quarantine with NAME.reason.txt
+ * beside it, so it is not read again and whoever dropped it can see why.
+ */
+export function quarantineFile(directory: string, name: string, quarantineDirectory: string, reason: string): Quarantined {
+  try {
+    mkdirSync(quarantineDirectory, { recursive: true });
+    const target = freeQuarantineName(quarantineDirectory, name);
+    moveWithoutReplacing(join(directory, name), join(quarantineDirectory, target));
+    writeFileAtomic(join(quarantineDirectory, `${target}.reason.txt`), `${reason}\n`);
+  } catch (error) {
+    if (isUserError(error)) throw error;
+    throw new UserError(`cannot move ${join(directory, name)} into the quarantine ${quarantineDirectory}: ${errorMessage(error)}`);
+  }
+  return { file: name, reason };
+}
+
+/** The file's text, or undefined when it went away since it was listed (taken back by whoever dropped it). */
+export function readDroppedFile(directory: string, name: string): string | undefined {
+  try {
+    return readFileSync(join(directory, name), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserError(`cannot read ${join(directory, name)}: ${errorMessage(error)}`);
+  }
+}
+
+function isDone(name: string, rowCount: number, from: BatchPosition | null): boolean {
+  if (from === null || from.file === null) return false;
+  return name < from.file || (name === from.file && from.row >= rowCount);
+}
+
+/**
+ * Every row after `from` (null: from the first batch), batch by batch in name order, each
+ * with the position after it. A batch that fails its check is quarantined and the next one read.
+ */
+export function readBatches(directory: string, from: BatchPosition | null, dataset: LoadedDatasetSpec, quarantineDirectory: string): SourceRead {
+  const spec = requireWatchableSpec(dataset);
+  const read: SourceRead = { rows: [], quarantined: [] };
+  const fromFile = from?.file ?? null;
+  for (const name of listDroppedCsvFiles(directory).filter((candidate) => fromFile === null || candidate >= fromFile)) {
+    const text = readDroppedFile(directory, name);
+    if (text === undefined) continue;
+    let rows: SourceRow[];
+    try {
+      rows = parseBatch(text, name, spec);
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      read.quarantined.push(quarantineFile(directory, name, quarantineDirectory, error.message));
+      continue;
+    }
+    if (isDone(name, rows.length, from)) continue;
+    const firstRow = name === fromFile ? (from as BatchPosition).row : 0;
+    rows.slice(firstRow).forEach((row, index) => {
+      read.rows.push({ row, after: { kind: 'batches', file: name, row: firstRow + index + 1 } });
+    });
+  }
+  return read;
+}

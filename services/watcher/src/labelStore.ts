@@ -1,0 +1,74 @@
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { describeLabels, labelMeaning, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
+import { columnIndices, listDroppedCsvFiles, quarantineFile, readCsvRecords, readDroppedFile } from './batchDirectorySource.ts';
+import { comparableUtcTime, requireWatchableSpec, UTC_TIME_FORMAT, type WatchableSpec } from './windowHeader.ts';
+import type { ArrivedLabel, Quarantined } from './windowTypes.ts';
+
+/*
+ * Labels arrive late, as CSV files dropped into a directory (a chargeback feed): the id,
+ * the label as the spec spells it, and when it became known. What a window may use is
+ * what had arrived by its end; a label from the future would flatter every score.
+ */
+
+export const DEFAULT_LABELS_DIRECTORY = DEFAULT_PATHS.labels;
+export const LABEL_TIME_COLUMN = 'label_time';
+
+export interface ArrivedLabels {
+  labels: Map<string, ArrivedLabel>;
+  quarantined: Quarantined[];
+}
+
+/** One label file's labels, checked whole: the first problem throws, naming the file, the column and the line. */
+export function parseLabelFile(text: string, name: string, spec: WatchableSpec): ArrivedLabel[] {
+  const columns = [spec.id, spec.target.column, LABEL_TIME_COLUMN];
+  const csv = readCsvRecords(text, name);
+  const [idIndex, labelIndex, timeIndex] = columnIndices(csv, columns, name, `a label file has ${columns.join(', ')}`) as [number, number, number];
+  return csv.records.map(({ line, fields }) => {
+    const refuse = (column: string, problem: string) => new UserError(`${name}: line ${line}: column "${column}": ${problem}`);
+    const id = fields[idIndex] as string;
+    const value = fields[labelIndex] as string;
+    const labelTime = fields[timeIndex] as string;
+    if (id.trim() === '') throw refuse(spec.id, 'empty (every label names its transaction)');
+    const label = labelMeaning(spec, value);
+    if (label === undefined) throw refuse(spec.target.column, `${JSON.stringify(value)} is not a label of dataset "${spec.name}" (${describeLabels(spec)})`);
+    if (comparableUtcTime(labelTime) === undefined) throw refuse(LABEL_TIME_COLUMN, `${JSON.stringify(labelTime)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})`);
+    return { id, label, labelTime };
+  });
+}
+
+/** Keep the label that arrived first: a chargeback is known from its first arrival, a later copy adds nothing. */
+export function keepEarliestLabel(labels: Map<string, ArrivedLabel>, label: ArrivedLabel): void {
+  const known = labels.get(label.id);
+  if (known === undefined || (comparableUtcTime(label.labelTime) as string) < (comparableUtcTime(known.labelTime) as string)) labels.set(label.id, label);
+}
+
+/** Every label arrived so far (none while the directory does not exist); a malformed file is quarantined and passed over. */
+export function readArrivedLabels(directory: string, dataset: LoadedDatasetSpec, quarantineDirectory: string): ArrivedLabels {
+  const spec = requireWatchableSpec(dataset);
+  const arrived: ArrivedLabels = { labels: new Map(), quarantined: [] };
+  for (const name of listDroppedCsvFiles(directory)) {
+    const text = readDroppedFile(directory, name);
+    if (text === undefined) continue;
+    let labels: ArrivedLabel[];
+    try {
+      labels = parseLabelFile(text, name, spec);
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      arrived.quarantined.push(quarantineFile(directory, name, quarantineDirectory, error.message));
+      continue;
+    }
+    for (const label of labels) keepEarliestLabel(arrived.labels, label);
+  }
+  return arrived;
+}
+
+/** The transaction's label if it had arrived by `asOf` (labelTime <= asOf), else undefined. */
+export function labelsKnownAt(labels: ReadonlyMap<string, ArrivedLabel>, id: string, asOf: string): 0 | 1 | undefined {
+  const label = labels.get(id);
+  if (label === undefined) return undefined;
+  const now = comparableUtcTime(asOf);
+  if (now === undefined) throw new Error(`labelsKnownAt: asOf ${JSON.stringify(asOf)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})`);
+  const arrival = comparableUtcTime(label.labelTime);
+  return arrival !== undefined && arrival <= now ? label.label : undefined;
+}

@@ -1,0 +1,163 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import { textColumnsOf } from '../../core/src/domain/datasetSpec.ts';
+import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
+import { errorMessage, isUserError } from '../../core/src/infrastructure/errors.ts';
+import { ReferenceProfiles, summaryPath } from '../../monitoring/src/index.ts';
+import { ModelRegistry, promoteVersion, registerVersion } from '../../registry/src/index.ts';
+import { DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, trainModels, type ModelArtifact } from '../../training/src/index.ts';
+import { approveApproval, auditKeyFromEnvironment, controlOptionsAt, mirroredPositions, readRecordedRun, readVerifiedAudit, rejectApproval, type VerificationReport, verifyActions } from '../../control_plane/src/index.ts';
+import { answerDueMs, describeApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
+import { eventMs, labelledAt, stillNeeded, type KeptRow } from './labelWindow.ts';
+import { hindsightAuc } from './replayScoring.ts';
+import type { LoadedTimeline } from './replayTimeline.ts';
+import { cutWindows } from './windowCutter.ts';
+import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
+import { runWindow, windowRunId, type WindowContext } from './windowRun.ts';
+import type { ArrivedLabel, SourcePosition, SourceRow, WindowRecord } from './windowTypes.ts';
+
+/*
+ * A policy over a timeline, for real but on a simulated clock: v1 is trained on the
+ * timeline's reference and promoted; then day by day the labels that arrive are
+ * delivered, the day's traffic is cut into windows, and each window is judged and decided
+ * by the watcher's own code (runWindow: the monitor and the control plane) in a scratch
+ * registry, events and approvals folder. Approvals are answered by a declared rule.
+ * Afterwards the independent verifier re-reads the audit log and the registry's history.
+ */
+
+export interface PolicyReplay {
+  label: string;
+  policyPath: string;
+  records: WindowRecord[];
+  verification: VerificationReport;
+  /** Windows whose run was refused (one line each): counted, never hidden. */
+  refusals: { window: string; reason: string }[];
+}
+
+const REPLAY_ACTOR = 'replay';
+const DAY_MS = 86_400_000;
+
+/** The scratch folders of one policy's run, emptied first: a replay starts from nothing. */
+function scratch(workDirectory: string) {
+  rmSync(workDirectory, { recursive: true, force: true });
+  const paths = {
+    registryDirectory: join(workDirectory, 'registry'),
+    eventsDirectory: join(workDirectory, 'events'),
+    approvalsDirectory: join(workDirectory, 'approvals'),
+    windowsDirectory: join(workDirectory, 'windows'),
+  };
+  for (const path of Object.values(paths)) mkdirSync(path, { recursive: true });
+  return paths;
+}
+
+/** v1: trained on the timeline's reference with the policy's retrain settings, then put in Production, at day 0's start. */
+export function trainFirstModel(timeline: LoadedTimeline, policy: PromotionPolicy) {
+  const table = readCsvTable(timeline.referencePath, { textColumns: textColumnsOf(timeline.dataset.spec) });
+  const { retrain } = policy;
+  const trained = trainModels(table, { ...DEFAULT_TRAINING, dataset: timeline.dataset, model: retrain.model, seed: retrain.seed, selectionMetric: retrain.selection_metric });
+  return { trained, rows: table.rowCount };
+}
+
+function registerFirstModel(timeline: LoadedTimeline, policy: PromotionPolicy, registryDirectory: string, now: Date): number {
+  const { trained, rows } = trainFirstModel(timeline, policy);
+  const context = { actor: REPLAY_ACTOR, reason: `v1 of the replay of ${timeline.meta.timeline}: trained on its reference`, runId: 'replay-v1', now };
+  const { version } = registerVersion(registryDirectory, registrationRecord(trained, { dataPath: timeline.referencePath, rows, seed: policy.retrain.seed, runId: 'replay-v1' }), context);
+  promoteVersion(registryDirectory, version, 'Production', { ...context, reason: 'the replay starts with v1 in Production' });
+  return version;
+}
+
+/** An approval the rule answers later, and the window whose record it belongs to. */
+interface WaitingApproval {
+  id: string;
+  dueMs: number;
+  record: WindowRecord;
+}
+
+export async function replayPolicy(timeline: LoadedTimeline, input: { label: string; policyPath: string; workDirectory: string; approvals: ApprovalsRule; log: (line: string) => void }): Promise<PolicyReplay> {
+  const policy = loadPolicy(input.policyPath);
+  const paths = scratch(input.workDirectory);
+  const firstNow = new Date(timeline.days[0]?.startMs ?? Date.parse(`${timeline.meta.start}T00:00:00Z`));
+  registerFirstModel(timeline, policy, paths.registryDirectory, firstNow);
+  const context: WindowContext = { ...paths, dataset: timeline.dataset, policyPath: input.policyPath, profiles: new ReferenceProfiles(), actor: REPLAY_ACTOR, htmlReport: false };
+  const artifacts = new Map<number, ModelArtifact>();
+  const artifactOf = (version: number): ModelArtifact => {
+    if (!artifacts.has(version)) artifacts.set(version, loadRegisteredArtifact(ModelRegistry.open(paths.registryDirectory), version));
+    return artifacts.get(version) as ModelArtifact;
+  };
+  const labels = new Map<string, ArrivedLabel>();
+  let kept: KeptRow[] = [];
+  let open: { row: SourceRow; after: SourcePosition; kept: KeptRow }[] = [];
+  const records: WindowRecord[] = [];
+  const refusals: PolicyReplay['refusals'] = [];
+  const waiting: WaitingApproval[] = [];
+  const optionsAt = (now: Date, summary: string, windowId: string) => controlOptionsAt({ ...paths, policyPath: input.policyPath, summaryPath: summary, dataset: timeline.dataset.source }, { now, actor: `${REPLAY_ACTOR} (--approvals ${describeApprovalsRule(input.approvals)})`, runId: `${windowRunId(windowId)}-approval`, windowId });
+
+  /** Answers the approvals due by `now`, on the inputs of the window just decided. */
+  const answerDue = (nowMs: number, summary: string, windowId: string) => {
+    for (const item of waiting.filter((entry) => entry.dueMs <= nowMs)) {
+      waiting.splice(waiting.indexOf(item), 1);
+      const options = optionsAt(new Date(nowMs), summary, windowId);
+      const approval = item.record.approval as NonNullable<WindowRecord['approval']>;
+      try {
+        if (input.approvals.kind === 'reject') {
+          rejectApproval(options, item.id, `replay: --approvals reject`);
+          approval.answer = 'rejected';
+          approval.answered_in = windowId;
+          continue;
+        }
+        const { outcome } = approveApproval(options, item.id, `replay: --approvals ${describeApprovalsRule(input.approvals)}`);
+        approval.answer = 'approved';
+        approval.outcome = outcome.release.outcome;
+        approval.answered_in = windowId;
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        // Expired or stale by the time it was answered: closed and audited by the control plane, nothing ran.
+        approval.answer = 'closed';
+        approval.answered_in = windowId;
+        input.log(`replay ${input.label}: ${item.id} not carried out: ${errorMessage(error)}`);
+      }
+    }
+  };
+
+  for (const day of timeline.days) {
+    for (const label of day.arriving) if (!labels.has(label.id)) labels.set(label.id, label);
+    day.rows.forEach((row, index) => open.push({ row, after: { kind: 'batches', file: day.date, row: index + 1 }, kept: day.kept[index] as KeptRow }));
+    const labelWindowDays = policy.performance_policy.label_window_days;
+    const windows = cutWindows(open, { kind: 'day' }, policy.drift_policy.min_samples, { firstRowIndex: 0, closedThroughMs: day.endMs, eventMs });
+    for (const window of windows) {
+      const windowRows = open.slice(0, window.rows.length).map((entry) => entry.kept);
+      open = open.slice(window.rows.length);
+      const before = stillNeeded(kept, window.endMs, labelWindowDays);
+      kept.push(...windowRows);
+      kept = stillNeeded(kept, window.endMs, labelWindowDays);
+      const labelled = labelledAt(kept, labels, window.endMs, labelWindowDays);
+      const now = new Date(window.endMs);
+      const facts: WindowFacts = { window: window.id, day: Math.round((window.endMs - DAY_MS - (timeline.days[0] as { startMs: number }).startMs) / DAY_MS), startMs: window.startMs, endMs: window.endMs, rows: windowRows.length, labelledRows: labelled.length };
+      const servingBefore = ModelRegistry.open(paths.registryDirectory).productionVersion();
+      let record: WindowRecord;
+      try {
+        const result = await runWindow(context, { id: window.id, rows: windowRows, before, labelled, now });
+        record = windowRecord(facts, result.summary, result.control, result.runId);
+        if (result.control.release.outcome === 'pending_approval' && result.control.release.approval_id !== null && !waiting.some((entry) => entry.id === result.control.release.approval_id)) {
+          waiting.push({ id: result.control.release.approval_id, dueMs: answerDueMs(input.approvals, window.endMs), record });
+        }
+        answerDue(window.endMs, summaryPath(result.directory), window.id);
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        refusals.push({ window: window.id, reason: errorMessage(error) });
+        input.log(`replay ${input.label}: window ${window.id} refused: ${errorMessage(error)}`);
+        record = undecidedRecord(facts, windowRunId(window.id));
+      }
+      record.serving_version = servingBefore;
+      record.serving_version_after = ModelRegistry.open(paths.registryDirectory).productionVersion();
+      record.hindsight_auc = servingBefore === null ? null : hindsightAuc(artifactOf(servingBefore), timeline.dataset, windowRows, timeline.hindsight, `${timeline.directory} window ${window.id}`);
+      records.push(record);
+    }
+  }
+  const registry = ModelRegistry.open(paths.registryDirectory);
+  const history = registry.history();
+  const { records: audit } = readVerifiedAudit(paths.eventsDirectory, auditKeyFromEnvironment(), mirroredPositions(history));
+  const verification = verifyActions({ audit, history, policy, run: (runId) => readRecordedRun(paths.eventsDirectory, runId) });
+  return { label: input.label, policyPath: input.policyPath, records, verification, refusals };
+}

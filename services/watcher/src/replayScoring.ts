@@ -1,0 +1,28 @@
+import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
+import { parseCsvText } from '../../core/src/infrastructure/csv/csvTable.ts';
+import { textColumnsOf, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { classificationReport, scoreTable, type ModelArtifact } from '../../training/src/index.ts';
+import type { KeptRow, LabelledRow } from './labelWindow.ts';
+import { requireWatchableSpec, windowHeader } from './windowHeader.ts';
+
+/** Rows as a table the models read (no file: a replay scores hundreds of windows). */
+export function rowsTable(dataset: LoadedDatasetSpec, rows: readonly KeptRow[], source: string, labelled = false) {
+  const header = windowHeader(requireWatchableSpec(dataset));
+  const { spec } = dataset;
+  const cells = [String(spec.target.negative), String(spec.target.positive)];
+  const lines = rows.map((row) => (labelled ? `${row.line},${cells[(row as LabelledRow).label] as string}\n` : `${row.line}\n`));
+  return parseCsvText(`${formatCsvLine(labelled ? [...header, spec.target.column] : header)}${lines.join('')}`, source, { textColumns: textColumnsOf(spec) });
+}
+
+/**
+ * The ROC AUC a model had on rows, judged with every label hindsight knows: what the
+ * serving model was really worth on that window, whatever the system could see then.
+ * Null when the rows hold one class only.
+ */
+export function hindsightAuc(artifact: ModelArtifact, dataset: LoadedDatasetSpec, rows: readonly KeptRow[], hindsight: ReadonlyMap<string, 0 | 1>, source: string): number | null {
+  const known = rows.filter((row) => hindsight.has(row.id));
+  if (known.length === 0) return null;
+  const scores = scoreTable(artifact, rowsTable(dataset, known, source)).probabilities;
+  const labels = known.map((row) => hindsight.get(row.id) as number);
+  return classificationReport(labels, scores, artifact.decision_threshold).roc_auc;
+}

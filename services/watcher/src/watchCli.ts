@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { DEFAULT_DATASET, loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import { optionalString, parseChoiceFlag, parseDirectoryFlag, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { actorName } from '../../core/src/infrastructure/runContext.ts';
+import { ReferenceProfiles } from '../../monitoring/src/index.ts';
+import { ModelRegistry } from '../../registry/src/index.ts';
+import { watch, type WatchSource } from './watchLoop.ts';
+import { requireWatchableSpec } from './windowHeader.ts';
+import type { WindowSize } from './windowCutter.ts';
+
+const spec: CommandSpec = {
+  usage: 'npm run --silent watch -- [--batches DIR | --predictions DIR] [--window-rows N] [--once] [--clock wall|event] [--labels DIR] [--watch-dir DIR] [--dataset NAME|FILE] [--policy PATH] [--registry DIR] [--events DIR] [--approvals DIR]',
+  summary: 'Watch the traffic and decide every window: the monitor judges the window against the serving model\'s reference (read once per reference) and the serving model on the label window\'s arrived labels, the control plane decides under the policy with the window id on every record. Checkpointed in DIR/state.json after each window: a restart (also after kill -9) resumes with no window skipped or decided twice. SIGTERM finishes the window at hand. Bad batches are moved to DIR/quarantine with their reason.',
+  options: {
+    predictions: { type: 'string', description: 'the API\'s prediction log (the default source)', default: DEFAULT_PATHS.predictions },
+    batches: { type: 'string', description: 'watch a directory of dropped CSV batches instead (read in name order)' },
+    'window-rows': { type: 'string', description: 'windows of N rows instead of one day of event time' },
+    once: { type: 'boolean', description: 'decide the windows already closed, then exit (for cron)' },
+    clock: { type: 'string', description: 'decide at the wall clock (wall) or at each window\'s end (event: a backlog judged as it happened)', default: 'wall' },
+    'poll-seconds': { type: 'string', description: 'how often to look for new rows', default: '5' },
+    labels: { type: 'string', description: 'labels as they arrive: CSVs of id, label, label_time', default: DEFAULT_PATHS.labels },
+    'watch-dir': { type: 'string', description: 'checkpoint, windows and quarantine', default: DEFAULT_PATHS.watch },
+    dataset: { type: 'string', description: 'dataset spec (needs its id and time columns)', default: DEFAULT_DATASET },
+    policy: { type: 'string', description: 'policy YAML', default: DEFAULT_PATHS.policy },
+    registry: { type: 'string', description: 'registry directory', default: DEFAULT_PATHS.registry },
+    events: { type: 'string', description: 'events directory', default: DEFAULT_PATHS.events },
+    approvals: { type: 'string', description: 'approvals directory', default: DEFAULT_PATHS.approvals },
+    actor: { type: 'string', description: 'who acts (default: $USER)' },
+  },
+};
+
+await runCommandLine('watch', spec, async ({ values }) => {
+  const dataset = loadDatasetSpec(String(values.dataset));
+  requireWatchableSpec(dataset);
+  const policyPath = String(values.policy);
+  loadPolicy(policyPath);
+  const batches = optionalString(values, 'batches');
+  const source: WatchSource = batches === undefined ? { kind: 'prediction_log', directory: String(values.predictions) } : { kind: 'batches', directory: batches };
+  const rowsFlag = optionalString(values, 'window-rows');
+  const size: WindowSize = rowsFlag === undefined ? { kind: 'day' } : { kind: 'rows', rows: parseIntegerFlag('window-rows', rowsFlag, { min: 1 }) };
+  const watchDirectory = parseDirectoryFlag('watch-dir', String(values['watch-dir']));
+  const registryDirectory = parseDirectoryFlag('registry', String(values.registry));
+  if (ModelRegistry.open(registryDirectory).productionVersion() === null) throw new UserError(`no version is in Production in ${registryDirectory}: nothing serves, so there is nothing to watch (make train promote-prod)`);
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const stop = (signal: string) => {
+    if (!stopping) process.stderr.write(`watch: ${signal}: finishing the window at hand, then stopping\n`);
+    stopping = true;
+    wake?.();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const decided = await watch({
+    context: {
+      dataset,
+      policyPath,
+      registryDirectory,
+      eventsDirectory: parseDirectoryFlag('events', String(values.events)),
+      approvalsDirectory: parseDirectoryFlag('approvals', String(values.approvals)),
+      windowsDirectory: join(watchDirectory, 'windows'),
+      profiles: new ReferenceProfiles(),
+      actor: actorName(optionalString(values, 'actor')),
+      htmlReport: true,
+    },
+    source,
+    labelsDirectory: String(values.labels),
+    watchDirectory,
+    size,
+    clock: parseChoiceFlag('clock', String(values.clock), ['wall', 'event'] as const),
+    once: values.once === true,
+    pollMs: parseIntegerFlag('poll-seconds', String(values['poll-seconds']), { min: 1 }) * 1000,
+    log: (line) => process.stderr.write(`${line}\n`),
+    stopRequested: () => stopping,
+    sleep: (ms) => new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }),
+  });
+  process.stderr.write(`watch: ${decided} window(s) decided; checkpoint ${join(watchDirectory, 'state.json')}\n`);
+});

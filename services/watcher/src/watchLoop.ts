@@ -1,0 +1,148 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
+import { appendLinesDurably } from '../../core/src/infrastructure/appendOnlyLines.ts';
+import { errorMessage, isUserError } from '../../core/src/infrastructure/errors.ts';
+import { ModelRegistry } from '../../registry/src/index.ts';
+import { auditKeyFromEnvironment, mirroredPositions, readVerifiedAudit } from '../../control_plane/src/index.ts';
+import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
+import { readBatches, parseBatch } from './batchDirectorySource.ts';
+import { readArrivedLabels } from './labelStore.ts';
+import { eventMs, labelledAt, stillNeeded, type KeptRow } from './labelWindow.ts';
+import { readPredictionLog } from './predictionLogSource.ts';
+import { cutWindows, type CutWindow, type WindowSize } from './windowCutter.ts';
+import { requireWatchableSpec } from './windowHeader.ts';
+import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
+import { runWindow, windowRunId, type WindowContext } from './windowRun.ts';
+import { loadState, saveState, type WatchState } from './watchState.ts';
+import type { SourcePosition, SourceRead } from './windowTypes.ts';
+
+/** What the watcher reads from: the API's prediction log, or a directory of dropped CSV batches. */
+export type WatchSource = { kind: 'prediction_log'; directory: string } | { kind: 'batches'; directory: string };
+
+export interface WatchOptions {
+  context: WindowContext;
+  source: WatchSource;
+  labelsDirectory: string;
+  watchDirectory: string;
+  size: WindowSize;
+  /** Decide at the wall clock (a live watcher) or at each window's end (a backlog judged as it happened). */
+  clock: 'wall' | 'event';
+  once: boolean;
+  pollMs: number;
+  log: (line: string) => void;
+  /** Set by SIGTERM: the window being decided is finished, no other is started. */
+  stopRequested: () => boolean;
+  /** Resolves after the poll interval, or earlier when a stop is requested. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export function describeSource(source: WatchSource): string {
+  return `${source.kind === 'prediction_log' ? 'prediction log' : 'batches'} ${source.directory}`;
+}
+
+export function describeSize(size: WindowSize): string {
+  return size.kind === 'day' ? 'day' : `rows:${size.rows}`;
+}
+
+function readSource(options: WatchOptions, position: SourcePosition | null): SourceRead {
+  const { source, context } = options;
+  if (source.kind === 'prediction_log') return readPredictionLog(source.directory, position?.kind === 'prediction_log' ? position : null, context.dataset);
+  return readBatches(source.directory, position?.kind === 'batches' ? position : null, context.dataset, join(options.watchDirectory, 'quarantine'));
+}
+
+/** Run ids the audit log already holds: windows decided before a restart, never decided again. */
+function decidedRunIds(context: WindowContext): Set<string> {
+  const history = ModelRegistry.open(context.registryDirectory).history();
+  const { records } = readVerifiedAudit(context.eventsDirectory, auditKeyFromEnvironment(), mirroredPositions(history));
+  return new Set(records.map((record) => record.run_id));
+}
+
+/** The rows of the windows the label window still needs, read back from their files after a restart. */
+function keptRowsOf(context: WindowContext, state: WatchState): KeptRow[] {
+  const spec = requireWatchableSpec(context.dataset);
+  return state.recent_windows.flatMap((window) => {
+    const path = join(context.windowsDirectory, window.id, 'current.csv');
+    if (!existsSync(path)) return [];
+    return parseBatch(readFileSync(path, 'utf8'), path, spec).map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) }));
+  });
+}
+
+/**
+ * The watcher: every window the source closes is judged and decided (runWindow), its
+ * line appended to DIR/windows.jsonl, then the checkpoint moves past it. Bad batches and
+ * records are quarantined by the sources and the watcher goes on. Returns the windows
+ * decided by this call.
+ */
+export async function watch(options: WatchOptions): Promise<number> {
+  const { context } = options;
+  mkdirSync(options.watchDirectory, { recursive: true });
+  const sourceName = describeSource(options.source);
+  let state = loadState(options.watchDirectory, sourceName, describeSize(options.size), new Date());
+  const decided = decidedRunIds(context);
+  let kept = keptRowsOf(context, state);
+  const reported = new Set<string>();
+  let decidedNow = 0;
+  options.log(`watch: ${sourceName}, windows of ${describeSize(options.size)}; ${state.windows_done} decided before${state.last_window ? ` (last ${state.last_window})` : ''}`);
+  while (!options.stopRequested()) {
+    const policy = loadPolicy(context.policyPath);
+    const read = readSource(options, state.position);
+    for (const item of read.quarantined) {
+      const line = `${item.file}: ${item.reason}`;
+      if (!reported.has(line)) options.log(`watch: quarantined ${line}`);
+      reported.add(line);
+    }
+    const { labels, quarantined } = readArrivedLabels(options.labelsDirectory, context.dataset, join(options.watchDirectory, 'quarantine'));
+    for (const item of quarantined) options.log(`watch: quarantined label file ${item.file}: ${item.reason}`);
+    const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, eventMs });
+    for (const window of windows) {
+      if (options.stopRequested()) break;
+      ({ state, kept } = await decideWindow(options, window, { state, kept, labels, decided, labelWindowDays: policy.performance_policy.label_window_days }));
+      decidedNow += 1;
+    }
+    if (options.once) break;
+    if (windows.length === 0) await options.sleep(options.pollMs);
+  }
+  return decidedNow;
+}
+
+/** One window: judged and decided unless the audit log shows it decided before a restart; recorded; checkpointed. */
+async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; kept: KeptRow[]; labels: Parameters<typeof labelledAt>[1]; decided: Set<string>; labelWindowDays: number }): Promise<{ state: WatchState; kept: KeptRow[] }> {
+  const { context } = options;
+  const rows: KeptRow[] = window.rows.map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) }));
+  const before = stillNeeded(at.kept, window.endMs, at.labelWindowDays);
+  const labelled = labelledAt([...before, ...rows], at.labels, window.endMs, at.labelWindowDays);
+  const facts: WindowFacts = { window: window.id, day: null, startMs: window.startMs, endMs: window.endMs, rows: rows.length, labelledRows: labelled.length };
+  const runId = windowRunId(window.id);
+  const now = options.clock === 'event' ? new Date(window.endMs) : new Date();
+  if (at.decided.has(runId)) {
+    options.log(`watch: window ${window.id} was decided before a restart (${runId} is in the audit log): not decided again`);
+  } else {
+    let line: string;
+    try {
+      const result = await runWindow(context, { id: window.id, rows, before, labelled, now });
+      const record = windowRecord(facts, result.summary, result.control, runId);
+      line = JSON.stringify(record);
+      options.log(`watch: window ${window.id}: ${rows.length} rows, ${labelled.length} labelled; ${record.incident}/${record.severity ?? '-'} -> ${record.action} -> ${record.outcome}${window.lateRows > 0 ? ` (${window.lateRows} late rows)` : ''}`);
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      // Refused (audited by the control plane when it got that far): recorded, and the watcher goes on.
+      line = JSON.stringify({ ...undecidedRecord(facts, runId), refused: errorMessage(error) });
+      options.log(`watch: window ${window.id} refused: ${errorMessage(error)}`);
+    }
+    appendLinesDurably(join(options.watchDirectory, 'windows.jsonl'), [line]);
+  }
+  const kept = stillNeeded([...at.kept, ...rows], window.endMs, at.labelWindowDays);
+  const recent = [...at.state.recent_windows, { id: window.id, end_ms: window.endMs }].filter((entry) => entry.end_ms > window.endMs - at.labelWindowDays * 86_400_000 - 86_400_000);
+  const state: WatchState = {
+    ...at.state,
+    position: window.after,
+    rows_done: at.state.rows_done + rows.length,
+    windows_done: at.state.windows_done + 1,
+    last_window: window.id,
+    recent_windows: recent,
+    updated_at: new Date().toISOString(),
+  };
+  saveState(options.watchDirectory, state);
+  return { state, kept };
+}

@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import { labelMeaning, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
+import { readCsvHeader } from '../../core/src/infrastructure/csv/csvFile.ts';
+import { readCsvTableHere } from '../../core/src/infrastructure/csv/parallelCsvRead.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { type MonitoringSummary, monitorPolicy, monitorReadPlan, monitorTables, type ReferenceProfiles, servingReference, summaryPath, writeReports } from '../../monitoring/src/index.ts';
+import { jsonFileText, writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import { ModelRegistry } from '../../registry/src/index.ts';
+import { controlOptionsAt, type ControlOutcome, runControl } from '../../control_plane/src/index.ts';
+import type { KeptRow, LabelledRow } from './labelWindow.ts';
+import { trafficBaseline } from './trafficBaseline.ts';
+import { requireWatchableSpec, windowHeader } from './windowHeader.ts';
+
+/** Where a window's decision reads and writes, and what stays the same from window to window. */
+export interface WindowContext {
+  dataset: LoadedDatasetSpec;
+  policyPath: string;
+  registryDirectory: string;
+  eventsDirectory: string;
+  approvalsDirectory: string;
+  /** Each window's files (its rows, its labelled rows, its summary) go in a folder of their own here. */
+  windowsDirectory: string;
+  profiles: ReferenceProfiles;
+  actor: string;
+  /** The drift report per window: the watcher writes it; a replay, judging a hundred windows, need not. */
+  htmlReport: boolean;
+}
+
+/** One window to judge: its id and span, its rows, the label window's rows known at its end, and when it is decided. */
+export interface WindowInput {
+  id: string;
+  rows: readonly KeptRow[];
+  /** The traffic before the window that is still kept (the label window's): what its volume is judged against. */
+  before: readonly KeptRow[];
+  labelled: readonly LabelledRow[];
+  now: Date;
+}
+
+export interface WindowResult {
+  summary: MonitoringSummary;
+  control: ControlOutcome;
+  runId: string;
+  directory: string;
+}
+
+function volumeAgainst(before: readonly KeptRow[]) {
+  const baseline = trafficBaseline(before);
+  return baseline === undefined ? {} : { volumeBaseline: baseline };
+}
+
+/** The run id of a window's decision: one window, one run id, so the audit log refuses to decide a window twice. */
+export function windowRunId(windowId: string): string {
+  return `window-${windowId}`;
+}
+
+function labelCell(dataset: LoadedDatasetSpec, label: 0 | 1): string {
+  const { positive, negative } = dataset.spec.target;
+  const cell = String(label === 1 ? positive : negative);
+  // The spelling written back must read as the same label (a spec's own values always do).
+  if (labelMeaning(dataset.spec, cell) !== label) throw new Error(`internal: label ${label} written as "${cell}" reads back otherwise`);
+  return cell;
+}
+
+/** The window's rows and its labelled rows as files: the summary cites them by sha256, the control plane re-reads them. */
+function writeWindowFiles(context: WindowContext, input: WindowInput, directory: string): { currentPath: string; labelledPath: string } {
+  const header = windowHeader(requireWatchableSpec(context.dataset));
+  const currentPath = join(directory, 'current.csv');
+  const labelledPath = join(directory, 'labelled.csv');
+  writeFileAtomic(currentPath, `${formatCsvLine(header)}${input.rows.map((row) => `${row.line}\n`).join('')}`);
+  const labelHeader = formatCsvLine([...header, context.dataset.spec.target.column]);
+  const cells = [labelCell(context.dataset, 0), labelCell(context.dataset, 1)];
+  writeFileAtomic(labelledPath, `${labelHeader}${input.labelled.map((row) => `${row.line},${cells[row.label] as string}\n`).join('')}`);
+  return { currentPath, labelledPath };
+}
+
+/**
+ * Judge one window and decide on it: the monitor compares the window's rows with the
+ * serving model's reference (read once per reference, kept by its sha256), judges the
+ * serving model on the label window's rows whose labels have arrived, and the control
+ * plane decides under the policy, with the window id on every record.
+ */
+export async function runWindow(context: WindowContext, input: WindowInput): Promise<WindowResult> {
+  const directory = join(context.windowsDirectory, input.id);
+  const { currentPath, labelledPath } = writeWindowFiles(context, input, directory);
+  const policy = monitorPolicy(context.policyPath);
+  if (policy.loaded === null) throw new UserError(`${context.policyPath}: no policy to decide under`);
+  const registry = ModelRegistry.open(context.registryDirectory);
+  const serving = servingReference(policy.loaded.reference, registry);
+  if (serving === null) throw new UserError(`no version is in Production in ${context.registryDirectory}: nothing serves, so there is no reference to judge window ${input.id} against`);
+  if ('unavailable' in serving) throw new UserError(`window ${input.id}: ${serving.unavailable}`);
+  const plan = monitorReadPlan(readCsvHeader(serving.path), readCsvHeader(currentPath), [], { dataset: context.dataset, referenceSource: serving.path, readLabels: true });
+  const profile = context.profiles.get(serving.path, serving.sha256, () => readCsvTableHere({ path: serving.path, options: plan.reference, numericalToClean: 'all' }));
+  const current = readCsvTableHere({ path: currentPath, options: plan.current, numericalToClean: 'all' });
+  // No label has arrived yet (the first days): the window is judged on drift alone.
+  const labelled = input.labelled.length === 0 ? undefined : readCsvTableHere({ path: labelledPath, options: { ...plan.reference, columns: plan.columnsToRead }, numericalToClean: 'all' });
+  const runId = windowRunId(input.id);
+  const { summary, renderReport } = await monitorTables({
+    reference: profile.table,
+    current,
+    ...(labelled ? { labelled: { table: labelled, path: labelledPath } } : {}),
+    referencePath: serving.path,
+    currentPath,
+    plan,
+    policy,
+    model: 'production',
+    registryDirectory: context.registryDirectory,
+    runId,
+    now: input.now,
+    referenceMemo: profile.memo,
+    ...volumeAgainst(input.before),
+  });
+  if (context.htmlReport) writeReports(directory, summary, renderReport);
+  else writeFileAtomic(summaryPath(directory), jsonFileText(summary));
+  const control = runControl(controlOptionsAt({
+    eventsDirectory: context.eventsDirectory,
+    approvalsDirectory: context.approvalsDirectory,
+    registryDirectory: context.registryDirectory,
+    policyPath: context.policyPath,
+    summaryPath: summaryPath(directory),
+    dataset: context.dataset.source,
+  }, { now: input.now, actor: context.actor, runId, windowId: input.id }));
+  return { summary, control, runId, directory };
+}
