@@ -12,6 +12,8 @@ CONTROL := $(TSX) services/control_plane/src/cli.ts
 APPROVALS := $(TSX) services/control_plane/src/approvalsCli.ts
 AUDIT_VERIFY := $(TSX) services/control_plane/src/auditVerifyCli.ts
 DEMO_SUMMARY := $(TSX) services/control_plane/src/demoSummaryCli.ts
+WATCH := $(TSX) services/watcher/src/watchCli.ts
+REPLAY := $(TSX) services/watcher/src/replayCli.ts
 DATA := shared/data
 REGISTRY := shared/registry
 REPORTS := shared/reports
@@ -146,6 +148,21 @@ demo-nodrift: node_modules/.install-stamp ## same distribution -> noop
 demo-own: node_modules/.install-stamp ## your data: train (lr+rf) on REFERENCE -> promote -> monitor CURRENT -> control (DATASET=spec.yaml REFERENCE=a.csv CURRENT=b.csv [POLICY=p.yaml])
 	@POLICY="$(POLICY)" bash infra/demo-own.sh "$(DATASET)" "$(REFERENCE)" "$(CURRENT)"
 
+# --- the loop over time ------------------------------------------------------------
+# make watch WATCH_ARGS="--once --batches DIR": flags as in `npm run watch -- --help`.
+WATCH_ARGS ?=
+# How a replay answers escalations: approve | reject | after:Nd.
+APPROVE ?= approve
+.PHONY: watch replay replay-compare demo-timeline
+watch: node_modules/.install-stamp ## the watcher: decide every window of the prediction log (or --batches DIR) as it closes; WATCH_ARGS="--once" for cron
+	$(WATCH) --dataset $(DATASET) $(WATCH_ARGS)
+replay: node_modules/.install-stamp ## a policy over a timeline on a simulated clock, with baselines (TIMELINE=quarter POLICY=file.yaml APPROVE=approve|reject|after:2d) -> shared/replay/NAME/
+	$(REPLAY) --timeline $(TIMELINE) --policy $(or $(POLICY),policies/promotion.yaml) --approvals $(APPROVE)
+replay-compare: node_modules/.install-stamp ## several policies over one timeline, side by side (TIMELINE=quarter POLICIES="a.yaml b.yaml")
+	$(REPLAY) --timeline $(TIMELINE) --approvals $(APPROVE) --compare $(POLICIES)
+demo-timeline: node_modules/.install-stamp ## replay the quarter timeline under policies/promotion.yaml and print the comparison with the baselines
+	$(REPLAY) --timeline quarter --policy policies/promotion.yaml --approvals $(APPROVE)
+
 # --- benchmarks (figures printed, never asserted in tests) ---------------------
 .PHONY: bench
 bench: node_modules/.install-stamp ## print speed and memory figures for every stage, the API and the models vs scikit-learn included
@@ -154,6 +171,8 @@ bench: node_modules/.install-stamp ## print speed and memory figures for every s
 	npx tsx bench/models.ts
 	@echo
 	npx tsx bench/api.ts
+	@echo
+	npx tsx bench/replay.ts
 
 .PHONY: bench-api
 bench-api: node_modules/.install-stamp ## autocannon against the API: req/s, p99, and log records == 2xx responses

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
-import { labelsKnownAt, readArrivedLabels } from './labelStore.ts';
-import type { ArrivedLabel } from './windowTypes.ts';
+import { readArrivedLabels } from './labelStore.ts';
 
 const fraud = loadDatasetSpec('fraud');
 const HEADER = 'transaction_id,is_fraud,label_time';
@@ -34,9 +33,9 @@ describe('arrived labels', () => {
     const { labels, quarantined } = readArrivedLabels(labelsDirectory, fraud, quarantine);
     expect(quarantined).toEqual([]);
     expect([...labels.values()]).toEqual([
-      { id: 'tx-1', label: 1, labelTime: '2026-09-02T08:00:00Z' },
-      { id: 'tx-2', label: 0, labelTime: '2026-09-02T08:00:00Z' },
-      { id: 'tx-3', label: 1, labelTime: '2026-09-03T09:30:00.250Z' },
+      { id: 'tx-1', label: 1, labelTime: '2026-09-02T08:00:00Z', labelMs: Date.UTC(2026, 8, 2, 8) },
+      { id: 'tx-2', label: 0, labelTime: '2026-09-02T08:00:00Z', labelMs: Date.UTC(2026, 8, 2, 8) },
+      { id: 'tx-3', label: 1, labelTime: '2026-09-03T09:30:00.250Z', labelMs: Date.UTC(2026, 8, 3, 9, 30, 0, 250) },
     ]);
   });
 
@@ -75,22 +74,3 @@ describe('arrived labels', () => {
   });
 });
 
-describe('labels known at a time', () => {
-  const labels = new Map<string, ArrivedLabel>([
-    ['tx-1', { id: 'tx-1', label: 1, labelTime: '2026-09-03T00:00:00Z' }],
-    ['tx-2', { id: 'tx-2', label: 0, labelTime: '2026-09-03T00:00:00.500' }],
-  ]);
-
-  it('gives a label only once it has arrived, never one from the future', () => {
-    expect(labelsKnownAt(labels, 'tx-1', '2026-09-02T23:59:59Z')).toBeUndefined();
-    expect(labelsKnownAt(labels, 'tx-1', '2026-09-03T00:00:00Z')).toBe(1);
-    expect(labelsKnownAt(labels, 'tx-1', '2026-09-03T00:00:00.000')).toBe(1);
-    expect(labelsKnownAt(labels, 'tx-3', '2027-01-01T00:00:00Z')).toBeUndefined();
-  });
-
-  it('compares times spelled with and without a fraction or a Z as the instants they are', () => {
-    expect(labelsKnownAt(labels, 'tx-2', '2026-09-03T00:00:00Z')).toBeUndefined();
-    expect(labelsKnownAt(labels, 'tx-2', '2026-09-03T00:00:00.499Z')).toBeUndefined();
-    expect(labelsKnownAt(labels, 'tx-2', '2026-09-03T00:00:00.5Z')).toBe(0);
-  });
-});

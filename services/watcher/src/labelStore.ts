@@ -1,4 +1,5 @@
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { utcMs } from './labelWindow.ts';
 import { describeLabels, labelMeaning, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
 import { columnIndices, listDroppedCsvFiles, quarantineFile, readCsvRecords, readDroppedFile } from './batchDirectorySource.ts';
@@ -33,14 +34,14 @@ export function parseLabelFile(text: string, name: string, spec: WatchableSpec):
     const label = labelMeaning(spec, value);
     if (label === undefined) throw refuse(spec.target.column, `${JSON.stringify(value)} is not a label of dataset "${spec.name}" (${describeLabels(spec)})`);
     if (comparableUtcTime(labelTime) === undefined) throw refuse(LABEL_TIME_COLUMN, `${JSON.stringify(labelTime)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})`);
-    return { id, label, labelTime };
+    return { id, label, labelTime, labelMs: utcMs(labelTime) };
   });
 }
 
 /** Keep the label that arrived first: a chargeback is known from its first arrival, a later copy adds nothing. */
 export function keepEarliestLabel(labels: Map<string, ArrivedLabel>, label: ArrivedLabel): void {
   const known = labels.get(label.id);
-  if (known === undefined || (comparableUtcTime(label.labelTime) as string) < (comparableUtcTime(known.labelTime) as string)) labels.set(label.id, label);
+  if (known === undefined || label.labelMs < known.labelMs) labels.set(label.id, label);
 }
 
 /** Every label arrived so far (none while the directory does not exist); a malformed file is quarantined and passed over. */
@@ -61,14 +62,4 @@ export function readArrivedLabels(directory: string, dataset: LoadedDatasetSpec,
     for (const label of labels) keepEarliestLabel(arrived.labels, label);
   }
   return arrived;
-}
-
-/** The transaction's label if it had arrived by `asOf` (labelTime <= asOf), else undefined. */
-export function labelsKnownAt(labels: ReadonlyMap<string, ArrivedLabel>, id: string, asOf: string): 0 | 1 | undefined {
-  const label = labels.get(id);
-  if (label === undefined) return undefined;
-  const now = comparableUtcTime(asOf);
-  if (now === undefined) throw new Error(`labelsKnownAt: asOf ${JSON.stringify(asOf)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})`);
-  const arrival = comparableUtcTime(label.labelTime);
-  return arrival !== undefined && arrival <= now ? label.label : undefined;
 }

@@ -1,4 +1,3 @@
-import { comparableUtcTime } from './windowHeader.ts';
 import type { ArrivedLabel, SourceRow } from './windowTypes.ts';
 
 /*
@@ -9,44 +8,101 @@ import type { ArrivedLabel, SourceRow } from './windowTypes.ts';
 
 const DAY_MS = 86_400_000;
 
-/** A row kept for the label window: its id, its event time in ms, and its CSV line (no newline). */
+/** A row kept for the label window: its id, its event time in ms, its CSV line (no newline), and its label once one arrived. */
 export interface KeptRow {
   id: string;
   eventMs: number;
   line: string;
+  label?: 0 | 1;
+  /** When the label arrived (ms). */
+  labelMs?: number;
 }
 
-/** A row of the label window with the label known at the window's end. */
-export interface LabelledRow extends KeptRow {
-  label: 0 | 1;
-}
+/** A row of the label window with its label. */
+export type LabelledRow = KeptRow & { label: 0 | 1 };
 
-/** An ISO 8601 UTC time in ms; a time without its Z is UTC too (Date.parse would take it as local time). */
+/**
+ * An ISO 8601 UTC time in ms, for a time the sources have already checked
+ * (comparableUtcTime): a time without its Z is UTC too (Date.parse would take it as
+ * local time). Called for every row, so the check is not repeated.
+ */
 export function utcMs(text: string): number {
-  const comparable = comparableUtcTime(text);
-  if (comparable === undefined) throw new Error(`internal: "${text}" is not an ISO 8601 UTC time (sources refuse those)`);
-  return Date.parse(comparable.slice(0, 23) + 'Z');
+  const ms = Date.parse(text.endsWith('Z') ? text : `${text}Z`);
+  if (Number.isNaN(ms)) throw new Error(`internal: "${text}" is not an ISO 8601 UTC time (sources refuse those)`);
+  return ms;
 }
 
 export function eventMs(row: Pick<SourceRow, 'eventTime'>): number {
   return utcMs(row.eventTime);
 }
 
-/** The rows of the label window (event time in [asOf - days, asOf)) whose label arrived by asOf, in the order kept. */
-export function labelledAt(rows: readonly KeptRow[], labels: ReadonlyMap<string, ArrivedLabel>, asOfMs: number, labelWindowDays: number): LabelledRow[] {
-  const from = asOfMs - labelWindowDays * DAY_MS;
-  const found: LabelledRow[] = [];
-  for (const row of rows) {
-    if (row.eventMs < from || row.eventMs >= asOfMs) continue;
-    const arrived = labels.get(row.id);
-    if (arrived === undefined || utcMs(arrived.labelTime) > asOfMs) continue;
-    found.push({ ...row, label: arrived.label });
+/**
+ * The rows of the last days of traffic and the labels learned for them. A label is
+ * attached to its row once, when either of the two comes (labels arrive after their rows,
+ * but a feed may deliver a row late); a window then only compares numbers, so judging a
+ * window costs its own rows and the labels that came since, not a lookup per kept row.
+ */
+export class LabelWindow {
+  private rows: KeptRow[] = [];
+  private readonly byId = new Map<string, KeptRow>();
+  /** The earliest arrival of every label learned: a chargeback is known from its first arrival. */
+  private readonly labels = new Map<string, ArrivedLabel>();
+
+  /** Labels as they arrive (again and again is fine: the earliest arrival of each is kept). */
+  learn(labels: Iterable<ArrivedLabel>): void {
+    for (const label of labels) {
+      const known = this.labels.get(label.id);
+      if (known !== undefined && known.labelMs <= label.labelMs) continue;
+      this.labels.set(label.id, label);
+      const row = this.byId.get(label.id);
+      if (row !== undefined) attach(row, label);
+    }
   }
-  return found;
+
+  /** The rows are copied: the labels attached to them are this window's business. */
+  add(rows: readonly KeptRow[]): void {
+    for (const { id, eventMs, line } of rows) {
+      const row: KeptRow = { id, eventMs, line };
+      const label = this.labels.get(id);
+      if (label !== undefined) attach(row, label);
+      this.rows.push(row);
+      this.byId.set(id, row);
+    }
+  }
+
+  /** Rows kept whose event time is at or after `fromMs` (older ones are not needed again). */
+  forgetBefore(fromMs: number): void {
+    if (this.rows.length === 0 || (this.rows[0] as KeptRow).eventMs >= fromMs) return;
+    const kept: KeptRow[] = [];
+    for (const row of this.rows) {
+      if (row.eventMs >= fromMs) kept.push(row);
+      else if (this.byId.get(row.id) === row) this.byId.delete(row.id);
+    }
+    this.rows = kept;
+  }
+
+  /** The traffic kept, in the order it came (a copy: later rows are not part of it). */
+  traffic(): KeptRow[] {
+    return [...this.rows];
+  }
+
+  /** The rows of [asOf - days, asOf) whose label had arrived by asOf, in the order they came. */
+  labelledAt(asOfMs: number, labelWindowDays: number): LabelledRow[] {
+    const from = asOfMs - labelWindowDays * DAY_MS;
+    const found: LabelledRow[] = [];
+    for (const row of this.rows) {
+      if (row.labelMs !== undefined && row.labelMs <= asOfMs && row.eventMs >= from && row.eventMs < asOfMs) found.push(row as LabelledRow);
+    }
+    return found;
+  }
 }
 
-/** The rows still needed by a later window's label window (event time at or after asOf - days). */
-export function stillNeeded(rows: readonly KeptRow[], asOfMs: number, labelWindowDays: number): KeptRow[] {
-  const from = asOfMs - labelWindowDays * DAY_MS;
-  return rows.filter((row) => row.eventMs >= from);
+function attach(row: KeptRow, label: ArrivedLabel): void {
+  row.label = label.label;
+  row.labelMs = label.labelMs;
+}
+
+/** The start of the label window that ends at `asOfMs`. */
+export function labelWindowStart(asOfMs: number, labelWindowDays: number): number {
+  return asOfMs - labelWindowDays * DAY_MS;
 }

@@ -1,10 +1,10 @@
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { DEFAULT_TRAINING, trainModels, type ModelArtifact } from '../../training/src/index.ts';
-import { labelledAt, stillNeeded, type KeptRow } from './labelWindow.ts';
+import { LabelWindow, labelWindowStart } from './labelWindow.ts';
 import { hindsightAuc, rowsTable } from './replayScoring.ts';
 import type { LoadedTimeline } from './replayTimeline.ts';
 import { undecidedRecord } from './windowRecord.ts';
-import type { ArrivedLabel, WindowRecord } from './windowTypes.ts';
+import type { WindowRecord } from './windowTypes.ts';
 
 /*
  * What a policy is compared with, on the same traffic and labels: `never` keeps v1 for
@@ -17,16 +17,15 @@ export const BASELINES = ['never', 'every_window'] as const;
 export type Baseline = (typeof BASELINES)[number];
 
 export function replayBaseline(timeline: LoadedTimeline, baseline: Baseline, policy: PromotionPolicy, firstModel: ModelArtifact): WindowRecord[] {
-  const labels = new Map<string, ArrivedLabel>();
-  let kept: KeptRow[] = [];
+  const labelWindow = new LabelWindow();
   let serving = firstModel;
   let version = 1;
   const windowDays = policy.performance_policy.label_window_days;
   return timeline.days.map((day) => {
-    for (const label of day.arriving) if (!labels.has(label.id)) labels.set(label.id, label);
-    kept.push(...day.kept);
-    kept = stillNeeded(kept, day.endMs, windowDays);
-    const labelled = labelledAt(kept, labels, day.endMs, windowDays);
+    labelWindow.learn(day.arriving);
+    labelWindow.forgetBefore(labelWindowStart(day.endMs, windowDays));
+    labelWindow.add(day.kept);
+    const labelled = labelWindow.labelledAt(day.endMs, windowDays);
     const record = undecidedRecord({ window: day.date, day: day.index, startMs: day.startMs, endMs: day.endMs, rows: day.kept.length, labelledRows: labelled.length }, null);
     record.serving_version = version;
     record.hindsight_auc = hindsightAuc(serving, timeline.dataset, day.kept, timeline.hindsight, `${baseline} ${day.date}`);

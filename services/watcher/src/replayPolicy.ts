@@ -9,13 +9,13 @@ import { ModelRegistry, promoteVersion, registerVersion } from '../../registry/s
 import { DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, trainModels, type ModelArtifact } from '../../training/src/index.ts';
 import { approveApproval, auditKeyFromEnvironment, controlOptionsAt, mirroredPositions, readRecordedRun, readVerifiedAudit, rejectApproval, type VerificationReport, verifyActions } from '../../control_plane/src/index.ts';
 import { answerDueMs, describeApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
-import { eventMs, labelledAt, stillNeeded, type KeptRow } from './labelWindow.ts';
+import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
 import { hindsightAuc } from './replayScoring.ts';
 import type { LoadedTimeline } from './replayTimeline.ts';
 import { cutWindows } from './windowCutter.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
 import { runWindow, windowRunId, type WindowContext } from './windowRun.ts';
-import type { ArrivedLabel, SourcePosition, SourceRow, WindowRecord } from './windowTypes.ts';
+import type { SourcePosition, SourceRow, WindowRecord } from './windowTypes.ts';
 
 /*
  * A policy over a timeline, for real but on a simulated clock: v1 is trained on the
@@ -85,8 +85,7 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
     if (!artifacts.has(version)) artifacts.set(version, loadRegisteredArtifact(ModelRegistry.open(paths.registryDirectory), version));
     return artifacts.get(version) as ModelArtifact;
   };
-  const labels = new Map<string, ArrivedLabel>();
-  let kept: KeptRow[] = [];
+  const labelWindow = new LabelWindow();
   let open: { row: SourceRow; after: SourcePosition; kept: KeptRow }[] = [];
   const records: WindowRecord[] = [];
   const refusals: PolicyReplay['refusals'] = [];
@@ -121,17 +120,17 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
   };
 
   for (const day of timeline.days) {
-    for (const label of day.arriving) if (!labels.has(label.id)) labels.set(label.id, label);
+    labelWindow.learn(day.arriving);
     day.rows.forEach((row, index) => open.push({ row, after: { kind: 'batches', file: day.date, row: index + 1 }, kept: day.kept[index] as KeptRow }));
     const labelWindowDays = policy.performance_policy.label_window_days;
     const windows = cutWindows(open, { kind: 'day' }, policy.drift_policy.min_samples, { firstRowIndex: 0, closedThroughMs: day.endMs, eventMs });
     for (const window of windows) {
       const windowRows = open.slice(0, window.rows.length).map((entry) => entry.kept);
       open = open.slice(window.rows.length);
-      const before = stillNeeded(kept, window.endMs, labelWindowDays);
-      kept.push(...windowRows);
-      kept = stillNeeded(kept, window.endMs, labelWindowDays);
-      const labelled = labelledAt(kept, labels, window.endMs, labelWindowDays);
+      labelWindow.forgetBefore(labelWindowStart(window.endMs, labelWindowDays));
+      const before = labelWindow.traffic();
+      labelWindow.add(windowRows);
+      const labelled = labelWindow.labelledAt(window.endMs, labelWindowDays);
       const now = new Date(window.endMs);
       const facts: WindowFacts = { window: window.id, day: Math.round((window.endMs - DAY_MS - (timeline.days[0] as { startMs: number }).startMs) / DAY_MS), startMs: window.startMs, endMs: window.endMs, rows: windowRows.length, labelledRows: labelled.length };
       const servingBefore = ModelRegistry.open(paths.registryDirectory).productionVersion();

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { appendLinesDurably } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { errorMessage, isUserError } from '../../core/src/infrastructure/errors.ts';
+import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { auditKeyFromEnvironment, mirroredPositions, readVerifiedAudit } from '../../control_plane/src/index.ts';
 import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
 import { readBatches, parseBatch } from './batchDirectorySource.ts';
 import { readArrivedLabels } from './labelStore.ts';
-import { eventMs, labelledAt, stillNeeded, type KeptRow } from './labelWindow.ts';
+import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
 import { readPredictionLog } from './predictionLogSource.ts';
 import { cutWindows, type CutWindow, type WindowSize } from './windowCutter.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
@@ -80,7 +81,8 @@ export async function watch(options: WatchOptions): Promise<number> {
   const sourceName = describeSource(options.source);
   let state = loadState(options.watchDirectory, sourceName, describeSize(options.size), new Date());
   const decided = decidedRunIds(context);
-  let kept = keptRowsOf(context, state);
+  const labelWindow = new LabelWindow();
+  labelWindow.add(keptRowsOf(context, state));
   const reported = new Set<string>();
   let decidedNow = 0;
   options.log(`watch: ${sourceName}, windows of ${describeSize(options.size)}; ${state.windows_done} decided before${state.last_window ? ` (last ${state.last_window})` : ''}`);
@@ -94,10 +96,11 @@ export async function watch(options: WatchOptions): Promise<number> {
     }
     const { labels, quarantined } = readArrivedLabels(options.labelsDirectory, context.dataset, join(options.watchDirectory, 'quarantine'));
     for (const item of quarantined) options.log(`watch: quarantined label file ${item.file}: ${item.reason}`);
+    labelWindow.learn(labels.values());
     const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, eventMs });
     for (const window of windows) {
       if (options.stopRequested()) break;
-      ({ state, kept } = await decideWindow(options, window, { state, kept, labels, decided, labelWindowDays: policy.performance_policy.label_window_days }));
+      state = await decideWindow(options, window, { state, labelWindow, decided, labelWindowDays: policy.performance_policy.label_window_days });
       decidedNow += 1;
     }
     if (options.once) break;
@@ -107,11 +110,13 @@ export async function watch(options: WatchOptions): Promise<number> {
 }
 
 /** One window: judged and decided unless the audit log shows it decided before a restart; recorded; checkpointed. */
-async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; kept: KeptRow[]; labels: Parameters<typeof labelledAt>[1]; decided: Set<string>; labelWindowDays: number }): Promise<{ state: WatchState; kept: KeptRow[] }> {
+async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; decided: Set<string>; labelWindowDays: number }): Promise<WatchState> {
   const { context } = options;
   const rows: KeptRow[] = window.rows.map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) }));
-  const before = stillNeeded(at.kept, window.endMs, at.labelWindowDays);
-  const labelled = labelledAt([...before, ...rows], at.labels, window.endMs, at.labelWindowDays);
+  at.labelWindow.forgetBefore(labelWindowStart(window.endMs, at.labelWindowDays));
+  const before = at.labelWindow.traffic();
+  at.labelWindow.add(rows);
+  const labelled = at.labelWindow.labelledAt(window.endMs, at.labelWindowDays);
   const facts: WindowFacts = { window: window.id, day: null, startMs: window.startMs, endMs: window.endMs, rows: rows.length, labelledRows: labelled.length };
   const runId = windowRunId(window.id);
   const now = options.clock === 'event' ? new Date(window.endMs) : new Date();
@@ -121,6 +126,7 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
     let line: string;
     try {
       const result = await runWindow(context, { id: window.id, rows, before, labelled, now });
+      faultPoint('watch_after_decision');
       const record = windowRecord(facts, result.summary, result.control, runId);
       line = JSON.stringify(record);
       options.log(`watch: window ${window.id}: ${rows.length} rows, ${labelled.length} labelled; ${record.incident}/${record.severity ?? '-'} -> ${record.action} -> ${record.outcome}${window.lateRows > 0 ? ` (${window.lateRows} late rows)` : ''}`);
@@ -131,8 +137,8 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
       options.log(`watch: window ${window.id} refused: ${errorMessage(error)}`);
     }
     appendLinesDurably(join(options.watchDirectory, 'windows.jsonl'), [line]);
+    faultPoint('watch_after_record');
   }
-  const kept = stillNeeded([...at.kept, ...rows], window.endMs, at.labelWindowDays);
   const recent = [...at.state.recent_windows, { id: window.id, end_ms: window.endMs }].filter((entry) => entry.end_ms > window.endMs - at.labelWindowDays * 86_400_000 - 86_400_000);
   const state: WatchState = {
     ...at.state,
@@ -144,5 +150,5 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
     updated_at: new Date().toISOString(),
   };
   saveState(options.watchDirectory, state);
-  return { state, kept };
+  return state;
 }

@@ -4,6 +4,7 @@ import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
 import { readCsvHeader } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { readCsvTableHere } from '../../core/src/infrastructure/csv/parallelCsvRead.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { type MonitoringSummary, monitorPolicy, monitorReadPlan, monitorTables, type ReferenceProfiles, servingReference, summaryPath, writeReports } from '../../monitoring/src/index.ts';
 import { jsonFileText, writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
@@ -112,6 +113,7 @@ export async function runWindow(context: WindowContext, input: WindowInput): Pro
   });
   if (context.htmlReport) writeReports(directory, summary, renderReport);
   else writeFileAtomic(summaryPath(directory), jsonFileText(summary));
+  faultPoint('watch_before_control');
   const control = runControl(controlOptionsAt({
     eventsDirectory: context.eventsDirectory,
     approvalsDirectory: context.approvalsDirectory,

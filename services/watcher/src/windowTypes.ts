@@ -36,6 +36,8 @@ export interface ArrivedLabel {
   id: string;
   label: 0 | 1;
   labelTime: string;
+  /** labelTime in ms (UTC), parsed once: every window compares it with its end. */
+  labelMs: number;
 }
 
 /** One window of a replay (a line of timeline.jsonl); the watcher keeps the same fields in its own log. */
