@@ -60,8 +60,12 @@ export function writeRunEvents(eventsDirectory: string, events: { sentinel: Sent
   return runDirectoryPath(eventsDirectory, runId);
 }
 
-/** A run's plan and release as recorded (either may be missing: a run cut short before it wrote its events). */
-export function readRecordedRun(eventsDirectory: string, runId: string): { plan?: ExecutionPlan; release?: ReleaseResult } {
+/** A run's reports as recorded (any may be missing: a run cut short before it wrote its events). */
+export function readRecordedRun(eventsDirectory: string, runId: string): { sentinel?: SentinelReport; plan?: ExecutionPlan; release?: ReleaseResult } {
   const read = <T>(path: string): T | undefined => (existsSync(path) ? (readJsonFile(path) as T) : undefined);
-  return { plan: read<ExecutionPlan>(eventPath(eventsDirectory, 'plan', runId)), release: read<ReleaseResult>(eventPath(eventsDirectory, 'release', runId)) };
+  return {
+    sentinel: read<SentinelReport>(eventPath(eventsDirectory, 'sentinel', runId)),
+    plan: read<ExecutionPlan>(eventPath(eventsDirectory, 'plan', runId)),
+    release: read<ReleaseResult>(eventPath(eventsDirectory, 'release', runId)),
+  };
 }

@@ -5,7 +5,9 @@ import { jsonFileText, writeFileAtomic } from '../../core/src/infrastructure/ato
 import { optionalString, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { generateTimeline, loadTimeline as loadTimelineFile } from '../../../generator/src/index.ts';
-import { parseApprovalsRule, describeApprovalsRule } from './approvalsRule.ts';
+import { describeApprovalsRule, parseApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
+import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { compareTable, type ComparedRun } from './compareTable.ts';
 import { BASELINES, replayBaseline } from './replayBaselines.ts';
 import { phaseFigures, runTotals } from './replayMetrics.ts';
@@ -31,6 +33,15 @@ const spec: CommandSpec = {
   },
   exitCodes: { 0: 'replayed; no unauthorized action', 2: 'bad input (timeline, policy, flags)', [EXIT_UNAUTHORIZED]: 'the verifier found an action the policy did not allow' },
 };
+
+/** The replay empties its scratch folders: --out must be new, or a replay's own output, never a folder of the user's. */
+function refuseForeignOutput(out: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new UserError(`--out ${out} is a file; give a new directory`);
+  const entries = readdirSync(out);
+  if (entries.length === 0 || entries.includes('.replay.lock') || entries.includes('summary.json')) return;
+  throw new UserError(`--out ${out} is a directory that holds no replay (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); a replay replaces its folders: give a new directory`);
+}
 
 /** Policy files named for the table: by file name, made unique. */
 function policyLabels(paths: readonly string[]): string[] {
@@ -62,6 +73,18 @@ await runCommandLine('replay', spec, async ({ values, positionals }) => {
   const name = config?.file.name ?? basename(timelineDirectory as string);
   const out = optionalString(values, 'out') ?? join(DEFAULT_PATHS.replay, name);
   const started = performance.now();
+  refuseForeignOutput(out);
+  mkdirSync(out, { recursive: true });
+  // Two replays into one folder would empty each other's scratch registries.
+  const release = acquireFileLock(join(out, '.replay.lock'), { timeoutMs: 0, purpose: `replay ${name}` });
+  try {
+    await replayInto(out, { name, config, timelineDirectory, policies, approvals, started });
+  } finally {
+    release();
+  }
+});
+
+async function replayInto(out: string, { config, timelineDirectory, policies, approvals, started }: { name: string; config: ReturnType<typeof loadTimelineFile> | undefined; timelineDirectory: string | undefined; policies: string[]; approvals: ApprovalsRule; started: number }): Promise<void> {
   const dataDirectory = timelineDirectory ?? join(out, 'data');
   if (config) await generateTimeline(config, dataDirectory);
   const timeline = loadTimeline(dataDirectory);
@@ -114,4 +137,4 @@ await runCommandLine('replay', spec, async ({ values, positionals }) => {
   process.stdout.write(table.endsWith('\n') ? table : `${table}\n`);
   log(`replay: ${join(out, 'timeline.jsonl')}, ${join(out, 'summary.json')}, ${join(out, 'replay.html')} (${((performance.now() - started) / 1000).toFixed(1)} s in all)`);
   if (replays.some((replay) => replay.verification.unauthorized_actions > 0)) process.exitCode = EXIT_UNAUTHORIZED;
-});
+}

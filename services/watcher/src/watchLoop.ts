@@ -4,8 +4,10 @@ import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { appendLinesDurably } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { errorMessage, isUserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
+import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
-import { auditKeyFromEnvironment, mirroredPositions, readVerifiedAudit } from '../../control_plane/src/index.ts';
+import { auditKeyFromEnvironment, mirroredPositions, readRecordedRun, readVerifiedAudit } from '../../control_plane/src/index.ts';
+import { readMonitoringSummary, summaryPath } from '../../monitoring/src/index.ts';
 import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
 import { readBatches, parseBatch } from './batchDirectorySource.ts';
 import { readArrivedLabels } from './labelStore.ts';
@@ -16,7 +18,7 @@ import { requireWatchableSpec } from './windowHeader.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
 import { runWindow, windowRunId, type WindowContext } from './windowRun.ts';
 import { loadState, saveState, type WatchState } from './watchState.ts';
-import type { SourcePosition, SourceRead } from './windowTypes.ts';
+import type { SourcePosition, SourceRead, WindowRecord } from './windowTypes.ts';
 
 /** What the watcher reads from: the API's prediction log, or a directory of dropped CSV batches. */
 export type WatchSource = { kind: 'prediction_log'; directory: string } | { kind: 'batches'; directory: string };
@@ -52,6 +54,26 @@ function readSource(options: WatchOptions, position: SourcePosition | null): Sou
   return readBatches(source.directory, position?.kind === 'batches' ? position : null, context.dataset, join(options.watchDirectory, 'quarantine'));
 }
 
+/** The watcher's own log of its windows, one JSON line each. */
+export function windowsLogPath(watchDirectory: string): string {
+  return join(watchDirectory, 'windows.jsonl');
+}
+
+/** The windows the log has a line for. */
+function recordedWindows(watchDirectory: string): Set<string> {
+  const path = windowsLogPath(watchDirectory);
+  if (!existsSync(path)) return new Set();
+  return new Set(readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => String((JSON.parse(line) as { window: unknown }).window)));
+}
+
+/** The line of a window decided before a restart, from its summary and the run's reports; bare when they are gone. */
+function recordedDecision(context: WindowContext, facts: WindowFacts, runId: string): WindowRecord {
+  const { sentinel, plan, release } = readRecordedRun(context.eventsDirectory, runId);
+  const path = summaryPath(join(context.windowsDirectory, facts.window));
+  if (sentinel === undefined || plan === undefined || release === undefined || !existsSync(path)) return undecidedRecord(facts, runId);
+  return windowRecord(facts, readMonitoringSummary(path).summary, { sentinel, plan, release, runDirectory: '' }, runId);
+}
+
 /** Run ids the audit log already holds: windows decided before a restart, never decided again. */
 function decidedRunIds(context: WindowContext): Set<string> {
   const history = ModelRegistry.open(context.registryDirectory).history();
@@ -76,11 +98,22 @@ function keptRowsOf(context: WindowContext, state: WatchState): KeptRow[] {
  * decided by this call.
  */
 export async function watch(options: WatchOptions): Promise<number> {
-  const { context } = options;
   mkdirSync(options.watchDirectory, { recursive: true });
+  // One watcher per checkpoint: a second would cut the same windows and find them decided by the first.
+  const release = acquireFileLock(join(options.watchDirectory, '.watch.lock'), { timeoutMs: 0, purpose: `watch ${describeSource(options.source)}` });
+  try {
+    return await watchHoldingLock(options);
+  } finally {
+    release();
+  }
+}
+
+async function watchHoldingLock(options: WatchOptions): Promise<number> {
+  const { context } = options;
   const sourceName = describeSource(options.source);
   let state = loadState(options.watchDirectory, sourceName, describeSize(options.size), new Date());
   const decided = decidedRunIds(context);
+  const recorded = recordedWindows(options.watchDirectory);
   const labelWindow = new LabelWindow();
   labelWindow.add(keptRowsOf(context, state));
   const reported = new Set<string>();
@@ -100,7 +133,7 @@ export async function watch(options: WatchOptions): Promise<number> {
     const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, eventMs });
     for (const window of windows) {
       if (options.stopRequested()) break;
-      state = await decideWindow(options, window, { state, labelWindow, decided, labelWindowDays: policy.performance_policy.label_window_days });
+      state = await decideWindow(options, window, { state, labelWindow, decided, recorded, labelWindowDays: policy.performance_policy.label_window_days });
       decidedNow += 1;
     }
     if (options.once) break;
@@ -110,7 +143,7 @@ export async function watch(options: WatchOptions): Promise<number> {
 }
 
 /** One window: judged and decided unless the audit log shows it decided before a restart; recorded; checkpointed. */
-async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; decided: Set<string>; labelWindowDays: number }): Promise<WatchState> {
+async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; decided: Set<string>; recorded: Set<string>; labelWindowDays: number }): Promise<WatchState> {
   const { context } = options;
   const rows: KeptRow[] = window.rows.map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) }));
   at.labelWindow.forgetBefore(labelWindowStart(window.endMs, at.labelWindowDays));
@@ -122,6 +155,8 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
   const now = options.clock === 'event' ? new Date(window.endMs) : new Date();
   if (at.decided.has(runId)) {
     options.log(`watch: window ${window.id} was decided before a restart (${runId} is in the audit log): not decided again`);
+    // Killed between the decision and its line: the line is written now, from what the run recorded.
+    if (!at.recorded.has(window.id)) appendLinesDurably(windowsLogPath(options.watchDirectory), [JSON.stringify(recordedDecision(context, facts, runId))]);
   } else {
     let line: string;
     try {
@@ -136,7 +171,7 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
       line = JSON.stringify({ ...undecidedRecord(facts, runId), refused: errorMessage(error) });
       options.log(`watch: window ${window.id} refused: ${errorMessage(error)}`);
     }
-    appendLinesDurably(join(options.watchDirectory, 'windows.jsonl'), [line]);
+    appendLinesDurably(windowsLogPath(options.watchDirectory), [line]);
     faultPoint('watch_after_record');
   }
   const recent = [...at.state.recent_windows, { id: window.id, end_ms: window.endMs }].filter((entry) => entry.end_ms > window.endMs - at.labelWindowDays * 86_400_000 - 86_400_000);
