@@ -14,6 +14,7 @@ import { phaseFigures, runTotals } from './replayMetrics.ts';
 import { replayPolicy, trainFirstModel, type PolicyReplay } from './replayPolicy.ts';
 import { renderReplayHtml, type ReplayRun } from './replayReport.ts';
 import { loadTimeline } from './replayTimeline.ts';
+import { recordLine } from './watchSchemas.ts';
 import type { WindowRecord } from './windowTypes.ts';
 
 /** Exit code when the verifier finds an action the policy did not allow (as verify-actions). */
@@ -55,7 +56,7 @@ function policyLabels(paths: readonly string[]): string[] {
 }
 
 function jsonLines(records: readonly WindowRecord[]): string {
-  return records.map((record) => `${JSON.stringify(record)}\n`).join('');
+  return records.map((record) => `${recordLine(record)}\n`).join('');
 }
 
 await runCommandLine('replay', spec, async ({ values, positionals }) => {

@@ -5,6 +5,7 @@ import { appendLinesDurably } from '../../core/src/infrastructure/appendOnlyLine
 import { errorMessage, isUserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
+import { recordLine } from './watchSchemas.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { auditKeyFromEnvironment, mirroredPositions, readRecordedRun, readVerifiedAudit } from '../../control_plane/src/index.ts';
 import { readMonitoringSummary, summaryPath } from '../../monitoring/src/index.ts';
@@ -156,19 +157,19 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
   if (at.decided.has(runId)) {
     options.log(`watch: window ${window.id} was decided before a restart (${runId} is in the audit log): not decided again`);
     // Killed between the decision and its line: the line is written now, from what the run recorded.
-    if (!at.recorded.has(window.id)) appendLinesDurably(windowsLogPath(options.watchDirectory), [JSON.stringify(recordedDecision(context, facts, runId))]);
+    if (!at.recorded.has(window.id)) appendLinesDurably(windowsLogPath(options.watchDirectory), [recordLine(recordedDecision(context, facts, runId))]);
   } else {
     let line: string;
     try {
       const result = await runWindow(context, { id: window.id, rows, before, labelled, now });
       faultPoint('watch_after_decision');
       const record = windowRecord(facts, result.summary, result.control, runId);
-      line = JSON.stringify(record);
+      line = recordLine(record);
       options.log(`watch: window ${window.id}: ${rows.length} rows, ${labelled.length} labelled; ${record.incident}/${record.severity ?? '-'} -> ${record.action} -> ${record.outcome}${window.lateRows > 0 ? ` (${window.lateRows} late rows)` : ''}`);
     } catch (error) {
       if (!isUserError(error)) throw error;
       // Refused (audited by the control plane when it got that far): recorded, and the watcher goes on.
-      line = JSON.stringify({ ...undecidedRecord(facts, runId), refused: errorMessage(error) });
+      line = recordLine({ ...undecidedRecord(facts, runId), refused: errorMessage(error) });
       options.log(`watch: window ${window.id} refused: ${errorMessage(error)}`);
     }
     appendLinesDurably(windowsLogPath(options.watchDirectory), [line]);

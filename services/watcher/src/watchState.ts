@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { assertOwnOutput, assertValid } from '../../core/src/infrastructure/jsonSchema.ts';
+import { validateWatchState } from './watchSchemas.ts';
 import type { SourcePosition } from './windowTypes.ts';
 
 /*
@@ -42,13 +44,13 @@ export function initialState(source: string, window: string, now: Date): WatchSt
 export function loadState(watchDirectory: string, source: string, window: string, now: Date): WatchState {
   const path = statePath(watchDirectory);
   if (!existsSync(path)) return initialState(source, window, now);
-  let state: WatchState;
+  let parsed: unknown;
   try {
-    state = JSON.parse(readFileSync(path, 'utf8')) as WatchState;
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new UserError(`${path}: not a watcher checkpoint (${(error as Error).message}); move it away to start over`);
   }
-  if (state.version !== STATE_VERSION) throw new UserError(`${path}: version ${String(state.version)}, this watcher reads version ${STATE_VERSION}`);
+  const state = assertValid(validateWatchState, parsed, path);
   if (state.source !== source || state.window !== window) {
     throw new UserError(`${path} is the checkpoint of ${state.source} cut by ${state.window}, not ${source} cut by ${window}: give the same source and window, or another --watch-dir`);
   }
@@ -56,5 +58,5 @@ export function loadState(watchDirectory: string, source: string, window: string
 }
 
 export function saveState(watchDirectory: string, state: WatchState): void {
-  writeJsonAtomic(statePath(watchDirectory), state);
+  writeJsonAtomic(statePath(watchDirectory), assertOwnOutput(validateWatchState, state, 'watcher checkpoint'));
 }

@@ -1,4 +1,4 @@
-import type { Action, IncidentType, ReleaseOutcome, Severity } from '../../core/src/domain/vocabularies.ts';
+import type { Action, ApprovalAnswer, IncidentType, ReleaseOutcome, Severity } from '../../core/src/domain/vocabularies.ts';
 
 /*
  * The records the loop over time writes and reads: the rows a source hands the watcher,
@@ -73,6 +73,6 @@ export interface WindowRecord {
    * window, and the outcome of the approved action (null unless it ran). "closed": expired
    * or stale by the time it was answered, so nothing ran.
    */
-  approval: { id: string; answer: 'approved' | 'rejected' | 'closed' | 'waiting'; answered_in: string | null; outcome: ReleaseOutcome | null } | null;
+  approval: { id: string; answer: ApprovalAnswer; answered_in: string | null; outcome: ReleaseOutcome | null } | null;
   run_id: string | null;
 }

@@ -117,3 +117,7 @@ export type FeatureType = (typeof FEATURE_TYPES)[number];
 /** What training, scoring and the API do with an empty feature value (dataset spec key missing). */
 export const MISSING_HANDLING = ['impute', 'refuse'] as const;
 export type MissingHandling = (typeof MISSING_HANDLING)[number];
+
+/** How a replay's approvals rule answered an approval (closed: expired or stale by then, so nothing ran). */
+export const APPROVAL_ANSWERS = ['approved', 'rejected', 'closed', 'waiting'] as const;
+export type ApprovalAnswer = (typeof APPROVAL_ANSWERS)[number];
