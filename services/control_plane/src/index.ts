@@ -1,6 +1,6 @@
 /** The control plane's public interface: other stages (the API) import from here only. */
 export { approveApproval, rejectApproval } from './approvalDecisions.ts';
-export { listApprovals, type Approval } from './approvalsStore.ts';
+export { listApprovals, loadApproval, type Approval } from './approvalsStore.ts';
 export { verifyActions, type VerificationReport } from './actionVerifier.ts';
 export { readVerifiedAudit } from './auditLog.ts';
 export { auditKeyFromEnvironment, controlOptionsAt, type ControlLocations, type ControlOptions } from './controlOptions.ts';

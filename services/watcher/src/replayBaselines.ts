@@ -2,7 +2,7 @@ import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { DEFAULT_TRAINING, trainModels, type ModelArtifact } from '../../training/src/index.ts';
 import { LabelWindow, labelWindowStart } from './labelWindow.ts';
 import { hindsightAuc, rowsTable } from './replayScoring.ts';
-import type { LoadedTimeline } from './replayTimeline.ts';
+import { LabelFeed, type LoadedTimeline } from './replayTimeline.ts';
 import { undecidedRecord } from './windowRecord.ts';
 import type { WindowRecord } from './windowTypes.ts';
 
@@ -18,11 +18,12 @@ export type Baseline = (typeof BASELINES)[number];
 
 export function replayBaseline(timeline: LoadedTimeline, baseline: Baseline, policy: PromotionPolicy, firstModel: ModelArtifact): WindowRecord[] {
   const labelWindow = new LabelWindow();
+  const feed = new LabelFeed(timeline.labels);
   let serving = firstModel;
   let version = 1;
   const windowDays = policy.performance_policy.label_window_days;
   return timeline.days.map((day) => {
-    labelWindow.learn(day.arriving);
+    labelWindow.learn(feed.deliverThrough(day.endMs));
     labelWindow.forgetBefore(labelWindowStart(day.endMs, windowDays));
     labelWindow.add(day.kept);
     const labelled = labelWindow.labelledAt(day.endMs, windowDays);

@@ -7,7 +7,7 @@ import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { generateTimeline, loadTimeline as loadTimelineFile } from '../../../generator/src/index.ts';
 import { describeApprovalsRule, parseApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { compareTable, type ComparedRun } from './compareTable.ts';
 import { BASELINES, replayBaseline } from './replayBaselines.ts';
 import { phaseFigures, runTotals } from './replayMetrics.ts';
@@ -75,11 +75,17 @@ await runCommandLine('replay', spec, async ({ values, positionals }) => {
   const out = optionalString(values, 'out') ?? join(DEFAULT_PATHS.replay, name);
   const started = performance.now();
   refuseForeignOutput(out);
+  const created = !existsSync(out);
   mkdirSync(out, { recursive: true });
   // Two replays into one folder would empty each other's scratch registries.
   const release = acquireFileLock(join(out, '.replay.lock'), { timeoutMs: 0, purpose: `replay ${name}` });
   try {
     await replayInto(out, { name, config, timelineDirectory, policies, approvals, started });
+  } catch (error) {
+    // A replay refused before it wrote anything leaves no folder it made behind.
+    release();
+    if (created && readdirSync(out).length === 0) rmSync(out, { recursive: true, force: true });
+    throw error;
   } finally {
     release();
   }

@@ -7,11 +7,11 @@ import { errorMessage, isUserError } from '../../core/src/infrastructure/errors.
 import { ReferenceProfiles, summaryPath } from '../../monitoring/src/index.ts';
 import { ModelRegistry, promoteVersion, registerVersion } from '../../registry/src/index.ts';
 import { DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, trainModels, type ModelArtifact } from '../../training/src/index.ts';
-import { approveApproval, auditKeyFromEnvironment, controlOptionsAt, mirroredPositions, readRecordedRun, readVerifiedAudit, rejectApproval, type VerificationReport, verifyActions } from '../../control_plane/src/index.ts';
+import { approveApproval, auditKeyFromEnvironment, loadApproval, controlOptionsAt, mirroredPositions, readRecordedRun, readVerifiedAudit, rejectApproval, type VerificationReport, verifyActions } from '../../control_plane/src/index.ts';
 import { answerDueMs, describeApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
 import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
 import { hindsightAuc } from './replayScoring.ts';
-import type { LoadedTimeline } from './replayTimeline.ts';
+import { LabelFeed, type LoadedTimeline } from './replayTimeline.ts';
 import { cutWindows } from './windowCutter.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
 import { runWindow, windowRunId, type WindowContext } from './windowRun.ts';
@@ -86,6 +86,7 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
     return artifacts.get(version) as ModelArtifact;
   };
   const labelWindow = new LabelWindow();
+  const feed = new LabelFeed(timeline.labels);
   let open: { row: SourceRow; after: SourcePosition; kept: KeptRow }[] = [];
   const records: WindowRecord[] = [];
   const refusals: PolicyReplay['refusals'] = [];
@@ -120,13 +121,13 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
   };
 
   for (const day of timeline.days) {
-    labelWindow.learn(day.arriving);
     day.rows.forEach((row, index) => open.push({ row, after: { kind: 'batches', file: day.date, row: index + 1 }, kept: day.kept[index] as KeptRow }));
     const labelWindowDays = policy.performance_policy.label_window_days;
     const windows = cutWindows(open, { kind: 'day' }, policy.drift_policy.min_samples, { firstRowIndex: 0, closedThroughMs: day.endMs, eventMs });
     for (const window of windows) {
       const windowRows = open.slice(0, window.rows.length).map((entry) => entry.kept);
       open = open.slice(window.rows.length);
+      labelWindow.learn(feed.deliverThrough(window.endMs));
       labelWindow.forgetBefore(labelWindowStart(window.endMs, labelWindowDays));
       const before = labelWindow.traffic();
       labelWindow.add(windowRows);
@@ -153,6 +154,13 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
       record.hindsight_auc = servingBefore === null ? null : hindsightAuc(artifactOf(servingBefore), timeline.dataset, windowRows, timeline.hindsight, `${timeline.directory} window ${window.id}`);
       records.push(record);
     }
+  }
+  // Still waiting when the timeline ended: the record says how the approval ended (a later run may have expired it).
+  for (const item of waiting) {
+    const { status } = loadApproval(paths.approvalsDirectory, item.id);
+    const approval = item.record.approval as NonNullable<WindowRecord['approval']>;
+    if (status === 'expired' || status === 'stale') approval.answer = 'closed';
+    else if (status === 'rejected') approval.answer = 'rejected';
   }
   const registry = ModelRegistry.open(paths.registryDirectory);
   const history = registry.history();

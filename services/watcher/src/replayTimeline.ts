@@ -19,7 +19,6 @@ export interface TimelineDay {
   endMs: number;
   rows: SourceRow[];
   kept: KeptRow[];
-  arriving: ArrivedLabel[];
 }
 
 /** A generated timeline read whole, every file checked against the sha256 its meta records. */
@@ -32,6 +31,26 @@ export interface LoadedTimeline {
   days: TimelineDay[];
   /** Every label, whenever it arrives: what hindsight knows. */
   hindsight: Map<string, 0 | 1>;
+  /** Every label in the order it arrives (label_time), for delivery by time. */
+  labels: ArrivedLabel[];
+}
+
+/**
+ * Labels delivered by their time: each window learns the labels that arrived by its end,
+ * and no other. By the file's date instead, a label arriving at midnight exactly would
+ * come one window late.
+ */
+export class LabelFeed {
+  private next = 0;
+
+  constructor(private readonly inOrder: readonly ArrivedLabel[]) {}
+
+  /** The labels that arrived after the last delivery and at or before `ms`. */
+  deliverThrough(ms: number): ArrivedLabel[] {
+    const start = this.next;
+    while (this.next < this.inOrder.length && (this.inOrder[this.next] as ArrivedLabel).labelMs <= ms) this.next += 1;
+    return this.inOrder.slice(start, this.next);
+  }
 }
 
 const DAY_MS = 86_400_000;
@@ -59,12 +78,13 @@ export function loadTimeline(directory: string): LoadedTimeline {
   const dataset = loadDatasetSpec(DEFAULT_DATASET);
   const spec = requireWatchableSpec(dataset);
   const startMs = Date.parse(`${meta.start}T00:00:00Z`);
-  const labelsByDate = new Map<string, ArrivedLabel[]>();
+  const labels: ArrivedLabel[] = [];
   const hindsight = new Map<string, 0 | 1>();
   for (const relative of Object.keys(meta.files).filter((name) => name.startsWith('labels/')).sort()) {
-    const labels = parseLabelFile(readChecked(directory, relative, meta), join(directory, relative), spec);
-    labelsByDate.set(relative.slice('labels/'.length, -'.csv'.length), labels);
-    for (const label of labels) hindsight.set(label.id, label.label);
+    for (const label of parseLabelFile(readChecked(directory, relative, meta), join(directory, relative), spec)) {
+      labels.push(label);
+      hindsight.set(label.id, label.label);
+    }
   }
   const days: TimelineDay[] = [];
   for (let index = 0; index < meta.days; index += 1) {
@@ -79,8 +99,9 @@ export function loadTimeline(directory: string): LoadedTimeline {
       endMs: dayStart + DAY_MS,
       rows,
       kept: rows.map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) })),
-      arriving: labelsByDate.get(date) ?? [],
     });
   }
-  return { directory, meta, dataset, spec, referencePath: join(directory, 'reference.csv'), days, hindsight };
+  // Stable: labels arriving at the same instant keep the files' order.
+  labels.sort((a, b) => a.labelMs - b.labelMs);
+  return { directory, meta, dataset, spec, referencePath: join(directory, 'reference.csv'), days, hindsight, labels };
 }
