@@ -142,13 +142,17 @@ function isDone(name: string, rowCount: number, from: BatchPosition | null): boo
 
 /**
  * Every row after `from` (null: from the first batch), batch by batch in name order, each
- * with the position after it. A batch that fails its check is quarantined and the next one read.
+ * with the position after it. A batch that fails its check is quarantined and the next one
+ * read. A batch named before the one the position stands in, and not among `alreadyRead`
+ * (the batches whose rows were taken), came too late to be read in its order: it is
+ * quarantined with that reason rather than passed over.
  */
-export function readBatches(directory: string, from: BatchPosition | null, dataset: LoadedDatasetSpec, quarantineDirectory: string): SourceRead {
+export function readBatches(directory: string, from: BatchPosition | null, dataset: LoadedDatasetSpec, quarantineDirectory: string, alreadyRead: ReadonlySet<string> = new Set()): SourceRead {
   const spec = requireWatchableSpec(dataset);
   const read: SourceRead = { rows: [], quarantined: [] };
   const fromFile = from?.file ?? null;
-  for (const name of listDroppedCsvFiles(directory).filter((candidate) => fromFile === null || candidate >= fromFile)) {
+  // The batch the position stands in is read on from its row, however much of it was taken.
+  for (const name of listDroppedCsvFiles(directory).filter((candidate) => candidate === fromFile || !alreadyRead.has(candidate))) {
     const text = readDroppedFile(directory, name);
     if (text === undefined) continue;
     let rows: SourceRow[];
@@ -157,6 +161,11 @@ export function readBatches(directory: string, from: BatchPosition | null, datas
     } catch (error) {
       if (!isUserError(error)) throw error;
       read.quarantined.push(quarantineFile(directory, name, quarantineDirectory, error.message));
+      continue;
+    }
+    if (fromFile !== null && name < fromFile) {
+      // A batch with no rows has nothing to lose; one with rows would be read out of order, or never.
+      if (rows.length > 0) read.quarantined.push(quarantineFile(directory, name, quarantineDirectory, `${name}: dropped after later batches were read (the watcher stands in ${fromFile}); rename it to sort after the batches already read and drop it again`));
       continue;
     }
     if (isDone(name, rows.length, from)) continue;

@@ -27,6 +27,8 @@ describe('utcMs: an ISO 8601 time in ms, always UTC', () => {
 
   it('with or without its Z, with a fraction, whatever the machine\'s time zone', () => {
     process.env.TZ = 'America/New_York';
+    // The zone took effect: a bare time is local time to Date.parse.
+    expect(Date.parse('2026-09-01T00:00:00')).toBe(Date.UTC(2026, 8, 1, 4));
     expect(utcMs('2026-09-01T00:00:00Z')).toBe(Date.UTC(2026, 8, 1));
     expect(utcMs('2026-09-01T00:00:00')).toBe(Date.UTC(2026, 8, 1));
     expect(utcMs('2026-09-01T13:45:30.250Z')).toBe(Date.UTC(2026, 8, 1, 13, 45, 30, 250));

@@ -70,9 +70,8 @@ export class LabelWindow {
     }
   }
 
-  /** Rows kept whose event time is at or after `fromMs` (older ones are not needed again). */
+  /** Rows kept whose event time is at or after `fromMs` (older ones are not needed again; late rows sit anywhere). */
   forgetBefore(fromMs: number): void {
-    if (this.rows.length === 0 || (this.rows[0] as KeptRow).eventMs >= fromMs) return;
     const kept: KeptRow[] = [];
     for (const row of this.rows) {
       if (row.eventMs >= fromMs) kept.push(row);

@@ -49,10 +49,10 @@ export function describeSize(size: WindowSize): string {
   return size.kind === 'day' ? 'day' : `rows:${size.rows}`;
 }
 
-function readSource(options: WatchOptions, position: SourcePosition | null): SourceRead {
+function readSource(options: WatchOptions, position: SourcePosition | null, alreadyRead: ReadonlySet<string>): SourceRead {
   const { source, context } = options;
   if (source.kind === 'prediction_log') return readPredictionLog(source.directory, position?.kind === 'prediction_log' ? position : null, context.dataset);
-  return readBatches(source.directory, position?.kind === 'batches' ? position : null, context.dataset, join(options.watchDirectory, 'quarantine'));
+  return readBatches(source.directory, position?.kind === 'batches' ? position : null, context.dataset, join(options.watchDirectory, 'quarantine'), alreadyRead);
 }
 
 /** The watcher's own log of its windows, one JSON line each. */
@@ -122,7 +122,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
   options.log(`watch: ${sourceName}, windows of ${describeSize(options.size)}; ${state.windows_done} decided before${state.last_window ? ` (last ${state.last_window})` : ''}`);
   while (!options.stopRequested()) {
     const policy = loadPolicy(context.policyPath);
-    const read = readSource(options, state.position);
+    const read = readSource(options, state.position, new Set(state.batches_read));
     for (const item of read.quarantined) {
       const line = `${item.file}: ${item.reason}`;
       if (!reported.has(line)) options.log(`watch: quarantined ${line}`);
@@ -183,6 +183,7 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
     windows_done: at.state.windows_done + 1,
     last_window: window.id,
     recent_windows: recent,
+    batches_read: [...new Set([...at.state.batches_read, ...window.batches])],
     updated_at: new Date().toISOString(),
   };
   saveState(options.watchDirectory, state);

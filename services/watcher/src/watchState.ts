@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { assertOwnOutput, assertValid } from '../../core/src/infrastructure/jsonSchema.ts';
-import { validateWatchState } from './watchSchemas.ts';
+import { compileContractSchema } from '../../core/src/domain/vocabularySchema.ts';
+import watchStateSchema from '../schema/watch-state.schema.json' with { type: 'json' };
 import type { SourcePosition } from './windowTypes.ts';
 
 /*
@@ -29,15 +30,19 @@ export interface WatchState {
   last_window: string | null;
   /** Decided windows whose rows a later window's label window may need, oldest first. */
   recent_windows: { id: string; end_ms: number }[];
+  /** The dropped batches whose rows were taken (a batches source): one dropped later, named before them, is told apart. */
+  batches_read: string[];
   updated_at: string;
 }
+
+const validateWatchState = compileContractSchema<WatchState>(watchStateSchema);
 
 export function statePath(watchDirectory: string): string {
   return join(watchDirectory, 'state.json');
 }
 
 export function initialState(source: string, window: string, now: Date): WatchState {
-  return { version: STATE_VERSION, source, window, position: null, rows_done: 0, windows_done: 0, last_window: null, recent_windows: [], updated_at: now.toISOString() };
+  return { version: STATE_VERSION, source, window, position: null, rows_done: 0, windows_done: 0, last_window: null, recent_windows: [], batches_read: [], updated_at: now.toISOString() };
 }
 
 /** The checkpoint, or a fresh one; a checkpoint of another source or window size is refused rather than misread. */

@@ -20,6 +20,8 @@ export interface CutWindow {
   endMs: number;
   /** Rows whose day had already passed when they came (counted in the window they came in). */
   lateRows: number;
+  /** The dropped batches the window's rows came from (a batches source), in order. */
+  batches: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -42,7 +44,9 @@ export function cutWindows(rows: readonly { row: SourceRow; after: SourcePositio
   const windows: CutWindow[] = [];
   let start = 0;
   const emit = (end: number, startMs: number, endMs: number, id: string, lateRows: number): void => {
-    windows.push({ id, rows: rows.slice(start, end).map((entry) => entry.row), after: (rows[end - 1] as { after: SourcePosition }).after, startMs, endMs, lateRows });
+    const entries = rows.slice(start, end);
+    const batches = [...new Set(entries.flatMap((entry) => (entry.after.kind === 'batches' && entry.after.file !== null ? [entry.after.file] : [])))];
+    windows.push({ id, rows: entries.map((entry) => entry.row), after: (rows[end - 1] as { after: SourcePosition }).after, startMs, endMs, lateRows, batches });
     start = end;
   };
   if (size.kind === 'rows') {
