@@ -33,12 +33,15 @@ export interface ControlOutcome {
 }
 
 /**
- * The run's records, in the audit log: each carries the window it decided when the
- * watcher or a replay started the run, so a window's decision is found by its id.
+ * The run's records, in the audit log: each of this run's own records carries the window
+ * it decided when the watcher or a replay started the run, so a window's decision is found
+ * by its id. What the run writes for earlier runs (an intent settled, an approval expired)
+ * keeps their runs' own windows out of it.
  */
 function appendRunAudit(options: ControlOptions, entries: AuditEntry[]): ReturnType<typeof appendAudit> {
   const { windowId } = options;
-  return appendAudit(options.eventsDirectory, windowId === undefined ? entries : entries.map((entry) => ({ ...entry, detail: { ...entry.detail, window_id: windowId } })), options.auditKey);
+  const stamped = (entry: AuditEntry): AuditEntry => (windowId !== undefined && entry.run_id === options.runId ? { ...entry, detail: { ...entry.detail, window_id: windowId } } : entry);
+  return appendAudit(options.eventsDirectory, entries.map(stamped), options.auditKey);
 }
 
 /** Two control runs never interleave: the second waits, then refuses naming the holder. */

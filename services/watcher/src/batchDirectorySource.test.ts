@@ -34,6 +34,14 @@ function drop(name: string, lines: string[]): void {
 const ids = (read: ReturnType<typeof readBatches>) => read.rows.map(({ row }) => row.id);
 
 describe('reading dropped batches', () => {
+  it('quarantines a batch with a row from the future (a typo in the year would hold its day, and every window after it, open for ever)', () => {
+    drop('batch-001.csv', [HEADER, row('tx-1'), row('tx-2', { time: '2062-09-01T10:00:00Z' })]);
+    drop('batch-002.csv', [HEADER, row('tx-3')]);
+    const read = readBatches(batches, null, fraud, quarantine, { latestEventMs: Date.parse('2026-11-25T00:00:00Z') });
+    expect(ids(read)).toEqual(['tx-3']);
+    expect(read.quarantined[0]?.reason).toBe('batch-001.csv: line 3: column "event_time": 2062-09-01T10:00:00Z is later than the clock allows (2026-11-25T00:00:00.000Z): an event from the future');
+  });
+
   it('reads ready batches in name order, passing over files still being written', () => {
     drop('batch-002.csv', [HEADER, row('tx-3')]);
     drop('batch-001.csv', [HEADER, row('tx-1'), row('tx-2', { category: '"electronics, home"' })]);
@@ -117,7 +125,7 @@ describe('reading dropped batches', () => {
     const refusing = { spec: parseDatasetSpec(yaml, 'fraud-strict.yaml'), sha256: '', source: 'fraud-strict.yaml' };
     const read = readBatches(batches, null, refusing, quarantine);
     expect(read.rows).toEqual([]);
-    expect(read.quarantined[0]?.reason).toBe('batch-001.csv: line 2: column "transaction_amount": empty, and dataset "fraud" refuses missing values (missing: refuse)');
+    expect(read.quarantined[0]?.reason).toBe('batch-001.csv: line 2: column "transaction_amount": empty, and the dataset refuses missing values (missing: refuse)');
   });
 
   it('finds nothing yet in a directory not created', () => {

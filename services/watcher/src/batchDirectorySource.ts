@@ -1,11 +1,10 @@
 import { constants, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { numericFeatureNames, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import type { LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
-import { parseNumericCell } from '../../core/src/infrastructure/csv/csvCells.ts';
 import { FieldScanner } from '../../core/src/infrastructure/csv/csvScanner.ts';
 import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
-import { isUtcTime, requireWatchableSpec, UTC_TIME_FORMAT, windowHeader, type WatchableSpec } from './windowHeader.ts';
+import { requireWatchableSpec, rowProblem, windowHeader, type WatchableSpec } from './windowHeader.ts';
 import type { Quarantined, SourcePosition, SourceRead, SourceRow } from './windowTypes.ts';
 
 /*
@@ -65,24 +64,15 @@ export function columnIndices(csv: { header: readonly string[]; headerLine: numb
 }
 
 /** A dropped batch as window rows, checked whole: the first problem throws, naming the file, the column and the line. */
-export function parseBatch(text: string, name: string, spec: WatchableSpec): SourceRow[] {
+export function parseBatch(text: string, name: string, spec: WatchableSpec, latestEventMs = Infinity): SourceRow[] {
   const columns = windowHeader(spec);
   const csv = readCsvRecords(text, name);
   const indices = columnIndices(csv, columns, name, `dataset "${spec.name}" needs ${columns.join(', ')}`);
-  const numericColumns = new Set(numericFeatureNames(spec));
-  const numeric = columns.map((column) => numericColumns.has(column));
   return csv.records.map(({ line, fields }) => {
     const cells = indices.map((index) => fields[index] as string);
-    const refuse = (column: number, problem: string) => new UserError(`${name}: line ${line}: column "${columns[column]}": ${problem}`);
+    const problem = rowProblem(spec, cells, latestEventMs);
+    if (problem !== undefined) throw new UserError(`${name}: line ${line}: column "${columns[problem.column] as string}": ${problem.problem}`);
     const [id, time] = cells as [string, string];
-    if (id.trim() === '') throw refuse(0, 'empty (every row needs its id)');
-    if (!isUtcTime(time)) throw refuse(1, `${JSON.stringify(time)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})`);
-    cells.forEach((cell, column) => {
-      if (!numeric[column]) return;
-      const value = parseNumericCell(cell);
-      if (value === undefined || value === Infinity || value === -Infinity) throw refuse(column, `${JSON.stringify(cell)} is not a number`);
-      if (Number.isNaN(value) && spec.missing === 'refuse') throw refuse(column, `empty, and dataset "${spec.name}" refuses missing values (missing: refuse)`);
-    });
     return { id, eventTime: time, cells };
   });
 }
@@ -147,7 +137,8 @@ function isDone(name: string, rowCount: number, from: BatchPosition | null): boo
  * (the batches whose rows were taken), came too late to be read in its order: it is
  * quarantined with that reason rather than passed over.
  */
-export function readBatches(directory: string, from: BatchPosition | null, dataset: LoadedDatasetSpec, quarantineDirectory: string, alreadyRead: ReadonlySet<string> = new Set()): SourceRead {
+export function readBatches(directory: string, from: BatchPosition | null, dataset: LoadedDatasetSpec, quarantineDirectory: string, options: { alreadyRead?: ReadonlySet<string>; latestEventMs?: number } = {}): SourceRead {
+  const alreadyRead = options.alreadyRead ?? new Set<string>();
   const spec = requireWatchableSpec(dataset);
   const read: SourceRead = { rows: [], quarantined: [] };
   const fromFile = from?.file ?? null;
@@ -157,7 +148,7 @@ export function readBatches(directory: string, from: BatchPosition | null, datas
     if (text === undefined) continue;
     let rows: SourceRow[];
     try {
-      rows = parseBatch(text, name, spec);
+      rows = parseBatch(text, name, spec, options.latestEventMs);
     } catch (error) {
       if (!isUserError(error)) throw error;
       read.quarantined.push(quarantineFile(directory, name, quarantineDirectory, error.message));

@@ -4,7 +4,7 @@ import type { PhaseFigure, RunTotals } from './replayMetrics.ts';
 
 function totals(overrides: Partial<RunTotals>): RunTotals {
   return {
-    windows: 90, retrains: 0, promotions: 0, blocked: 0, rollbacks: 0, escalations: 0,
+    windows: 90, retrains: 0, failed: 0, promotions: 0, blocked: 0, rollbacks: 0, escalations: 0,
     guardrail_skips: { blackout_window: 0, cooldown: 0, retrain_budget: 0 }, approvals_asked: 0, executed_actions: 0,
     autonomy_rate: null, mean_auc: 0.9, worst_auc: 0.8, mean_known_gap: 0.01, ...overrides,
   };
@@ -17,7 +17,7 @@ function phase(scenario: string, from_day: number, to_day: number, figures: Part
 const policy: ComparedRun = {
   label: 'policy',
   totals: totals({
-    retrains: 4, promotions: 2, blocked: 1, rollbacks: 1, escalations: 1, guardrail_skips: { blackout_window: 1, cooldown: 2, retrain_budget: 0 },
+    retrains: 4, failed: 1, promotions: 2, blocked: 1, rollbacks: 1, escalations: 1, guardrail_skips: { blackout_window: 1, cooldown: 2, retrain_budget: 0 },
     executed_actions: 5, autonomy_rate: 0.8, mean_auc: 0.91234, worst_auc: 0.80049,
   }),
   phases: [phase('nodrift', 0, 89), phase('drift_feature', 30, 89, { detection_delay_days: 3, time_to_recover_days: 12 }), phase('shock_black_friday', 55, 55, { detection_delay_days: 0, time_to_recover_days: 0 })],
@@ -42,6 +42,7 @@ describe('compareTable', () => {
       'shock_black_friday@55 detect        0      —',
       'shock_black_friday@55 recover       0      0',
       'retrains                            4      0',
+      'failed                              1      0',
       'promotions                          2      0',
       'blocked                             1      0',
       'rollbacks                           1      0',

@@ -69,6 +69,7 @@ function sumOf(counts: Record<string, number>): number {
 export function actionRows(runs: readonly ComparedRun[]): ComparisonRow[] {
   return [
     row(runs, 'retrains', (run) => String(run.totals.retrains)),
+    row(runs, 'failed', (run) => String(run.totals.failed)),
     row(runs, 'promotions', (run) => String(run.totals.promotions)),
     row(runs, 'blocked', (run) => String(run.totals.blocked)),
     row(runs, 'rollbacks', (run) => String(run.totals.rollbacks)),

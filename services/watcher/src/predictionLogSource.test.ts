@@ -46,6 +46,17 @@ const logFile = (index: number) => join(directory, `predictions-${String(index).
 const ids = (read: ReturnType<typeof readPredictionLog>) => read.rows.map(({ row }) => row.id);
 
 describe('reading the prediction log', () => {
+  it('sets aside a record whose feature the dataset rules out (text in a number, a value past its max): one bad row must not be refused with every window that holds it', () => {
+    writeFileSync(logFile(1), line(record(1, { transaction_amount: 'twelve' })) + line(record(2, { customer_age: 400 })) + line(record(3, { transaction_hour: 9.5 })) + line(record(4)));
+    const read = readPredictionLog(directory, null, fraud);
+    expect(ids(read)).toEqual(['tx-4']);
+    expect(read.quarantined.map((item) => item.reason)).toEqual([
+      expect.stringContaining('feature "transaction_amount": "twelve" is not a number'),
+      expect.stringContaining('feature "customer_age": must be <= 130 (max), found 400'),
+      expect.stringContaining('feature "transaction_hour": must be a whole number (integer feature), found 9.5'),
+    ]);
+  });
+
   it('hands over every whole record with its cells in the window header\'s order and the position after it', () => {
     const first = line(record(1));
     const second = line(record(2, { geo_distance_km: null, channel: undefined }));
@@ -97,10 +108,10 @@ describe('reading the prediction log', () => {
 
   it('stops after maxRows, and the next read goes on from there', () => {
     writeFileSync(logFile(1), [1, 2, 3, 4, 5].map((index) => line(record(index))).join(''));
-    const first = readPredictionLog(directory, null, fraud, 2);
+    const first = readPredictionLog(directory, null, fraud, { maxRows: 2 });
     expect(ids(first)).toEqual(['tx-1', 'tx-2']);
     expect(first.end).toEqual(first.rows[1]?.after);
-    expect(ids(readPredictionLog(directory, first.end, fraud, 2))).toEqual(['tx-3', 'tx-4']);
+    expect(ids(readPredictionLog(directory, first.end, fraud, { maxRows: 2 }))).toEqual(['tx-3', 'tx-4']);
   });
 
   it('sets aside a record it cannot use, naming file and line, and reads on past it', () => {

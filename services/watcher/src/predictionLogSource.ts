@@ -2,7 +2,7 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, stat
 import { join } from 'node:path';
 import type { LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { errorMessage, UserError } from '../../core/src/infrastructure/errors.ts';
-import { isUtcTime, requireWatchableSpec, UTC_TIME_FORMAT, windowHeader, type WatchableSpec } from './windowHeader.ts';
+import { isUtcTime, rowProblem, requireWatchableSpec, UTC_TIME_FORMAT, windowHeader, type WatchableSpec } from './windowHeader.ts';
 import type { Quarantined, SourcePosition, SourceRead, SourceRow } from './windowTypes.ts';
 
 /*
@@ -44,7 +44,7 @@ function cellOf(value: unknown): string | undefined {
 }
 
 /** A logged line as a window row, or why it cannot be one. */
-export function predictionRow(line: string, spec: WatchableSpec, header: readonly string[]): SourceRow | string {
+export function predictionRow(line: string, spec: WatchableSpec, header: readonly string[], latestEventMs = Infinity): SourceRow | string {
   let record: unknown;
   try {
     record = JSON.parse(line);
@@ -67,6 +67,8 @@ export function predictionRow(line: string, spec: WatchableSpec, header: readonl
     if (cell === undefined) return `feature "${column}" is ${JSON.stringify(features[column])}, neither a number nor text`;
     cells.push(cell);
   }
+  const problem = rowProblem(spec, cells, latestEventMs);
+  if (problem !== undefined) return `feature "${header[problem.column] as string}": ${problem.problem}`;
   return { id: String(id), eventTime: time, cells };
 }
 
@@ -106,7 +108,8 @@ function logFileIndices(directory: string): number[] {
  * Every whole record after `from` (null: from the start), oldest file first, at most
  * `maxRows` rows, each with the position just after its line.
  */
-export function readPredictionLog(directory: string, from: PredictionLogPosition | null, dataset: LoadedDatasetSpec, maxRows = Infinity): PredictionLogRead {
+export function readPredictionLog(directory: string, from: PredictionLogPosition | null, dataset: LoadedDatasetSpec, options: { maxRows?: number; latestEventMs?: number } = {}): PredictionLogRead {
+  const maxRows = options.maxRows ?? Infinity;
   const spec = requireWatchableSpec(dataset);
   const header = windowHeader(spec);
   const start = from ?? predictionLogStart();
@@ -130,7 +133,7 @@ export function readPredictionLog(directory: string, from: PredictionLogPosition
       const line = bytes.subarray(lineStart, newline).toString('utf8');
       linesRead += 1;
       if (line.trim() !== '') {
-        const row = predictionRow(line, spec, header);
+        const row = predictionRow(line, spec, header, options.latestEventMs);
         if (typeof row === 'string') {
           linesBeforeStart ??= linesBefore(path, startOffset);
           read.quarantined.push(quarantinedRecord(name, linesBeforeStart + linesRead, row));

@@ -7,7 +7,7 @@ import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { generateTimeline, loadTimeline as loadTimelineFile } from '../../../generator/src/index.ts';
 import { describeApprovalsRule, parseApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { compareTable, type ComparedRun } from './compareTable.ts';
 import { BASELINES, replayBaseline } from './replayBaselines.ts';
 import { phaseFigures, runTotals } from './replayMetrics.ts';
@@ -35,20 +35,24 @@ const spec: CommandSpec = {
   exitCodes: { 0: 'replayed; no unauthorized action', 2: 'bad input (timeline, policy, flags)', [EXIT_UNAUTHORIZED]: 'the verifier found an action the policy did not allow' },
 };
 
-/** The replay empties its scratch folders: --out must be new, or a replay's own output, never a folder of the user's. */
+/** Marks a folder as a replay's output: only such a folder (or a new or empty one) is replaced. */
+const REPLAY_MARKER = '.driftwatch-replay';
+
+/** The replay empties its scratch folders: --out must be new or empty, or a replay's own output, never a folder of the user's. */
 function refuseForeignOutput(out: string): void {
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new UserError(`--out ${out} is a file; give a new directory`);
   const entries = readdirSync(out);
-  if (entries.length === 0 || entries.includes('.replay.lock') || entries.includes('summary.json')) return;
+  if (entries.length === 0 || entries.includes(REPLAY_MARKER)) return;
   throw new UserError(`--out ${out} is a directory that holds no replay (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); a replay replaces its folders: give a new directory`);
 }
 
-/** Policy files named for the table: by file name, made unique. */
+/** Policy files named for the table: by file name, made unique, and never a baseline's name. */
 function policyLabels(paths: readonly string[]): string[] {
   const seen = new Map<string, number>();
   return paths.map((path) => {
-    const base = basename(path, extname(path));
+    const name = basename(path, extname(path));
+    const base = (BASELINES as readonly string[]).includes(name) ? `${name}-policy` : name;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
     return count === 1 ? base : `${base}-${count}`;
@@ -80,11 +84,12 @@ await runCommandLine('replay', spec, async ({ values, positionals }) => {
   // Two replays into one folder would empty each other's scratch registries.
   const release = acquireFileLock(join(out, '.replay.lock'), { timeoutMs: 0, purpose: `replay ${name}` });
   try {
+    writeFileSync(join(out, REPLAY_MARKER), 'a DriftWatch replay writes here and may replace what it wrote\n');
     await replayInto(out, { name, config, timelineDirectory, policies, approvals, started });
   } catch (error) {
     // A replay refused before it wrote anything leaves no folder it made behind.
     release();
-    if (created && readdirSync(out).length === 0) rmSync(out, { recursive: true, force: true });
+    if (created && readdirSync(out).every((entry) => entry === REPLAY_MARKER)) rmSync(out, { recursive: true, force: true });
     throw error;
   } finally {
     release();

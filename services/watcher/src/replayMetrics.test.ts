@@ -23,6 +23,13 @@ const BASE: TimelinePhase = { from_day: 0, to_day: 19, scenario: 'nodrift' };
 const DRIFT: TimelinePhase = { from_day: 10, to_day: 19, scenario: 'drift_feature' };
 
 describe('phaseFigures', () => {
+  it('credits no detection to a phase whose kind of incident was already raised the day before it began', () => {
+    const records = run(repeat(0.9, 20), { 9: { incident: 'data_drift' }, 10: { incident: 'data_drift' } });
+    expect(phaseFigures(records, [DRIFT])[0]).toMatchObject({ detection_delay_days: null, note: expect.stringContaining('already raised the day before') });
+    // Another kind the day before is not this phase's alarm.
+    expect(phaseFigures(run(repeat(0.9, 20), { 9: { incident: 'shock' }, 10: { incident: 'data_drift' } }), [DRIFT])[0]?.detection_delay_days).toBe(0);
+  });
+
   it('credits a phase only with its own kind of incident, and only until a later phase starts', () => {
     // Feature drift from day 10, a shock on day 14, concept drift from day 16: the feature drift's incidents go on throughout.
     const phases: TimelinePhase[] = [BASE, DRIFT, { from_day: 14, to_day: 14, scenario: 'shock_black_friday' }, { from_day: 16, to_day: 19, scenario: 'drift_concept' }];
@@ -124,7 +131,7 @@ describe('runTotals', () => {
 
   it('counts what the run did, only retrains that ran as retrains', () => {
     expect(runTotals(records)).toMatchObject({
-      windows: 10, retrains: 4, promotions: 2, blocked: 1, rollbacks: 1, escalations: 2,
+      windows: 10, retrains: 3, failed: 1, promotions: 2, blocked: 1, rollbacks: 1, escalations: 2,
       guardrail_skips: { blackout_window: 0, cooldown: 2, retrain_budget: 1 }, approvals_asked: 2, executed_actions: 5,
     });
     expect(Object.keys(runTotals(records).guardrail_skips)).toEqual(['blackout_window', 'cooldown', 'retrain_budget']);

@@ -105,6 +105,11 @@ function detectionDelay(windows: readonly (WindowRecord & { day: number })[], ph
   return first === undefined ? null : first.day - phase.from_day;
 }
 
+/** The phase's kind of incident was already raised the day before it began: an alarm standing, not a detection. */
+function alarmStanding(windows: readonly (WindowRecord & { day: number })[], phase: TimelinePhase): boolean {
+  return windows.some((window) => window.day === phase.from_day - 1 && detects(phase, window.incident));
+}
+
 /** Days from the phase's start until the trailing AUC is back within tolerance of the level it fell from. */
 function timeToRecover(points: readonly AucPoint[], phase: TimelinePhase, level: number, lastCredited: number): number | 'never' {
   const floor = level - RECOVERY_TOLERANCE;
@@ -127,13 +132,18 @@ function phaseFigure(windows: readonly (WindowRecord & { day: number })[], point
     return { ...identity, base: true, detection_delay_days: null, time_to_recover_days: null, ...auc, note: 'base phase: the calm the others depart from, nothing to detect' };
   }
   const level = mean(points.filter((point) => point.day < phase.from_day).slice(-LEVEL_WINDOWS).map((point) => point.auc));
+  const standing = alarmStanding(windows, phase);
+  const notes = [
+    ...(standing ? ['its kind of incident was already raised the day before it began: no detection to credit'] : []),
+    ...(level === null ? ['no hindsight AUC before the phase: recovery not judged'] : []),
+  ];
   return {
     ...identity,
     base: false,
-    detection_delay_days: detectionDelay(windows, phase, lastCreditedDay(phase, phases)),
+    detection_delay_days: standing ? null : detectionDelay(windows, phase, lastCreditedDay(phase, phases)),
     time_to_recover_days: level === null ? null : timeToRecover(points, phase, level, lastCreditedDay(phase, phases)),
     ...auc,
-    note: level === null ? 'no hindsight AUC before the phase: recovery not judged' : null,
+    note: notes.length === 0 ? null : notes.join('; '),
   };
 }
 
@@ -146,8 +156,10 @@ export function phaseFigures(records: readonly WindowRecord[], phases: readonly 
 
 export interface RunTotals {
   windows: number;
-  /** Retrains that actually ran (promoted, blocked or failed), not ones deferred or waiting for approval. */
+  /** Retrains that trained and judged a challenger (promoted or blocked), not ones deferred, waiting, or failed before training. */
   retrains: number;
+  /** Actions that failed (a retrain with too few arrived labels, say): tried, nothing changed. */
+  failed: number;
   promotions: number;
   blocked: number;
   rollbacks: number;
@@ -166,7 +178,8 @@ export interface RunTotals {
   mean_known_gap: number | null;
 }
 
-const RETRAIN_RAN: readonly ReleaseOutcome[] = ['promoted', 'blocked', 'failed'];
+/** A failed retrain may have stopped before training (too few labels): only a judged challenger counts as a retrain. */
+const RETRAIN_RAN: readonly ReleaseOutcome[] = ['promoted', 'blocked'];
 const EXECUTED: readonly ReleaseOutcome[] = ['promoted', 'blocked', 'rolled_back', 'failed'];
 
 function isOneOf(outcome: ReleaseOutcome | null, outcomes: readonly ReleaseOutcome[]): boolean {
@@ -208,6 +221,7 @@ export function runTotals(records: readonly WindowRecord[]): RunTotals {
   return {
     windows: records.length,
     retrains: countTaken((item) => item.retrain && isOneOf(item.outcome, RETRAIN_RAN)),
+    failed: countTaken((item) => item.outcome === 'failed'),
     promotions: countTaken((item) => item.outcome === 'promoted'),
     blocked: countTaken((item) => item.outcome === 'blocked'),
     rollbacks: countTaken((item) => item.outcome === 'rolled_back'),

@@ -14,7 +14,8 @@ import { hindsightAuc } from './replayScoring.ts';
 import { LabelFeed, type LoadedTimeline } from './replayTimeline.ts';
 import { cutWindows } from './windowCutter.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
-import { runWindow, windowRunId, type WindowContext } from './windowRun.ts';
+import { runWindow, type WindowContext } from './windowRun.ts';
+import { attemptRunId } from './windowAttempts.ts';
 import type { SourcePosition, SourceRow, WindowRecord } from './windowTypes.ts';
 
 /*
@@ -36,6 +37,8 @@ export interface PolicyReplay {
 }
 
 const REPLAY_ACTOR = 'replay';
+/** A replay decides each window once, in a fresh events folder: its run id is the window's. */
+const WINDOW_RUN_PREFIX = 'window';
 const DAY_MS = 86_400_000;
 
 /** The scratch folders of one policy's run, emptied first: a replay starts from nothing. */
@@ -92,6 +95,7 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
   const refusals: PolicyReplay['refusals'] = [];
   const waiting: WaitingApproval[] = [];
   const optionsAt = (now: Date, summary: string, windowId: string) => controlOptionsAt({ ...paths, policyPath: input.policyPath, summaryPath: summary, dataset: timeline.dataset.source }, { now, actor: `${REPLAY_ACTOR} (--approvals ${describeApprovalsRule(input.approvals)})`, runId: `${windowRunId(windowId)}-approval`, windowId });
+  const windowRunId = (windowId: string) => attemptRunId(WINDOW_RUN_PREFIX, windowId, 0);
 
   /** Answers the approvals due by `now`, on the inputs of the window just decided. */
   const answerDue = (nowMs: number, summary: string, windowId: string) => {
@@ -137,7 +141,7 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
       const servingBefore = ModelRegistry.open(paths.registryDirectory).productionVersion();
       let record: WindowRecord;
       try {
-        const result = await runWindow(context, { id: window.id, rows: windowRows, before, labelled, now });
+        const result = await runWindow(context, { id: window.id, runId: windowRunId(window.id), auditWindowId: window.id, rows: windowRows, before, labelled, now });
         record = windowRecord(facts, result.summary, result.control, result.runId);
         if (result.control.release.outcome === 'pending_approval' && result.control.release.approval_id !== null && !waiting.some((entry) => entry.id === result.control.release.approval_id)) {
           waiting.push({ id: result.control.release.approval_id, dueMs: answerDueMs(input.approvals, window.endMs), record });

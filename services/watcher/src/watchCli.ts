@@ -7,7 +7,7 @@ import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { actorName } from '../../core/src/infrastructure/runContext.ts';
 import { ReferenceProfiles } from '../../monitoring/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
-import { watch, type WatchSource } from './watchLoop.ts';
+import { DEFAULT_WATCHER_NAME, watch, type WatchSource } from './watchLoop.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import type { WindowSize } from './windowCutter.ts';
 
@@ -29,8 +29,15 @@ const spec: CommandSpec = {
     events: { type: 'string', description: 'events directory', default: DEFAULT_PATHS.events },
     approvals: { type: 'string', description: 'approvals directory', default: DEFAULT_PATHS.approvals },
     actor: { type: 'string', description: 'who acts (default: $USER)' },
+    name: { type: 'string', description: 'the watcher\'s name: run ids <name>-<window>, so watchers of different feeds can share an events folder', default: DEFAULT_WATCHER_NAME },
   },
 };
+
+/** A name that makes run ids and stays a plain word: letters, digits, "_" and "-". */
+function watcherName(raw: string): string {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(raw)) throw new UserError(`--name must be 1 to 40 letters, digits, "_" or "-", got "${raw}"`);
+  return raw;
+}
 
 await runCommandLine('watch', spec, async ({ values }) => {
   const dataset = loadDatasetSpec(String(values.dataset));
@@ -71,6 +78,7 @@ await runCommandLine('watch', spec, async ({ values }) => {
     size,
     clock: parseChoiceFlag('clock', String(values.clock), ['wall', 'event'] as const),
     once: values.once === true,
+    name: watcherName(String(values.name)),
     pollMs: parseIntegerFlag('poll-seconds', String(values['poll-seconds']), { min: 1 }) * 1000,
     log: (line) => process.stderr.write(`${line}\n`),
     stopRequested: () => stopping,

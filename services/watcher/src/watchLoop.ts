@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
-import { appendLinesDurably } from '../../core/src/infrastructure/appendOnlyLines.ts';
-import { errorMessage, isUserError } from '../../core/src/infrastructure/errors.ts';
+import { appendLinesDurably, cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
+import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { recordLine } from './watchSchemas.ts';
@@ -17,7 +17,8 @@ import { readPredictionLog } from './predictionLogSource.ts';
 import { cutWindows, type CutWindow, type WindowSize } from './windowCutter.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
-import { runWindow, windowRunId, type WindowContext } from './windowRun.ts';
+import { runWindow, type WindowContext } from './windowRun.ts';
+import { attemptRunId, windowHistories, type WindowHistory } from './windowAttempts.ts';
 import { loadState, saveState, type WatchState } from './watchState.ts';
 import type { SourcePosition, SourceRead, WindowRecord } from './windowTypes.ts';
 
@@ -34,6 +35,12 @@ export interface WatchOptions {
   clock: 'wall' | 'event';
   once: boolean;
   pollMs: number;
+  /**
+   * The watcher's name: its windows' run ids start with it (`<name>-<window>`), so watchers
+   * of different feeds can share one events folder. The default, "window", leaves the
+   * window id alone in the audit records.
+   */
+  name: string;
   log: (line: string) => void;
   /** Set by SIGTERM: the window being decided is finished, no other is started. */
   stopRequested: () => boolean;
@@ -41,18 +48,23 @@ export interface WatchOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
+/** The source as the checkpoint names it: its kind and its absolute path (DIR and DIR/ are one source). */
 export function describeSource(source: WatchSource): string {
-  return `${source.kind === 'prediction_log' ? 'prediction log' : 'batches'} ${source.directory}`;
+  return `${source.kind === 'prediction_log' ? 'prediction log' : 'batches'} ${resolve(source.directory)}`;
 }
 
 export function describeSize(size: WindowSize): string {
   return size.kind === 'day' ? 'day' : `rows:${size.rows}`;
 }
 
+/** How far past the clock an event time may be (clocks of feeds drift; a day is a typo, not drift). */
+const FUTURE_GRACE_MS = 86_400_000;
+
 function readSource(options: WatchOptions, position: SourcePosition | null, alreadyRead: ReadonlySet<string>): SourceRead {
   const { source, context } = options;
-  if (source.kind === 'prediction_log') return readPredictionLog(source.directory, position?.kind === 'prediction_log' ? position : null, context.dataset);
-  return readBatches(source.directory, position?.kind === 'batches' ? position : null, context.dataset, join(options.watchDirectory, 'quarantine'), alreadyRead);
+  const latestEventMs = Date.now() + FUTURE_GRACE_MS;
+  if (source.kind === 'prediction_log') return readPredictionLog(source.directory, position?.kind === 'prediction_log' ? position : null, context.dataset, { latestEventMs });
+  return readBatches(source.directory, position?.kind === 'batches' ? position : null, context.dataset, join(options.watchDirectory, 'quarantine'), { alreadyRead, latestEventMs });
 }
 
 /** The watcher's own log of its windows, one JSON line each. */
@@ -60,11 +72,26 @@ export function windowsLogPath(watchDirectory: string): string {
   return join(watchDirectory, 'windows.jsonl');
 }
 
-/** The windows the log has a line for. */
+/**
+ * The windows the log has a line for. A line torn by a kill mid-append is cut first (its
+ * window is decided, and gets its line again from what its run recorded); a line that
+ * is not a window's record is refused, naming it.
+ */
 function recordedWindows(watchDirectory: string): Set<string> {
   const path = windowsLogPath(watchDirectory);
+  cutTornTail(path);
   if (!existsSync(path)) return new Set();
-  return new Set(readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => String((JSON.parse(line) as { window: unknown }).window)));
+  const lines = readFileSync(path, 'utf8').split('\n');
+  return new Set(lines.flatMap((line, index) => {
+    if (line.trim() === '') return [];
+    try {
+      const window = (JSON.parse(line) as { window?: unknown }).window;
+      if (typeof window === 'string') return [window];
+    } catch {
+      // Refused below, with the line's number.
+    }
+    throw new UserError(`${path}: line ${index + 1}: not a window's record; move the file away to start its log afresh`);
+  }));
 }
 
 /** The line of a window decided before a restart, from its summary and the run's reports; bare when they are gone. */
@@ -75,11 +102,18 @@ function recordedDecision(context: WindowContext, facts: WindowFacts, runId: str
   return windowRecord(facts, readMonitoringSummary(path).summary, { sentinel, plan, release, runDirectory: '' }, runId);
 }
 
-/** Run ids the audit log already holds: windows decided before a restart, never decided again. */
-function decidedRunIds(context: WindowContext): Set<string> {
+export const DEFAULT_WATCHER_NAME = 'window';
+
+/** A window's id in the audit log: a named watcher's windows are told apart from another feed's same days. */
+export function auditWindowId(name: string, windowId: string): string {
+  return name === DEFAULT_WATCHER_NAME ? windowId : `${name}/${windowId}`;
+}
+
+/** What the audit log says of every window: decided before a restart (never again), or cut short (decided again). */
+function auditedWindows(context: WindowContext): Map<string, WindowHistory> {
   const history = ModelRegistry.open(context.registryDirectory).history();
   const { records } = readVerifiedAudit(context.eventsDirectory, auditKeyFromEnvironment(), mirroredPositions(history));
-  return new Set(records.map((record) => record.run_id));
+  return windowHistories(records);
 }
 
 /** The rows of the windows the label window still needs, read back from their files after a restart. */
@@ -113,7 +147,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
   const { context } = options;
   const sourceName = describeSource(options.source);
   let state = loadState(options.watchDirectory, sourceName, describeSize(options.size), new Date());
-  const decided = decidedRunIds(context);
+  const audited = auditedWindows(context);
   const recorded = recordedWindows(options.watchDirectory);
   const labelWindow = new LabelWindow();
   labelWindow.add(keptRowsOf(context, state));
@@ -131,10 +165,11 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
     const { labels, quarantined } = readArrivedLabels(options.labelsDirectory, context.dataset, join(options.watchDirectory, 'quarantine'));
     for (const item of quarantined) options.log(`watch: quarantined label file ${item.file}: ${item.reason}`);
     labelWindow.learn(labels.values());
-    const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, eventMs });
+    const decidedThroughMs = Math.max(-Infinity, ...state.recent_windows.map((window) => window.end_ms));
+    const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, decidedThroughMs, eventMs });
     for (const window of windows) {
       if (options.stopRequested()) break;
-      state = await decideWindow(options, window, { state, labelWindow, decided, recorded, labelWindowDays: policy.performance_policy.label_window_days });
+      state = await decideWindow(options, window, { state, labelWindow, audited, recorded, labelWindowDays: policy.performance_policy.label_window_days });
       decidedNow += 1;
     }
     if (options.once) break;
@@ -144,7 +179,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
 }
 
 /** One window: judged and decided unless the audit log shows it decided before a restart; recorded; checkpointed. */
-async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; decided: Set<string>; recorded: Set<string>; labelWindowDays: number }): Promise<WatchState> {
+async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: Set<string>; labelWindowDays: number }): Promise<WatchState> {
   const { context } = options;
   const rows: KeptRow[] = window.rows.map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) }));
   at.labelWindow.forgetBefore(labelWindowStart(window.endMs, at.labelWindowDays));
@@ -152,16 +187,21 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
   at.labelWindow.add(rows);
   const labelled = at.labelWindow.labelledAt(window.endMs, at.labelWindowDays);
   const facts: WindowFacts = { window: window.id, day: null, startMs: window.startMs, endMs: window.endMs, rows: rows.length, labelledRows: labelled.length };
-  const runId = windowRunId(window.id);
+  const key = auditWindowId(options.name, window.id);
+  const history = at.audited.get(key) ?? { decided: false, runs: [] };
   const now = options.clock === 'event' ? new Date(window.endMs) : new Date();
-  if (at.decided.has(runId)) {
-    options.log(`watch: window ${window.id} was decided before a restart (${runId} is in the audit log): not decided again`);
+  if (history.decided) {
+    const runId = history.runs[history.runs.length - 1] as string;
+    options.log(`watch: window ${window.id} was decided before a restart (run ${runId} in the audit log): not decided again`);
     // Killed between the decision and its line: the line is written now, from what the run recorded.
     if (!at.recorded.has(window.id)) appendLinesDurably(windowsLogPath(options.watchDirectory), [recordLine(recordedDecision(context, facts, runId))]);
   } else {
+    const runId = attemptRunId(options.name, window.id, history.runs.length);
+    if (history.runs.length > 0) options.log(`watch: window ${window.id}: run ${history.runs.join(', ')} was cut short before it decided (its intent is settled by this run): deciding it again as ${runId}`);
+    at.audited.set(key, { decided: true, runs: [...history.runs, runId] });
     let line: string;
     try {
-      const result = await runWindow(context, { id: window.id, rows, before, labelled, now });
+      const result = await runWindow(context, { id: window.id, runId, auditWindowId: key, rows, before, labelled, now });
       faultPoint('watch_after_decision');
       const record = windowRecord(facts, result.summary, result.control, runId);
       line = recordLine(record);

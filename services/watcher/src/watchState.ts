@@ -30,7 +30,7 @@ export interface WatchState {
   last_window: string | null;
   /** Decided windows whose rows a later window's label window may need, oldest first. */
   recent_windows: { id: string; end_ms: number }[];
-  /** The dropped batches whose rows were taken (a batches source): one dropped later, named before them, is told apart. */
+  /** The dropped batches whose rows were taken (a batches source): one dropped later, named before them, is told apart. Absent in older checkpoints. */
   batches_read: string[];
   updated_at: string;
 }
@@ -56,6 +56,7 @@ export function loadState(watchDirectory: string, source: string, window: string
     throw new UserError(`${path}: not a watcher checkpoint (${(error as Error).message}); move it away to start over`);
   }
   const state = assertValid(validateWatchState, parsed, path);
+  state.batches_read ??= [];
   if (state.source !== source || state.window !== window) {
     throw new UserError(`${path} is the checkpoint of ${state.source} cut by ${state.window}, not ${source} cut by ${window}: give the same source and window, or another --watch-dir`);
   }

@@ -18,7 +18,7 @@ function shape(window: CutWindow) {
   return { id: window.id, ids: window.rows.map((row) => row.id), after: window.after, start: new Date(window.startMs).toISOString(), end: new Date(window.endMs).toISOString(), lateRows: window.lateRows };
 }
 
-function cutByDay(times: readonly string[], minSamples: number, extra: { closedThroughMs?: number } = {}) {
+function cutByDay(times: readonly string[], minSamples: number, extra: { closedThroughMs?: number; decidedThroughMs?: number } = {}) {
   return cutWindows(stream(times), { kind: 'day' }, minSamples, { firstRowIndex: 0, eventMs, ...extra }).map(shape);
 }
 
@@ -28,6 +28,14 @@ describe('day windows', () => {
     expect(windows).toEqual([
       { id: '2026-09-01', ids: ['tx-0', 'tx-1', 'tx-2'], after: { kind: 'batches', file: 'batch.csv', row: 3 }, start: '2026-09-01T00:00:00.000Z', end: '2026-09-02T00:00:00.000Z', lateRows: 0 },
       { id: '2026-09-02', ids: ['tx-3', 'tx-4'], after: { kind: 'batches', file: 'batch.csv', row: 5 }, start: '2026-09-02T00:00:00.000Z', end: '2026-09-03T00:00:00.000Z', lateRows: 0 },
+    ]);
+  });
+
+  it('rows of a day already decided (a late batch) go into the next window and never name one: that name is a decided window\'s', () => {
+    const decidedThroughMs = Date.parse('2026-09-03T00:00:00Z');
+    const windows = cutByDay(['2026-09-02T10:00:00Z', '2026-09-02T11:00:00Z', '2026-09-03T01:00:00Z', '2026-09-04T01:00:00Z'], 1, { decidedThroughMs });
+    expect(windows).toEqual([
+      { id: '2026-09-03', ids: ['tx-0', 'tx-1', 'tx-2'], after: { kind: 'batches', file: 'batch.csv', row: 3 }, start: '2026-09-03T00:00:00.000Z', end: '2026-09-04T00:00:00.000Z', lateRows: 2 },
     ]);
   });
 

@@ -38,9 +38,12 @@ function dayStartMs(day: string): number {
  * The windows the rows close, in order. A day closes when a row of a later day comes, or
  * when `closedThroughMs` (a replay's clock: every row of the day is in) passes its end;
  * the rows after the last closed window stay for the next call. `firstRowIndex` is the
- * stream's count of rows before these (row windows are named by it).
+ * stream's count of rows before these (row windows are named by it). Days before
+ * `decidedThroughMs` (the end of the last window decided) are closed for good: their
+ * rows, coming late, go into the window open when they come, and never name one (it
+ * would be the name of a window already decided).
  */
-export function cutWindows(rows: readonly { row: SourceRow; after: SourcePosition }[], size: WindowSize, minSamples: number, options: { firstRowIndex: number; closedThroughMs?: number; eventMs: (row: SourceRow) => number }): CutWindow[] {
+export function cutWindows(rows: readonly { row: SourceRow; after: SourcePosition }[], size: WindowSize, minSamples: number, options: { firstRowIndex: number; closedThroughMs?: number; decidedThroughMs?: number; eventMs: (row: SourceRow) => number }): CutWindow[] {
   const windows: CutWindow[] = [];
   let start = 0;
   const emit = (end: number, startMs: number, endMs: number, id: string, lateRows: number): void => {
@@ -62,16 +65,22 @@ export function cutWindows(rows: readonly { row: SourceRow; after: SourcePositio
   let firstDay: string | undefined;
   let openDay: string | undefined;
   let lateRows = 0;
+  let closedBeforeMs = options.decidedThroughMs ?? -Infinity;
   const closeAt = (end: number): void => {
     if (firstDay === undefined || openDay === undefined) return;
     if (end - start < minSamples) return;
     emit(end, dayStartMs(firstDay), dayStartMs(openDay) + DAY_MS, firstDay === openDay ? openDay : `${firstDay}..${openDay}`, lateRows);
+    closedBeforeMs = dayStartMs(openDay) + DAY_MS;
     firstDay = undefined;
     openDay = undefined;
     lateRows = 0;
   };
   rows.forEach((entry, index) => {
     const day = dayOf(entry.row.eventTime);
+    if (dayStartMs(day) < closedBeforeMs) {
+      lateRows += 1;
+      return;
+    }
     if (openDay !== undefined && day > openDay) {
       closeAt(index);
       // Accumulated (too few rows): the window goes on into this day.

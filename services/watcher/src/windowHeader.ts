@@ -1,4 +1,5 @@
-import { featureNames, type DatasetSpec, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { featureNames, type DatasetSpec, type FeatureSpec, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { featureCellProblem } from '../../core/src/domain/datasetColumns.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 
 /*
@@ -48,4 +49,25 @@ export function comparableUtcTime(text: string): string | undefined {
 
 export function isUtcTime(text: string): boolean {
   return comparableUtcTime(text) !== undefined;
+}
+
+/**
+ * What is wrong with a row of window cells (in windowHeader's order), or undefined: an
+ * empty id, a time that is not ISO 8601 UTC or later than `latestEventMs` (the watcher:
+ * the clock and a day's grace), a feature value the dataset rules out (featureCellProblem).
+ * Every source checks its rows with this one function.
+ */
+export function rowProblem(spec: WatchableSpec, cells: readonly string[], latestEventMs = Infinity): { column: number; problem: string } | undefined {
+  const [id, time] = cells as [string, string];
+  if (id.trim() === '') return { column: 0, problem: 'empty (every row needs its id)' };
+  const comparable = comparableUtcTime(time);
+  if (comparable === undefined) return { column: 1, problem: `${JSON.stringify(time)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})` };
+  // A day that has not come yet would hold its window open, and every window after it, until it comes.
+  if (Date.parse(`${comparable.slice(0, 23)}Z`) > latestEventMs) return { column: 1, problem: `${time} is later than the clock allows (${new Date(latestEventMs).toISOString()}): an event from the future` };
+  const features = featureNames(spec);
+  for (let index = 0; index < features.length; index += 1) {
+    const problem = featureCellProblem(spec.features[features[index] as string] as FeatureSpec, cells[index + 2] as string, spec.missing);
+    if (problem !== undefined) return { column: index + 2, problem };
+  }
+  return undefined;
 }

@@ -31,6 +31,9 @@ export interface WindowContext {
 /** One window to judge: its id and span, its rows, the label window's rows known at its end, and when it is decided. */
 export interface WindowInput {
   id: string;
+  /** The decision's run id (one per attempt: attemptRunId), and the window's id in the audit log (a named watcher's is prefixed). */
+  runId: string;
+  auditWindowId: string;
   rows: readonly KeptRow[];
   /** The traffic before the window that is still kept (the label window's): what its volume is judged against. */
   before: readonly KeptRow[];
@@ -48,11 +51,6 @@ export interface WindowResult {
 function volumeAgainst(before: readonly KeptRow[]) {
   const baseline = trafficBaseline(before);
   return baseline === undefined ? {} : { volumeBaseline: baseline };
-}
-
-/** The run id of a window's decision: one window, one run id, so the audit log refuses to decide a window twice. */
-export function windowRunId(windowId: string): string {
-  return `window-${windowId}`;
 }
 
 function labelCell(dataset: LoadedDatasetSpec, label: 0 | 1): string {
@@ -95,7 +93,7 @@ export async function runWindow(context: WindowContext, input: WindowInput): Pro
   const current = readCsvTableHere({ path: currentPath, options: plan.current, numericalToClean: 'all' });
   // No label has arrived yet (the first days): the window is judged on drift alone.
   const labelled = input.labelled.length === 0 ? undefined : readCsvTableHere({ path: labelledPath, options: { ...plan.reference, columns: plan.columnsToRead }, numericalToClean: 'all' });
-  const runId = windowRunId(input.id);
+  const { runId } = input;
   const { summary, renderReport } = await monitorTables({
     reference: profile.table,
     current,
@@ -121,6 +119,6 @@ export async function runWindow(context: WindowContext, input: WindowInput): Pro
     policyPath: context.policyPath,
     summaryPath: summaryPath(directory),
     dataset: context.dataset.source,
-  }, { now: input.now, actor: context.actor, runId, windowId: input.id }));
+  }, { now: input.now, actor: context.actor, runId, windowId: input.auditWindowId }));
   return { summary, control, runId, directory };
 }

@@ -1,6 +1,7 @@
 import type { DataTable } from '../infrastructure/csv/dataTable.ts';
 import { UserError } from '../infrastructure/errors.ts';
-import { describeLabels, featureNames, labelMeaning, numericFeatureNames, refuseMissingColumns, type DatasetSpec, type LoadedDatasetSpec } from './datasetSpec.ts';
+import { isMissingToken, parseNumericCell } from '../infrastructure/csv/csvCells.ts';
+import { describeLabels, featureNames, labelMeaning, numericFeatureNames, refuseMissingColumns, type DatasetSpec, type FeatureSpec, type LoadedDatasetSpec } from './datasetSpec.ts';
 
 /*
  * A dataset's columns read from a table: the label as 0/1 whatever its spelling, and the
@@ -83,13 +84,36 @@ export function refuseUndeclaredValues(table: DataTable, spec: Pick<DatasetSpec,
     for (let row = 0; row < values.length; row += 1) {
       const value = values[row] as number;
       if (Number.isNaN(value)) continue;
-      let problem: string | undefined;
-      if (feature.type === 'integer' && !Number.isInteger(value)) problem = 'must be a whole number (integer feature)';
-      else if (feature.min !== undefined && value < feature.min) problem = `must be >= ${feature.min} (min)`;
-      else if (feature.max !== undefined && value > feature.max) problem = `must be <= ${feature.max} (max)`;
+      const problem = undeclaredNumber(feature, value);
       if (problem) throw new UserError(`${table.source}: row ${row + 2}: column "${name}" ${problem}, found ${value}`);
     }
   }
+}
+
+/** What the spec rules out in a number of a numerical or integer feature (undefined: nothing). */
+function undeclaredNumber(feature: FeatureSpec, value: number): string | undefined {
+  if (feature.type === 'integer' && !Number.isInteger(value)) return 'must be a whole number (integer feature)';
+  if (feature.min !== undefined && value < feature.min) return `must be >= ${feature.min} (min)`;
+  if (feature.max !== undefined && value > feature.max) return `must be <= ${feature.max} (max)`;
+  return undefined;
+}
+
+/**
+ * One cell of a feature as it comes, one row at a time (a feed, not a file): what the API,
+ * the monitor or a retrain would refuse in it, or undefined. A feed checks each row with
+ * this before the row enters a window, so one bad row is set aside rather than refused
+ * with every window and retrain that holds it.
+ */
+export function featureCellProblem(feature: FeatureSpec, cell: string, missing: DatasetSpec['missing']): string | undefined {
+  const empty = cell === '' || (feature.type !== 'categorical' && isMissingToken(cell));
+  if (empty) return missing === 'refuse' ? 'empty, and the dataset refuses missing values (missing: refuse)' : undefined;
+  if (feature.type === 'categorical') {
+    return feature.max_length !== undefined && cell.length > feature.max_length ? `longer than max_length ${feature.max_length}` : undefined;
+  }
+  const value = parseNumericCell(cell);
+  if (value === undefined || !Number.isFinite(value)) return `${JSON.stringify(cell)} is not a number`;
+  const problem = undeclaredNumber(feature, value);
+  return problem === undefined ? undefined : `${problem}, found ${value}`;
 }
 
 /** Under `missing: refuse`, an empty feature value is refused where it is read, by file, column and row (not later, in a retrain). */
