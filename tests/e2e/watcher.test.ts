@@ -261,6 +261,36 @@ describe('kill -9 at each moment of a window, then a restart: every window decid
   });
 });
 
+describe('kill -9 during a window\'s effect (after its intent, before the approval it asks for): the window is decided again, once', () => {
+  it('the run cut short leaves no decision; the restart decides the window under its next attempt\'s run id, and settles the intent', () => {
+    const ws = workspace('effect-fault');
+    dropAllLabels(ws);
+    dropDays(ws, DAYS.slice(0, 3));
+    // Every window escalates: its run's effect is the approval it creates, written ahead as an intent.
+    const escalating = join(ws.root, 'escalating.yaml');
+    const policy = parseDocument(readFileSync(policyPath, 'utf8'));
+    policy.setIn(['drift_policy', 'on_none'], parseDocument('{ action: escalate, confidence: 0.9 }').contents);
+    writeFileSync(escalating, policy.toString());
+    const args = (extra: string[]) => watchArgs(ws, 'batches', ['--once', '--policy', escalating, ...extra]);
+    const killed = runScript(WATCH, args([]), { env: { DRIFTWATCH_FAULT: 'after_intent' } });
+    expect(killed.status, killed.stderr).toBeNull();
+    ok(runScript(WATCH, args([])));
+    const records = readFileSync(join(ws.events, 'audit.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; run_id: string; detail: Record<string, unknown> });
+    const decisions = records.filter((record) => record.kind === 'sentinel').map((record) => [record.run_id, record.detail.window_id]);
+    expect(decisions).toEqual([
+      ['window-2026-09-01-attempt2', '2026-09-01'],
+      ['window-2026-09-02', '2026-09-02'],
+    ]);
+    // The first attempt's intent is settled by the next run, not stamped with that run's window.
+    const settled = records.find((record) => record.kind === 'outcome' && record.run_id === 'window-2026-09-01');
+    expect(settled?.detail).toMatchObject({ reconciled_by: 'window-2026-09-01-attempt2' });
+    expect(settled?.detail.window_id).toBeUndefined();
+    const lines = windowLines(ws);
+    expect(lines.map((line) => [line.window, line.run_id])).toEqual([['2026-09-01', 'window-2026-09-01-attempt2'], ['2026-09-02', 'window-2026-09-02']]);
+    expect(lines[0]?.action).toBe('escalate');
+  }, 60_000);
+});
+
 describe('a running watcher', () => {
   it('SIGTERM: it finishes the window at hand, exits 0 soon, and leaves a checkpoint a restart goes on from', async () => {
     const ws = workspace('sigterm');
