@@ -59,12 +59,12 @@ beforeAll(() => {
 }, 60_000);
 
 /** A watcher's directories, its own copy of the registry (a window's decision may retrain and promote). */
-interface Workspace { root: string; batches: string; predictions: string; labels: string; watch: string; registry: string; events: string; approvals: string }
+interface Workspace { root: string; batches: string; predictions: string; labels: string; watch: string; reports: string; registry: string; events: string; approvals: string }
 
 function workspace(name: string): Workspace {
   const root = join(temp.path, name);
   const ws = {
-    root, batches: join(root, 'batches'), predictions: join(root, 'predictions'), labels: join(root, 'labels'), watch: join(root, 'watch'),
+    root, batches: join(root, 'batches'), predictions: join(root, 'predictions'), labels: join(root, 'labels'), watch: join(root, 'watch'), reports: join(root, 'reports'),
     registry: join(root, 'registry'), events: join(root, 'events'), approvals: join(root, 'approvals'),
   };
   mkdirSync(ws.batches, { recursive: true });
@@ -87,7 +87,7 @@ function dropAllLabels(ws: Workspace): void {
 /** Every directory flag given (nothing defaults to shared/); batches unless the prediction log is asked for. */
 function watchArgs(ws: Workspace, source: 'batches' | 'predictions', extra: string[]): string[] {
   return [
-    ...(source === 'batches' ? ['--batches', ws.batches] : []), '--predictions', ws.predictions, '--labels', ws.labels, '--watch-dir', ws.watch,
+    ...(source === 'batches' ? ['--batches', ws.batches] : []), '--predictions', ws.predictions, '--labels', ws.labels, '--watch-dir', ws.watch, '--reports', ws.reports,
     '--policy', policyPath, '--registry', ws.registry, '--events', ws.events, '--approvals', ws.approvals, '--clock', 'event', ...extra,
   ];
 }
@@ -288,6 +288,29 @@ describe('kill -9 during a window\'s effect (after its intent, before the approv
     const lines = windowLines(ws);
     expect(lines.map((line) => [line.window, line.run_id])).toEqual([['2026-09-01', 'window-2026-09-01-attempt2'], ['2026-09-02', 'window-2026-09-02']]);
     expect(lines[0]?.action).toBe('escalate');
+    // The latest window is where make control, approvals and the API read: its summary and report, byte for byte.
+    for (const file of ['monitoring_summary.json', 'drift_report.html']) {
+      expect(readFileSync(join(ws.reports, file), 'utf8')).toBe(readFileSync(join(ws.watch, 'windows', '2026-09-02', file), 'utf8'));
+    }
+  }, 60_000);
+
+  it('an approval the watcher asked for is carried out by `approvals approve` on the latest window', () => {
+    const ws = workspace('approve-latest');
+    dropAllLabels(ws);
+    dropDays(ws, DAYS.slice(0, 2));
+    const escalating = join(ws.root, 'escalating.yaml');
+    const policy = parseDocument(readFileSync(policyPath, 'utf8'));
+    policy.setIn(['drift_policy', 'on_none'], parseDocument('{ action: escalate, confidence: 0.9 }').contents);
+    writeFileSync(escalating, policy.toString());
+    ok(runScript(WATCH, watchArgs(ws, 'batches', ['--once', '--policy', escalating])));
+    const [line] = windowLines(ws);
+    expect(line?.outcome).toBe('pending_approval');
+    const approvalId = line?.approval?.id as string;
+    const approved = runScript('services/control_plane/src/approvalsCli.ts', ['approve', approvalId, '--reason', 'checked by hand', '--summary', join(ws.reports, 'monitoring_summary.json'),
+      '--events', ws.events, '--approvals', ws.approvals, '--registry', ws.registry, '--policy', escalating, '--now', line?.end as string]);
+    expect(approved.status, approved.stderr).toBe(0);
+    expect(approved.stderr).toContain(`${approvalId} approved`);
+    expect(JSON.parse(readFileSync(join(ws.approvals, `${approvalId}.json`), 'utf8'))).toMatchObject({ status: 'approved', decided_by: expect.any(String) });
   }, 60_000);
 });
 

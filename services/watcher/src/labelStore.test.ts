@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
-import { readArrivedLabels } from './labelStore.ts';
+import { LabelDirectory, readArrivedLabels } from './labelStore.ts';
 
 const fraud = loadDatasetSpec('fraud');
 const HEADER = 'transaction_id,is_fraud,label_time';
@@ -25,6 +25,20 @@ afterEach(() => {
 function drop(name: string, lines: string[]): void {
   writeFileSync(join(labelsDirectory, name), `${lines.join('\n')}\n`);
 }
+
+describe('a labels directory read at every poll', () => {
+  it('parses a file only when it is new or changed: a poll costs the labels that came since', () => {
+    const directory = new LabelDirectory(labelsDirectory, fraud, quarantine);
+    drop('labels-2026-09-02.csv', [HEADER, 'tx-1,1,2026-09-02T08:00:00Z']);
+    expect(directory.readNew().labels.map((label) => label.id)).toEqual(['tx-1']);
+    expect(directory.readNew().labels).toEqual([]);
+    drop('labels-2026-09-03.csv', [HEADER, 'tx-2,0,2026-09-03T08:00:00Z']);
+    expect(directory.readNew().labels.map((label) => label.id)).toEqual(['tx-2']);
+    // Written again with more in it: read again, whole.
+    drop('labels-2026-09-02.csv', [HEADER, 'tx-1,1,2026-09-02T08:00:00Z', 'tx-3,1,2026-09-02T09:00:00Z']);
+    expect(directory.readNew().labels.map((label) => label.id)).toEqual(['tx-1', 'tx-3']);
+  });
+});
 
 describe('arrived labels', () => {
   it('reads every label file, the label as 0/1 whatever its spelling', () => {

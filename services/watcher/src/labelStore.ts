@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { utcMs } from './labelWindow.ts';
 import { describeLabels, labelMeaning, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
@@ -44,22 +46,51 @@ export function keepEarliestLabel(labels: Map<string, ArrivedLabel>, label: Arri
   if (known === undefined || label.labelMs < known.labelMs) labels.set(label.id, label);
 }
 
+/**
+ * A labels directory read again and again (the watcher, every poll): a file is parsed only
+ * when it is new or has changed (size or modification time) since it was last read, so a
+ * poll costs the labels that came since, not the whole history.
+ */
+export class LabelDirectory {
+  private readonly seen = new Map<string, string>();
+
+  constructor(private readonly directory: string, private readonly dataset: LoadedDatasetSpec, private readonly quarantineDirectory: string) {}
+
+  /** The labels of the files new or changed since the last call; a malformed file is quarantined and passed over. */
+  readNew(): { labels: ArrivedLabel[]; quarantined: Quarantined[] } {
+    const spec = requireWatchableSpec(this.dataset);
+    const found: { labels: ArrivedLabel[]; quarantined: Quarantined[] } = { labels: [], quarantined: [] };
+    for (const name of listDroppedCsvFiles(this.directory)) {
+      const stamp = fileStamp(join(this.directory, name));
+      if (stamp === undefined || this.seen.get(name) === stamp) continue;
+      const text = readDroppedFile(this.directory, name);
+      if (text === undefined) continue;
+      try {
+        found.labels.push(...parseLabelFile(text, name, spec));
+        this.seen.set(name, stamp);
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        found.quarantined.push(quarantineFile(this.directory, name, this.quarantineDirectory, error.message));
+      }
+    }
+    return found;
+  }
+}
+
+/** Size and modification time: what tells a file written again from the one read. */
+function fileStamp(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every label arrived so far (none while the directory does not exist); a malformed file is quarantined and passed over. */
 export function readArrivedLabels(directory: string, dataset: LoadedDatasetSpec, quarantineDirectory: string): ArrivedLabels {
-  const spec = requireWatchableSpec(dataset);
-  const arrived: ArrivedLabels = { labels: new Map(), quarantined: [] };
-  for (const name of listDroppedCsvFiles(directory)) {
-    const text = readDroppedFile(directory, name);
-    if (text === undefined) continue;
-    let labels: ArrivedLabel[];
-    try {
-      labels = parseLabelFile(text, name, spec);
-    } catch (error) {
-      if (!isUserError(error)) throw error;
-      arrived.quarantined.push(quarantineFile(directory, name, quarantineDirectory, error.message));
-      continue;
-    }
-    for (const label of labels) keepEarliestLabel(arrived.labels, label);
-  }
+  const { labels, quarantined } = new LabelDirectory(directory, dataset, quarantineDirectory).readNew();
+  const arrived: ArrivedLabels = { labels: new Map(), quarantined };
+  for (const label of labels) keepEarliestLabel(arrived.labels, label);
   return arrived;
 }

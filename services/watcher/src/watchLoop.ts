@@ -8,10 +8,11 @@ import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { recordLine } from './watchSchemas.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { auditKeyFromEnvironment, mirroredPositions, readRecordedRun, readVerifiedAudit } from '../../control_plane/src/index.ts';
-import { readMonitoringSummary, summaryPath } from '../../monitoring/src/index.ts';
+import { readMonitoringSummary, reportPath, summaryPath } from '../../monitoring/src/index.ts';
+import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
 import { readBatches, parseBatch } from './batchDirectorySource.ts';
-import { readArrivedLabels } from './labelStore.ts';
+import { LabelDirectory } from './labelStore.ts';
 import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
 import { readPredictionLog } from './predictionLogSource.ts';
 import { cutWindows, type CutWindow, type WindowSize } from './windowCutter.ts';
@@ -30,6 +31,12 @@ export interface WatchOptions {
   source: WatchSource;
   labelsDirectory: string;
   watchDirectory: string;
+  /**
+   * Where the latest window's summary and drift report are also put, as the monitor's
+   * would be (shared/reports/): `make control`, `approvals approve` and the API then act
+   * on the latest window.
+   */
+  reportsDirectory: string;
   size: WindowSize;
   /** Decide at the wall clock (a live watcher) or at each window's end (a backlog judged as it happened). */
   clock: 'wall' | 'event';
@@ -109,6 +116,14 @@ export function auditWindowId(name: string, windowId: string): string {
   return name === DEFAULT_WATCHER_NAME ? windowId : `${name}/${windowId}`;
 }
 
+/** The window's summary and report, byte for byte (the report's decision belongs to that summary's sha256), as the latest. */
+function showLatestWindow(windowDirectory: string, reportsDirectory: string): void {
+  for (const path of [summaryPath, reportPath]) {
+    const from = path(windowDirectory);
+    if (existsSync(from)) writeFileAtomic(path(reportsDirectory), readFileSync(from));
+  }
+}
+
 /** What the audit log says of every window: decided before a restart (never again), or cut short (decided again). */
 function auditedWindows(context: WindowContext): Map<string, WindowHistory> {
   const history = ModelRegistry.open(context.registryDirectory).history();
@@ -151,6 +166,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
   const recorded = recordedWindows(options.watchDirectory);
   const labelWindow = new LabelWindow();
   labelWindow.add(keptRowsOf(context, state));
+  const labelDirectory = new LabelDirectory(options.labelsDirectory, context.dataset, join(options.watchDirectory, 'quarantine'));
   const reported = new Set<string>();
   let decidedNow = 0;
   options.log(`watch: ${sourceName}, windows of ${describeSize(options.size)}; ${state.windows_done} decided before${state.last_window ? ` (last ${state.last_window})` : ''}`);
@@ -162,9 +178,9 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
       if (!reported.has(line)) options.log(`watch: quarantined ${line}`);
       reported.add(line);
     }
-    const { labels, quarantined } = readArrivedLabels(options.labelsDirectory, context.dataset, join(options.watchDirectory, 'quarantine'));
+    const { labels, quarantined } = labelDirectory.readNew();
     for (const item of quarantined) options.log(`watch: quarantined label file ${item.file}: ${item.reason}`);
-    labelWindow.learn(labels.values());
+    labelWindow.learn(labels);
     const decidedThroughMs = Math.max(-Infinity, ...state.recent_windows.map((window) => window.end_ms));
     const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, decidedThroughMs, eventMs });
     for (const window of windows) {
@@ -203,6 +219,7 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
     try {
       const result = await runWindow(context, { id: window.id, runId, auditWindowId: key, rows, before, labelled, now });
       faultPoint('watch_after_decision');
+      showLatestWindow(result.directory, options.reportsDirectory);
       const record = windowRecord(facts, result.summary, result.control, runId);
       line = recordLine(record);
       options.log(`watch: window ${window.id}: ${rows.length} rows, ${labelled.length} labelled; ${record.incident}/${record.severity ?? '-'} -> ${record.action} -> ${record.outcome}${window.lateRows > 0 ? ` (${window.lateRows} late rows)` : ''}`);
