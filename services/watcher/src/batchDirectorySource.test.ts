@@ -54,12 +54,35 @@ describe('reading dropped batches', () => {
       cells: ['tx-2', '2026-09-01T10:15:00Z', '42.10', '10', '35', '420', '0.21', '5.8', '0', 'electronics, home', 'pos'],
     });
     expect(read.rows.map(({ after }) => after)).toEqual([
-      { kind: 'batches', file: 'batch-001.csv', row: 1 },
-      { kind: 'batches', file: 'batch-001.csv', row: 2 },
-      { kind: 'batches', file: 'batch-002.csv', row: 1 },
+      { kind: 'batches', file: 'batch-001.csv', row: 1, rows: 2, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      { kind: 'batches', file: 'batch-001.csv', row: 2, rows: 2, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      { kind: 'batches', file: 'batch-002.csv', row: 1, rows: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     ]);
     expect(read.quarantined).toEqual([]);
     expect(existsSync(quarantine)).toBe(false);
+  });
+
+  it('a batch written again under the name the position stands in: its new rows are read when the old ones were all taken; quarantined when they were not', () => {
+    drop('export.csv', [HEADER, row('tx-1'), row('tx-2')]);
+    const first = readBatches(batches, null, fraud, quarantine);
+    const allTaken = first.rows[1]?.after as BatchPosition;
+    const partly = first.rows[0]?.after as BatchPosition;
+    drop('export.csv', [HEADER, row('tx-3'), row('tx-4'), row('tx-5')]);
+    expect(ids(readBatches(batches, allTaken, fraud, quarantine))).toEqual(['tx-3', 'tx-4', 'tx-5']);
+    const read = readBatches(batches, partly, fraud, quarantine);
+    expect(ids(read)).toEqual([]);
+    expect(read.quarantined[0]?.reason).toBe('export.csv: written again after 1 of its 2 rows were taken; drop new data under a new name');
+  });
+
+  it('a batch read before is passed over; written again under its name, it is quarantined as too late for its order', () => {
+    drop('batch-001.csv', [HEADER, row('tx-1')]);
+    drop('batch-002.csv', [HEADER, row('tx-2')]);
+    const first = readBatches(batches, null, fraud, quarantine);
+    const at = first.rows[1]?.after as BatchPosition;
+    const alreadyRead = new Map([['batch-001.csv', (first.rows[0]?.after as BatchPosition).sha256 as string]]);
+    expect(readBatches(batches, at, fraud, quarantine, { alreadyRead }).quarantined).toEqual([]);
+    drop('batch-001.csv', [HEADER, row('tx-9')]);
+    expect(readBatches(batches, at, fraud, quarantine, { alreadyRead }).quarantined[0]?.reason).toContain('batch-001.csv: dropped after later batches were read');
   });
 
   it('resumed from any position, gives exactly the rows after it: none twice, none skipped', () => {

@@ -2,6 +2,7 @@ import { constants, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, 
 import { extname, join } from 'node:path';
 import type { LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import { sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
 import { FieldScanner } from '../../core/src/infrastructure/csv/csvScanner.ts';
 import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
 import { requireWatchableSpec, rowProblem, windowHeader, type WatchableSpec } from './windowHeader.ts';
@@ -125,27 +126,28 @@ export function readDroppedFile(directory: string, name: string): string | undef
   }
 }
 
-function isDone(name: string, rowCount: number, from: BatchPosition | null): boolean {
-  if (from === null || from.file === null) return false;
-  return name < from.file || (name === from.file && from.row >= rowCount);
-}
+/** A batch as read before: its name and the sha256 of its bytes. */
+export type ReadBatches = ReadonlyMap<string, string>;
 
 /**
  * Every row after `from` (null: from the first batch), batch by batch in name order, each
  * with the position after it. A batch that fails its check is quarantined and the next one
- * read. A batch named before the one the position stands in, and not among `alreadyRead`
- * (the batches whose rows were taken), came too late to be read in its order: it is
- * quarantined with that reason rather than passed over.
+ * read. A batch already read (`alreadyRead`: the same name and bytes) is passed over. One
+ * named before the batch the position stands in, and not read before (or written again
+ * since), came too late to be read in its order: it is quarantined with that reason, not
+ * passed over. The position's own batch written again: its new rows are read from the
+ * first when the old ones were all taken, and it is quarantined when they were not.
  */
-export function readBatches(directory: string, from: BatchPosition | null, dataset: LoadedDatasetSpec, quarantineDirectory: string, options: { alreadyRead?: ReadonlySet<string>; latestEventMs?: number } = {}): SourceRead {
-  const alreadyRead = options.alreadyRead ?? new Set<string>();
+export function readBatches(directory: string, from: BatchPosition | null, dataset: LoadedDatasetSpec, quarantineDirectory: string, options: { alreadyRead?: ReadBatches; latestEventMs?: number } = {}): SourceRead {
+  const alreadyRead = options.alreadyRead ?? new Map<string, string>();
   const spec = requireWatchableSpec(dataset);
   const read: SourceRead = { rows: [], quarantined: [] };
   const fromFile = from?.file ?? null;
-  // The batch the position stands in is read on from its row, however much of it was taken.
-  for (const name of listDroppedCsvFiles(directory).filter((candidate) => candidate === fromFile || !alreadyRead.has(candidate))) {
+  for (const name of listDroppedCsvFiles(directory)) {
     const text = readDroppedFile(directory, name);
     if (text === undefined) continue;
+    const sha256 = sha256Hex(text);
+    if (name !== fromFile && alreadyRead.get(name) === sha256) continue;
     let rows: SourceRow[];
     try {
       rows = parseBatch(text, name, spec, options.latestEventMs);
@@ -159,10 +161,18 @@ export function readBatches(directory: string, from: BatchPosition | null, datas
       if (rows.length > 0) read.quarantined.push(quarantineFile(directory, name, quarantineDirectory, `${name}: dropped after later batches were read (the watcher stands in ${fromFile}); rename it to sort after the batches already read and drop it again`));
       continue;
     }
-    if (isDone(name, rows.length, from)) continue;
-    const firstRow = name === fromFile ? (from as BatchPosition).row : 0;
+    let firstRow = 0;
+    if (name === fromFile && from !== null) {
+      const rewritten = from.sha256 !== undefined && from.sha256 !== sha256;
+      const allTaken = from.rows !== undefined && from.row >= from.rows;
+      if (rewritten && !allTaken) {
+        read.quarantined.push(quarantineFile(directory, name, quarantineDirectory, `${name}: written again after ${from.row} of its ${from.rows ?? '?'} rows were taken; drop new data under a new name`));
+        continue;
+      }
+      if (!rewritten) firstRow = from.row;
+    }
     rows.slice(firstRow).forEach((row, index) => {
-      read.rows.push({ row, after: { kind: 'batches', file: name, row: firstRow + index + 1 } });
+      read.rows.push({ row, after: { kind: 'batches', file: name, row: firstRow + index + 1, rows: rows.length, sha256 } });
     });
   }
   return read;

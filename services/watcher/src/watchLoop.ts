@@ -11,7 +11,7 @@ import { auditKeyFromEnvironment, mirroredPositions, readRecordedRun, readVerifi
 import { readMonitoringSummary, reportPath, summaryPath } from '../../monitoring/src/index.ts';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
-import { readBatches, parseBatch } from './batchDirectorySource.ts';
+import { parseBatch, readBatches, type ReadBatches } from './batchDirectorySource.ts';
 import { LabelDirectory } from './labelStore.ts';
 import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
 import { readPredictionLog } from './predictionLogSource.ts';
@@ -67,7 +67,7 @@ export function describeSize(size: WindowSize): string {
 /** How far past the clock an event time may be (clocks of feeds drift; a day is a typo, not drift). */
 const FUTURE_GRACE_MS = 86_400_000;
 
-function readSource(options: WatchOptions, position: SourcePosition | null, alreadyRead: ReadonlySet<string>): SourceRead {
+function readSource(options: WatchOptions, position: SourcePosition | null, alreadyRead: ReadBatches): SourceRead {
   const { source, context } = options;
   const latestEventMs = Date.now() + FUTURE_GRACE_MS;
   if (source.kind === 'prediction_log') return readPredictionLog(source.directory, position?.kind === 'prediction_log' ? position : null, context.dataset, { latestEventMs });
@@ -172,7 +172,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
   options.log(`watch: ${sourceName}, windows of ${describeSize(options.size)}; ${state.windows_done} decided before${state.last_window ? ` (last ${state.last_window})` : ''}`);
   while (!options.stopRequested()) {
     const policy = loadPolicy(context.policyPath);
-    const read = readSource(options, state.position, new Set(state.batches_read));
+    const read = readSource(options, state.position, new Map(state.batches_read.map((batch) => [batch.file, batch.sha256])));
     for (const item of read.quarantined) {
       const line = `${item.file}: ${item.reason}`;
       if (!reported.has(line)) options.log(`watch: quarantined ${line}`);
@@ -240,7 +240,7 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
     windows_done: at.state.windows_done + 1,
     last_window: window.id,
     recent_windows: recent,
-    batches_read: [...new Set([...at.state.batches_read, ...window.batches])],
+    batches_read: [...new Map([...at.state.batches_read, ...window.batches].map((batch) => [batch.file, batch])).values()],
     updated_at: new Date().toISOString(),
   };
   saveState(options.watchDirectory, state);

@@ -20,8 +20,8 @@ export interface CutWindow {
   endMs: number;
   /** Rows whose day had already passed when they came (counted in the window they came in). */
   lateRows: number;
-  /** The dropped batches the window's rows came from (a batches source), in order. */
-  batches: string[];
+  /** The dropped batches the window's rows came from (a batches source), in order, with the sha256 of each as read. */
+  batches: { file: string; sha256: string }[];
 }
 
 const DAY_MS = 86_400_000;
@@ -48,8 +48,9 @@ export function cutWindows(rows: readonly { row: SourceRow; after: SourcePositio
   let start = 0;
   const emit = (end: number, startMs: number, endMs: number, id: string, lateRows: number): void => {
     const entries = rows.slice(start, end);
-    const batches = [...new Set(entries.flatMap((entry) => (entry.after.kind === 'batches' && entry.after.file !== null ? [entry.after.file] : [])))];
-    windows.push({ id, rows: entries.map((entry) => entry.row), after: (rows[end - 1] as { after: SourcePosition }).after, startMs, endMs, lateRows, batches });
+    const batches = new Map<string, string>();
+    for (const { after } of entries) if (after.kind === 'batches' && after.file !== null) batches.set(after.file, after.sha256 ?? '');
+    windows.push({ id, rows: entries.map((entry) => entry.row), after: (rows[end - 1] as { after: SourcePosition }).after, startMs, endMs, lateRows, batches: [...batches].map(([file, sha256]) => ({ file, sha256 })) });
     start = end;
   };
   if (size.kind === 'rows') {

@@ -14,10 +14,14 @@ export interface SourceRow {
   cells: string[];
 }
 
-/** Where a source stands: the next row to read. */
+/**
+ * Where a source stands: the next row to read. A batch position also records its file's
+ * row count and sha256 as read, so a file written again under the same name is told apart
+ * from the one whose rows were taken.
+ */
 export type SourcePosition =
   | { kind: 'prediction_log'; file: number; offset: number }
-  | { kind: 'batches'; file: string | null; row: number };
+  | { kind: 'batches'; file: string | null; row: number; rows?: number; sha256?: string };
 
 /** A batch (or log file) set aside because it cannot be read, with the one-line reason. */
 export interface Quarantined {
