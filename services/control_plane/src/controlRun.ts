@@ -308,7 +308,9 @@ function effectsFor(options: ControlOptions, inputs: ControlInputs, serving: Ser
   const { summary, policy } = inputs;
   const runDirectory = runDirectoryPath(options.eventsDirectory, options.runId);
   return createReleaseEffects({
-    excludedHours: incident.type === 'shock' && !policy.shock_policy.retrain_includes_shock ? summary.volume.surge_hours : null,
+    // Over time (a labelled table of its own) the shock's rows are the watcher's to leave out, by window: its hours are
+    // only the current window's, and the labelled rows are other days'.
+    excludedHours: incident.type === 'shock' && !policy.shock_policy.retrain_includes_shock && !summary.labelled ? summary.volume.surge_hours : null,
     approvalBasis: { incident, inputs: decisionInputs(inputs, serving), ttlHours: policy.autonomy.approval_ttl_hours },
     registryDirectory: options.registryDirectory,
     approvalsDirectory: options.approvalsDirectory,

@@ -69,6 +69,22 @@ describe('the label window', () => {
     expect(found(window, SEPT(2, 1), 1)).toEqual([['old', 1, SEPT(2, 1)]]);
   });
 
+  it('leaves a shock\'s rows out unless asked for them (shock_policy.retrain_includes_shock), and keeps the mark when the rows are given back', () => {
+    const window = new LabelWindow();
+    const [calm] = window.add([kept('tx-calm', SEPT(1, 10))]);
+    const surge = window.add([kept('tx-surge', SEPT(2, 21))]);
+    for (const row of surge) row.shock = true;
+    window.learn([label('tx-calm', 0, SEPT(3)), label('tx-surge', 1, SEPT(3))]);
+    expect(window.labelledAt(SEPT(4), 7, false).map((row) => row.id)).toEqual(['tx-calm']);
+    expect(window.labelledAt(SEPT(4), 7, true).map((row) => row.id)).toEqual(['tx-calm', 'tx-surge']);
+    expect(calm?.shock).toBeUndefined();
+    // A restart gives the rows back from their window's file, marked as its checkpoint says.
+    const again = new LabelWindow();
+    again.add([kept('tx-surge', SEPT(2, 21)), { ...kept('tx-calm', SEPT(1, 10)) }].map((row) => (row.id === 'tx-surge' ? { ...row, shock: true } : row)));
+    again.learn([label('tx-calm', 0, SEPT(3)), label('tx-surge', 1, SEPT(3))]);
+    expect(again.labelledAt(SEPT(4), 7, false).map((row) => row.id)).toEqual(['tx-calm']);
+  });
+
   it('a label learned before its row comes is attached when the row comes', () => {
     const window = new LabelWindow();
     window.learn([label('tx-1', 1, SEPT(2))]);

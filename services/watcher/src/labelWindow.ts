@@ -16,6 +16,8 @@ export interface KeptRow {
   label?: 0 | 1;
   /** When the label arrived (ms). */
   labelMs?: number;
+  /** A row of a window the sentinel found a shock in: left out of performance and retrains unless the policy keeps them. */
+  shock?: boolean;
 }
 
 /** A row of the label window with its label. */
@@ -59,15 +61,18 @@ export class LabelWindow {
     }
   }
 
-  /** The rows are copied: the labels attached to them are this window's business. */
-  add(rows: readonly KeptRow[]): void {
-    for (const { id, eventMs, line } of rows) {
-      const row: KeptRow = { id, eventMs, line };
+  /** The rows are copied (the labels attached to them are this window's business); the copies are returned, to be marked. */
+  add(rows: readonly KeptRow[]): KeptRow[] {
+    const added: KeptRow[] = [];
+    for (const { id, eventMs, line, shock } of rows) {
+      const row: KeptRow = shock ? { id, eventMs, line, shock } : { id, eventMs, line };
+      added.push(row);
       const label = this.labels.get(id);
       if (label !== undefined) attach(row, label);
       this.rows.push(row);
       this.byId.set(id, row);
     }
+    return added;
   }
 
   /** Rows kept whose event time is at or after `fromMs` (older ones are not needed again; late rows sit anywhere). */
@@ -85,12 +90,15 @@ export class LabelWindow {
     return [...this.rows];
   }
 
-  /** The rows of [asOf - days, asOf) whose label had arrived by asOf, in the order they came. */
-  labelledAt(asOfMs: number, labelWindowDays: number): LabelledRow[] {
+  /**
+   * The rows of [asOf - days, asOf) whose label had arrived by asOf, in the order they
+   * came; a shock's rows only when `withShock` (shock_policy.retrain_includes_shock).
+   */
+  labelledAt(asOfMs: number, labelWindowDays: number, withShock = true): LabelledRow[] {
     const from = asOfMs - labelWindowDays * DAY_MS;
     const found: LabelledRow[] = [];
     for (const row of this.rows) {
-      if (row.labelMs !== undefined && row.labelMs <= asOfMs && row.eventMs >= from && row.eventMs < asOfMs) found.push(row as LabelledRow);
+      if (row.labelMs !== undefined && row.labelMs <= asOfMs && row.eventMs >= from && row.eventMs < asOfMs && (withShock || !row.shock)) found.push(row as LabelledRow);
     }
     return found;
   }

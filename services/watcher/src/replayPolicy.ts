@@ -134,8 +134,8 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
       labelWindow.learn(feed.deliverThrough(window.endMs));
       labelWindow.forgetBefore(labelWindowStart(window.endMs, labelWindowDays));
       const before = labelWindow.traffic();
-      labelWindow.add(windowRows);
-      const labelled = labelWindow.labelledAt(window.endMs, labelWindowDays);
+      const added = labelWindow.add(windowRows);
+      const labelled = labelWindow.labelledAt(window.endMs, labelWindowDays, policy.shock_policy.retrain_includes_shock);
       const now = new Date(window.endMs);
       const facts: WindowFacts = { window: window.id, day: Math.round((window.endMs - DAY_MS - (timeline.days[0] as { startMs: number }).startMs) / DAY_MS), startMs: window.startMs, endMs: window.endMs, rows: windowRows.length, labelledRows: labelled.length };
       const servingBefore = ModelRegistry.open(paths.registryDirectory).productionVersion();
@@ -143,6 +143,7 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
       try {
         const result = await runWindow(context, { id: window.id, runId: windowRunId(window.id), auditWindowId: window.id, rows: windowRows, before, labelled, now });
         record = windowRecord(facts, result.summary, result.control, result.runId);
+        if (record.incident === 'shock') for (const row of added) row.shock = true;
         if (result.control.release.outcome === 'pending_approval' && result.control.release.approval_id !== null && !waiting.some((entry) => entry.id === result.control.release.approval_id)) {
           waiting.push({ id: result.control.release.approval_id, dueMs: answerDueMs(input.approvals, window.endMs), record });
         }

@@ -137,7 +137,7 @@ function keptRowsOf(context: WindowContext, state: WatchState): KeptRow[] {
   return state.recent_windows.flatMap((window) => {
     const path = join(context.windowsDirectory, window.id, 'current.csv');
     if (!existsSync(path)) return [];
-    return parseBatch(readFileSync(path, 'utf8'), path, spec).map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) }));
+    return parseBatch(readFileSync(path, 'utf8'), path, spec).map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1), ...(window.shock ? { shock: true } : {}) }));
   });
 }
 
@@ -185,7 +185,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
     const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, decidedThroughMs, eventMs });
     for (const window of windows) {
       if (options.stopRequested()) break;
-      state = await decideWindow(options, window, { state, labelWindow, audited, recorded, labelWindowDays: policy.performance_policy.label_window_days });
+      state = await decideWindow(options, window, { state, labelWindow, audited, recorded, labelWindowDays: policy.performance_policy.label_window_days, withShock: policy.shock_policy.retrain_includes_shock });
       decidedNow += 1;
     }
     if (options.once) break;
@@ -195,13 +195,14 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
 }
 
 /** One window: judged and decided unless the audit log shows it decided before a restart; recorded; checkpointed. */
-async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: Set<string>; labelWindowDays: number }): Promise<WatchState> {
+async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: Set<string>; labelWindowDays: number; withShock: boolean }): Promise<WatchState> {
   const { context } = options;
   const rows: KeptRow[] = window.rows.map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) }));
   at.labelWindow.forgetBefore(labelWindowStart(window.endMs, at.labelWindowDays));
   const before = at.labelWindow.traffic();
-  at.labelWindow.add(rows);
-  const labelled = at.labelWindow.labelledAt(window.endMs, at.labelWindowDays);
+  const added = at.labelWindow.add(rows);
+  const labelled = at.labelWindow.labelledAt(window.endMs, at.labelWindowDays, at.withShock);
+  let shock = false;
   const facts: WindowFacts = { window: window.id, day: null, startMs: window.startMs, endMs: window.endMs, rows: rows.length, labelledRows: labelled.length };
   const key = auditWindowId(options.name, window.id);
   const history = at.audited.get(key) ?? { decided: false, runs: [] };
@@ -210,7 +211,9 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
     const runId = history.runs[history.runs.length - 1] as string;
     options.log(`watch: window ${window.id} was decided before a restart (run ${runId} in the audit log): not decided again`);
     // Killed between the decision and its line: the line is written now, from what the run recorded.
-    if (!at.recorded.has(window.id)) appendLinesDurably(windowsLogPath(options.watchDirectory), [recordLine(recordedDecision(context, facts, runId))]);
+    const record = recordedDecision(context, facts, runId);
+    shock = record.incident === 'shock';
+    if (!at.recorded.has(window.id)) appendLinesDurably(windowsLogPath(options.watchDirectory), [recordLine(record)]);
   } else {
     const runId = attemptRunId(options.name, window.id, history.runs.length);
     if (history.runs.length > 0) options.log(`watch: window ${window.id}: run ${history.runs.join(', ')} was cut short before it decided (its intent is settled by this run): deciding it again as ${runId}`);
@@ -221,6 +224,7 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
       faultPoint('watch_after_decision');
       showLatestWindow(result.directory, options.reportsDirectory);
       const record = windowRecord(facts, result.summary, result.control, runId);
+      shock = record.incident === 'shock';
       line = recordLine(record);
       options.log(`watch: window ${window.id}: ${rows.length} rows, ${labelled.length} labelled; ${record.incident}/${record.severity ?? '-'} -> ${record.action} -> ${record.outcome}${window.lateRows > 0 ? ` (${window.lateRows} late rows)` : ''}`);
     } catch (error) {
@@ -232,7 +236,9 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
     appendLinesDurably(windowsLogPath(options.watchDirectory), [line]);
     faultPoint('watch_after_record');
   }
-  const recent = [...at.state.recent_windows, { id: window.id, end_ms: window.endMs }].filter((entry) => entry.end_ms > window.endMs - at.labelWindowDays * 86_400_000 - 86_400_000);
+  // A shock's rows stay out of later windows' performance and retrains (shock_policy.retrain_includes_shock: false).
+  if (shock) for (const row of added) row.shock = true;
+  const recent = [...at.state.recent_windows, { id: window.id, end_ms: window.endMs, ...(shock ? { shock } : {}) }].filter((entry) => entry.end_ms > window.endMs - at.labelWindowDays * 86_400_000 - 86_400_000);
   const state: WatchState = {
     ...at.state,
     position: window.after,

@@ -29,7 +29,7 @@ export interface WatchState {
   windows_done: number;
   last_window: string | null;
   /** Decided windows whose rows a later window's label window may need, oldest first. */
-  recent_windows: { id: string; end_ms: number }[];
+  recent_windows: { id: string; end_ms: number; shock?: boolean }[];
   /** The dropped batches whose rows were taken (a batches source): one dropped later, named before them, is told apart. Absent in older checkpoints. */
   batches_read: { file: string; sha256: string }[];
   updated_at: string;
