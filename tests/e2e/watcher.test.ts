@@ -261,16 +261,22 @@ describe('kill -9 at each moment of a window, then a restart: every window decid
   });
 });
 
+/** The test policy with every calm window escalated: each run then has an effect (the approval it creates). */
+function escalatingPolicy(ws: Workspace): string {
+  const path = join(ws.root, 'escalating.yaml');
+  const policy = parseDocument(readFileSync(policyPath, 'utf8'));
+  policy.setIn(['drift_policy', 'on_none'], parseDocument('{ action: escalate, confidence: 0.9 }').contents);
+  writeFileSync(path, policy.toString());
+  return path;
+}
+
 describe('kill -9 during a window\'s effect (after its intent, before the approval it asks for): the window is decided again, once', () => {
   it('the run cut short leaves no decision; the restart decides the window under its next attempt\'s run id, and settles the intent', () => {
     const ws = workspace('effect-fault');
     dropAllLabels(ws);
     dropDays(ws, DAYS.slice(0, 3));
     // Every window escalates: its run's effect is the approval it creates, written ahead as an intent.
-    const escalating = join(ws.root, 'escalating.yaml');
-    const policy = parseDocument(readFileSync(policyPath, 'utf8'));
-    policy.setIn(['drift_policy', 'on_none'], parseDocument('{ action: escalate, confidence: 0.9 }').contents);
-    writeFileSync(escalating, policy.toString());
+    const escalating = escalatingPolicy(ws);
     const args = (extra: string[]) => watchArgs(ws, 'batches', ['--once', '--policy', escalating, ...extra]);
     const killed = runScript(WATCH, args([]), { env: { DRIFTWATCH_FAULT: 'after_intent' } });
     expect(killed.status, killed.stderr).toBeNull();
@@ -298,10 +304,7 @@ describe('kill -9 during a window\'s effect (after its intent, before the approv
     const ws = workspace('approve-latest');
     dropAllLabels(ws);
     dropDays(ws, DAYS.slice(0, 2));
-    const escalating = join(ws.root, 'escalating.yaml');
-    const policy = parseDocument(readFileSync(policyPath, 'utf8'));
-    policy.setIn(['drift_policy', 'on_none'], parseDocument('{ action: escalate, confidence: 0.9 }').contents);
-    writeFileSync(escalating, policy.toString());
+    const escalating = escalatingPolicy(ws);
     ok(runScript(WATCH, watchArgs(ws, 'batches', ['--once', '--policy', escalating])));
     const [line] = windowLines(ws);
     expect(line?.outcome).toBe('pending_approval');

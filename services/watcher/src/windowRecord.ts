@@ -15,15 +15,9 @@ export interface WindowFacts {
 /** One window's line: what was judged, what was decided, and what came of it. Pure. */
 export function windowRecord(facts: WindowFacts, summary: MonitoringSummary, control: ControlOutcome, runId: string): WindowRecord {
   const { sentinel, plan, release } = control;
-  const judged = summary.status === 'ok';
   return {
-    window: facts.window,
-    day: facts.day,
-    start: new Date(facts.startMs).toISOString(),
-    end: new Date(facts.endMs).toISOString(),
-    rows: facts.rows,
-    labelled_rows: facts.labelledRows,
-    drift_share: judged ? summary.share_of_drifted_columns : null,
+    ...undecidedRecord(facts, runId),
+    drift_share: summary.status === 'ok' ? summary.share_of_drifted_columns : null,
     drifted_columns: Object.entries(summary.drift_by_columns).filter(([, drift]) => drift.drift_detected).map(([column]) => column),
     severity: summary.severity,
     incident: sentinel.incident_type,
@@ -33,14 +27,12 @@ export function windowRecord(facts: WindowFacts, summary: MonitoringSummary, con
     confidence: plan.confidence.value,
     serving_version: release.champion_version_before,
     serving_version_after: release.champion_version_after,
-    hindsight_auc: null,
     known_auc: summary.performance?.current.roc_auc ?? null,
     approval: release.approval_id === null ? null : { id: release.approval_id, answer: 'waiting', answered_in: null, outcome: null },
-    run_id: runId,
   };
 }
 
-/** A window that was not decided (its run was refused, or it had been decided before a restart). */
+/** A window that was not decided (its run was refused, or its reports are gone): its facts, and nulls for the rest. */
 export function undecidedRecord(facts: WindowFacts, runId: string | null): WindowRecord {
   return {
     window: facts.window,

@@ -60,17 +60,29 @@ export interface SchemaValidator<T> {
   problems(data: unknown): SchemaProblem[];
 }
 
+/**
+ * A validator compiled the first time it is used: modules declare theirs at load, and a
+ * command that never reads a file of that kind (most of them, for most schemas) does not
+ * pay ajv's compilation at every start.
+ */
 export function compileSchema<T>(schema: object): SchemaValidator<T> {
-  // A schema another one refers to may be known already (by its $id): compile it once.
-  const id = (schema as { $id?: unknown }).$id;
-  const validate: ValidateFunction = (typeof id === 'string' ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
-  const check = ((data: unknown) => validate(data)) as SchemaValidator<T>;
+  let compiled: ValidateFunction | undefined;
+  const validatorOf = (): ValidateFunction => {
+    // A schema another one refers to may be known already (by its $id): compile it once.
+    const id = (schema as { $id?: unknown }).$id;
+    compiled ??= (typeof id === 'string' ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
+    return compiled;
+  };
+  const check = ((data: unknown) => validatorOf()(data)) as SchemaValidator<T>;
   // Deepest first, and a wrong value before a missing key: "min_auc: must be number" says more
   // than "drift_policy: is required" when both are true of a file being edited.
-  check.problems = (data: unknown) => (validate(data) ? [] : (validate.errors ?? []).map(describe)
+  check.problems = (data: unknown) => {
+    const validate = validatorOf();
+    return validate(data) ? [] : (validate.errors ?? []).map(describe)
     .map((problem, order) => ({ problem, order, depth: problem.pathKeys.length, missing: problem.message === 'is required' ? 1 : 0 }))
     .sort((a, b) => a.missing - b.missing || b.depth - a.depth || a.order - b.order)
-    .map(({ problem }) => problem));
+    .map(({ problem }) => problem);
+  };
   return check;
 }
 
