@@ -94,8 +94,9 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
   const records: WindowRecord[] = [];
   const refusals: PolicyReplay['refusals'] = [];
   const waiting: WaitingApproval[] = [];
-  const optionsAt = (now: Date, summary: string, windowId: string) => controlOptionsAt({ ...paths, policyPath: input.policyPath, summaryPath: summary, dataset: timeline.dataset.source }, { now, actor: `${REPLAY_ACTOR} (--approvals ${describeApprovalsRule(input.approvals)})`, runId: `${windowRunId(windowId)}-approval`, windowId });
   const windowRunId = (windowId: string) => attemptRunId(WINDOW_RUN_PREFIX, windowId, 0);
+  // A human's answer is a run of its own, under the window it was given in.
+  const optionsAt = (now: Date, summary: string, windowId: string) => controlOptionsAt({ ...paths, policyPath: input.policyPath, summaryPath: summary, dataset: timeline.dataset.source }, { now, actor: `${REPLAY_ACTOR} (--approvals ${describeApprovalsRule(input.approvals)})`, runId: `${windowRunId(windowId)}-approval`, windowId });
 
   /** Answers the approvals due by `now`, on the inputs of the window just decided. */
   const answerDue = (nowMs: number, summary: string, windowId: string) => {
