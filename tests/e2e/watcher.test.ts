@@ -317,6 +317,31 @@ describe('kill -9 during a window\'s effect (after its intent, before the approv
   }, 60_000);
 });
 
+describe('a window the monitor cannot judge (the serving model\'s reference changed on disk)', () => {
+  it('stops the watcher before that window, with one line and exit 2; once put right, a restart decides it', () => {
+    const ws = workspace('reference-changed');
+    dropAllLabels(ws);
+    dropDays(ws, DAYS.slice(0, 3));
+    const reference = join(timeline, 'reference.csv');
+    const original = readFileSync(reference);
+    try {
+      ok(runScript(WATCH, watchArgs(ws, 'batches', ['--once'])));
+      expect(windowsDone(ws)).toBe(2);
+      dropDays(ws, DAYS.slice(3, 4));
+      appendFileSync(reference, readFileSync(reference, 'utf8').split('\n')[1] + '\n');
+      const stopped = runScript(WATCH, watchArgs(ws, 'batches', ['--once']));
+      expect(stopped.status, stopped.stderr).toBe(2);
+      expect(stopped.stderr.trim().split('\n').at(-1)).toMatch(/^watch: error: window 2026-09-03 not judged: .*reference\.csv changed since the registry recorded it \(sha256 \w+, recorded \w+\): it is no longer the serving model's reference$/);
+      expect(windowsDone(ws)).toBe(2);
+      expect(Object.keys(sentinelsByRun(ws))).toEqual(['window-2026-09-01', 'window-2026-09-02']);
+    } finally {
+      writeFileSync(reference, original);
+    }
+    ok(runScript(WATCH, watchArgs(ws, 'batches', ['--once'])));
+    expectDecidedOnce(ws, DAYS.slice(0, 3));
+  }, 60_000);
+});
+
 describe('a running watcher', () => {
   it('SIGTERM: it finishes the window at hand, exits 0 soon, and leaves a checkpoint a restart goes on from', async () => {
     const ws = workspace('sigterm');

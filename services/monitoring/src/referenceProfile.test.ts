@@ -66,9 +66,9 @@ describe('ReferenceProfiles: each reference read once, the latest two kept', () 
     expect(reads).toEqual(['v1', 'v2']);
   });
 
-  it('refuses a file that is not the sha256 it was asked for (it changed while it was read)', () => {
+  it('refuses a file that is not the sha256 it was asked for (it changed since the registry recorded it)', () => {
     const profiles = new ReferenceProfiles();
-    expect(() => profiles.get('ref.csv', 'a'.repeat(64), () => tableOf('b'.repeat(64)))).toThrow(`ref.csv changed while it was read (sha256 ${'b'.repeat(12)}, expected ${'a'.repeat(12)})`);
+    expect(() => profiles.get('ref.csv', 'a'.repeat(64), () => tableOf('b'.repeat(64)))).toThrow(`ref.csv changed since the registry recorded it (sha256 ${'b'.repeat(12)}, recorded ${'a'.repeat(12)}): it is no longer the serving model's reference`);
     // Nothing was kept from the refused read.
     const { reads, read } = counting();
     profiles.get('ref.csv', 'a'.repeat(64), read('a'.repeat(64)));

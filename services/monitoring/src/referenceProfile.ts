@@ -1,3 +1,4 @@
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
 
 /**
@@ -48,7 +49,7 @@ export class ReferenceProfiles {
       return profile;
     }
     const table = read();
-    if (table.sha256 !== undefined && table.sha256 !== sha256) throw new Error(`${path} changed while it was read (sha256 ${table.sha256.slice(0, 12)}, expected ${sha256.slice(0, 12)})`);
+    if (table.sha256 !== undefined && table.sha256 !== sha256) throw new UserError(`${path} changed since the registry recorded it (sha256 ${table.sha256.slice(0, 12)}, recorded ${sha256.slice(0, 12)}): it is no longer the serving model's reference`);
     const profile = new ReferenceProfile(path, sha256, table);
     this.profiles.unshift(profile);
     this.profiles.length = Math.min(this.profiles.length, this.keep);

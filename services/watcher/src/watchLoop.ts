@@ -18,7 +18,7 @@ import { readPredictionLog } from './predictionLogSource.ts';
 import { cutWindows, type CutWindow, type WindowSize } from './windowCutter.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
-import { runWindow, type WindowContext } from './windowRun.ts';
+import { runWindow, WindowNotJudged, type WindowContext } from './windowRun.ts';
 import { attemptRunId, windowHistories, type WindowHistory } from './windowAttempts.ts';
 import { loadState, saveState, type WatchState } from './watchState.ts';
 import type { SourcePosition, SourceRead, WindowRecord } from './windowTypes.ts';
@@ -228,8 +228,10 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
       line = recordLine(record);
       options.log(`watch: window ${window.id}: ${rows.length} rows, ${labelled.length} labelled; ${record.incident}/${record.severity ?? '-'} -> ${record.action} -> ${record.outcome}${window.lateRows > 0 ? ` (${window.lateRows} late rows)` : ''}`);
     } catch (error) {
-      if (!isUserError(error)) throw error;
-      // Refused (audited by the control plane when it got that far): recorded, and the watcher goes on.
+      // Not judged (no serving reference, a reference changed on disk...): nothing was decided; the watcher stops
+      // before the window, which a restart decides once the cause is put right, rather than pass it by.
+      if (!isUserError(error) || error instanceof WindowNotJudged) throw error;
+      // Refused by the control plane (and audited by it): recorded, and the watcher goes on.
       line = recordLine({ ...undecidedRecord(facts, runId), refused: errorMessage(error) });
       options.log(`watch: window ${window.id} refused: ${errorMessage(error)}`);
     }

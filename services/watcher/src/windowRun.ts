@@ -3,7 +3,7 @@ import { labelMeaning, type LoadedDatasetSpec } from '../../core/src/domain/data
 import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
 import { readCsvHeader } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { readCsvTableHere } from '../../core/src/infrastructure/csv/parallelCsvRead.ts';
-import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { type MonitoringSummary, monitorPolicy, monitorReadPlan, monitorTables, type ReferenceProfiles, servingReference, summaryPath, writeReports } from '../../monitoring/src/index.ts';
 import { jsonFileText, writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
@@ -79,7 +79,35 @@ function writeWindowFiles(context: WindowContext, input: WindowInput, directory:
  * serving model on the label window's rows whose labels have arrived, and the control
  * plane decides under the policy, with the window id on every record.
  */
+/**
+ * A window the monitor could not judge (no serving reference, a reference changed on disk,
+ * a policy without drift settings, data it refuses): nothing was decided or audited. The
+ * watcher stops on it rather than pass the window by; a replay records it as refused.
+ */
+export class WindowNotJudged extends UserError {}
+
 export async function runWindow(context: WindowContext, input: WindowInput): Promise<WindowResult> {
+  let judged: Awaited<ReturnType<typeof judgeWindow>>;
+  try {
+    judged = await judgeWindow(context, input);
+  } catch (error) {
+    throw isUserError(error) ? new WindowNotJudged(`window ${input.id} not judged: ${error.message}`) : error;
+  }
+  const { summary, directory } = judged;
+  faultPoint('watch_before_control');
+  const control = runControl(controlOptionsAt({
+    eventsDirectory: context.eventsDirectory,
+    approvalsDirectory: context.approvalsDirectory,
+    registryDirectory: context.registryDirectory,
+    policyPath: context.policyPath,
+    summaryPath: summaryPath(directory),
+    dataset: context.dataset.source,
+  }, { now: input.now, actor: context.actor, runId: input.runId, windowId: input.auditWindowId }));
+  return { summary, control, runId: input.runId, directory };
+}
+
+/** The monitor's part: the window's files, its summary against the serving reference, written beside them. */
+async function judgeWindow(context: WindowContext, input: WindowInput): Promise<{ summary: MonitoringSummary; directory: string }> {
   const directory = join(context.windowsDirectory, input.id);
   const { currentPath, labelledPath } = writeWindowFiles(context, input, directory);
   const policy = monitorPolicy(context.policyPath);
@@ -111,14 +139,5 @@ export async function runWindow(context: WindowContext, input: WindowInput): Pro
   });
   if (context.htmlReport) writeReports(directory, summary, renderReport);
   else writeFileAtomic(summaryPath(directory), jsonFileText(summary));
-  faultPoint('watch_before_control');
-  const control = runControl(controlOptionsAt({
-    eventsDirectory: context.eventsDirectory,
-    approvalsDirectory: context.approvalsDirectory,
-    registryDirectory: context.registryDirectory,
-    policyPath: context.policyPath,
-    summaryPath: summaryPath(directory),
-    dataset: context.dataset.source,
-  }, { now: input.now, actor: context.actor, runId, windowId: input.auditWindowId }));
-  return { summary, control, runId, directory };
+  return { summary, directory };
 }
