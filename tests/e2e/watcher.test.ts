@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { WatchState } from '../../services/watcher/src/watchState.ts';
@@ -339,6 +339,26 @@ describe('a window the monitor cannot judge (the serving model\'s reference chan
     }
     ok(runScript(WATCH, watchArgs(ws, 'batches', ['--once'])));
     expectDecidedOnce(ws, DAYS.slice(0, 3));
+  }, 60_000);
+});
+
+describe('a window whose control run cannot take the lock (an approval holds it too long)', () => {
+  it('stops the watcher before that window, which a restart decides once the lock is free: the window is not passed by as refused', () => {
+    const ws = workspace('lock-held');
+    dropAllLabels(ws);
+    dropDays(ws, DAYS.slice(0, 2));
+    mkdirSync(ws.events, { recursive: true });
+    // Held by a live process (this test's): the control run waits --lock-timeout, then gives up without writing anything.
+    const lock = join(ws.events, '.control.lock');
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, since: new Date().toISOString(), purpose: 'approval apr-x', token: 'held-by-the-test' }));
+    const stopped = runScript(WATCH, watchArgs(ws, 'batches', ['--once', '--lock-timeout', '0']));
+    expect(stopped.status, stopped.stderr).toBe(2);
+    expect(stopped.stderr.trim().split('\n').at(-1)).toMatch(/^watch: error: .*\.control\.lock is held by pid \d+ \(approval apr-x\)/);
+    expect(windowsDone(ws)).toBe(0);
+    expect(windowLines(ws)).toEqual([]);
+    rmSync(lock);
+    ok(runScript(WATCH, watchArgs(ws, 'batches', ['--once'])));
+    expectDecidedOnce(ws, DAYS.slice(0, 1));
   }, 60_000);
 });
 

@@ -8,6 +8,7 @@ import { actorName } from '../../core/src/infrastructure/runContext.ts';
 import { ReferenceProfiles } from '../../monitoring/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { DEFAULT_WATCHER_NAME, watch, type WatchSource } from './watchLoop.ts';
+import { DEFAULT_LOCK_TIMEOUT_SECONDS } from '../../control_plane/src/index.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import type { WindowSize } from './windowCutter.ts';
 
@@ -30,6 +31,7 @@ const spec: CommandSpec = {
     events: { type: 'string', description: 'events directory', default: DEFAULT_PATHS.events },
     approvals: { type: 'string', description: 'approvals directory', default: DEFAULT_PATHS.approvals },
     actor: { type: 'string', description: 'who acts (default: $USER)' },
+    'lock-timeout': { type: 'string', description: 'seconds a window\'s control run waits for another control run; past it the watcher stops before the window', default: String(DEFAULT_LOCK_TIMEOUT_SECONDS) },
     name: { type: 'string', description: 'the watcher\'s name: run ids <name>-<window>, so watchers of different feeds can share an events folder', default: DEFAULT_WATCHER_NAME },
   },
 };
@@ -72,6 +74,7 @@ await runCommandLine('watch', spec, async ({ values }) => {
       profiles: new ReferenceProfiles(),
       actor: actorName(optionalString(values, 'actor')),
       htmlReport: true,
+      lockTimeoutMs: parseIntegerFlag('lock-timeout', String(values['lock-timeout']), { min: 0 }) * 1000,
     },
     source,
     labelsDirectory: String(values.labels),

@@ -231,7 +231,9 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
       // Not judged (no serving reference, a reference changed on disk...): nothing was decided; the watcher stops
       // before the window, which a restart decides once the cause is put right, rather than pass it by.
       if (!isUserError(error) || error instanceof WindowNotJudged) throw error;
-      // Refused by the control plane (and audited by it): recorded, and the watcher goes on.
+      // Refused by the control plane before it wrote anything (another run held its lock too long): not decided either.
+      if (!(auditedWindows(context).get(key)?.decided ?? false)) throw error;
+      // Refused by the control plane, and audited by it: recorded, and the watcher goes on.
       line = recordLine({ ...undecidedRecord(facts, runId), refused: errorMessage(error) });
       options.log(`watch: window ${window.id} refused: ${errorMessage(error)}`);
     }

@@ -26,6 +26,8 @@ export interface WindowContext {
   actor: string;
   /** The drift report per window: the watcher writes it; a replay, judging a hundred windows, need not. */
   htmlReport: boolean;
+  /** How long a window's control run waits for another control run (an approval, POST /action) to finish; default 30 s. */
+  lockTimeoutMs?: number;
 }
 
 /** One window to judge: its id and span, its rows, the label window's rows known at its end, and when it is decided. */
@@ -102,7 +104,7 @@ export async function runWindow(context: WindowContext, input: WindowInput): Pro
     policyPath: context.policyPath,
     summaryPath: summaryPath(directory),
     dataset: context.dataset.source,
-  }, { now: input.now, actor: context.actor, runId: input.runId, windowId: input.auditWindowId }));
+  }, { now: input.now, actor: context.actor, runId: input.runId, windowId: input.auditWindowId, ...(context.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: context.lockTimeoutMs }) }));
   return { summary, control, runId: input.runId, directory };
 }
 
