@@ -181,7 +181,7 @@ describe('watch --once --clock event over a directory of batches', () => {
     expect(lines.map((line) => [line.window, line.start, line.end, line.rows])).toEqual(DAYS.slice(0, 7).map((day, index) => [day, `${day}T00:00:00.000Z`, `${DAYS[index + 1]}T00:00:00.000Z`, ROWS_PER_DAY]));
     expectDecidedOnce(ws, DAYS.slice(0, 7));
     expect(watchState(ws)).toMatchObject({
-      source: `batches ${ws.batches}`,
+      source: `batches ${ws.batches} as window`,
       window: 'day',
       position: { kind: 'batches', file: `${DAYS[6]}.csv`, row: ROWS_PER_DAY },
       rows_done: 7 * ROWS_PER_DAY,
@@ -342,6 +342,24 @@ describe('a window the monitor cannot judge (the serving model\'s reference chan
   }, 60_000);
 });
 
+describe('a window whose own data the monitor refuses (a feature with no value in the whole day)', () => {
+  it('is recorded as refused with the reason, and the watcher goes on to the next window', () => {
+    const ws = workspace('all-empty');
+    dropAllLabels(ws);
+    dropDays(ws, DAYS.slice(0, 3));
+    // channel is categorical and may be missing (imputed): each row passes the source's check, the day as a whole does not.
+    const [header, ...lines] = readFileSync(transactionsOf(DAYS[1] as string), 'utf8').trimEnd().split('\n') as [string, ...string[]];
+    const channel = header.split(',').indexOf('channel');
+    writeFileSync(join(ws.batches, `${DAYS[1] as string}.csv`), `${[header, ...lines.map((line) => line.split(',').map((cell, index) => (index === channel ? '' : cell)).join(','))].join('\n')}\n`);
+    ok(runScript(WATCH, watchArgs(ws, 'batches', ['--once'])));
+    const windows = windowLines(ws) as (WindowRecord & { refused?: string })[];
+    expect(windows.map((line) => line.window)).toEqual(DAYS.slice(0, 2));
+    expect(windows[1]?.refused).toMatch(/^window 2026-09-02 refused by the monitor: .*column "channel" has no values \(all empty\)/);
+    expect(windows[0]?.refused).toBeUndefined();
+    expect(watchState(ws)).toMatchObject({ windows_done: 2, last_window: DAYS[1] });
+  }, 60_000);
+});
+
 describe('a window whose control run cannot take the lock (an approval holds it too long)', () => {
   it('stops the watcher before that window, which a restart decides once the lock is free: the window is not passed by as refused', () => {
     const ws = workspace('lock-held');
@@ -483,7 +501,7 @@ describe('the API\'s prediction log as the source', () => {
     expect(result.stderr).not.toContain('quarantined');
     expectDecidedOnce(ws, DAYS.slice(0, 2));
     const endOfSecondDay = Buffer.byteLength(rows.slice(0, 2 * ROWS_PER_DAY).map(predictionLine).join(''));
-    expect(watchState(ws)).toMatchObject({ source: `prediction log ${ws.predictions}`, position: { kind: 'prediction_log', file: 0, offset: endOfSecondDay }, rows_done: 2 * ROWS_PER_DAY });
+    expect(watchState(ws)).toMatchObject({ source: `prediction log ${ws.predictions} as window`, position: { kind: 'prediction_log', file: 0, offset: endOfSecondDay }, rows_done: 2 * ROWS_PER_DAY });
     const fed = DAYS.slice(0, 4).map(transactionsOf);
     expect(windowLines(ws).map((line) => line.labelled_rows)).toEqual(windowLines(ws).map((line) => expectedLabelled(fed, labelFiles(), line.end)));
 

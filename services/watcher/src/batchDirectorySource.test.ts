@@ -54,9 +54,9 @@ describe('reading dropped batches', () => {
       cells: ['tx-2', '2026-09-01T10:15:00Z', '42.10', '10', '35', '420', '0.21', '5.8', '0', 'electronics, home', 'pos'],
     });
     expect(read.rows.map(({ after }) => after)).toEqual([
-      { kind: 'batches', file: 'batch-001.csv', row: 1, rows: 2, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
-      { kind: 'batches', file: 'batch-001.csv', row: 2, rows: 2, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
-      { kind: 'batches', file: 'batch-002.csv', row: 1, rows: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      { kind: 'batches', file: 'batch-001.csv', row: 1, rows: 2, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: expect.any(Number) },
+      { kind: 'batches', file: 'batch-001.csv', row: 2, rows: 2, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: expect.any(Number) },
+      { kind: 'batches', file: 'batch-002.csv', row: 1, rows: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: expect.any(Number) },
     ]);
     expect(read.quarantined).toEqual([]);
     expect(existsSync(quarantine)).toBe(false);
@@ -72,6 +72,15 @@ describe('reading dropped batches', () => {
     const read = readBatches(batches, partly, fraud, quarantine);
     expect(ids(read)).toEqual([]);
     expect(read.quarantined[0]?.reason).toBe('export.csv: written again after 1 of its 2 rows were taken; drop new data under a new name');
+  });
+
+  it('rows appended to the batch the position stands in are read on from the position, not again from the first', () => {
+    drop('export.csv', [HEADER, row('tx-1'), row('tx-2')]);
+    const allTaken = readBatches(batches, null, fraud, quarantine).rows[1]?.after as BatchPosition;
+    drop('export.csv', [HEADER, row('tx-1'), row('tx-2'), row('tx-3')]);
+    const read = readBatches(batches, allTaken, fraud, quarantine);
+    expect(ids(read)).toEqual(['tx-3']);
+    expect(read.quarantined).toEqual([]);
   });
 
   it('a batch read before is passed over; written again under its name, it is quarantined as too late for its order', () => {

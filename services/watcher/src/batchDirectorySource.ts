@@ -163,16 +163,20 @@ export function readBatches(directory: string, from: BatchPosition | null, datas
     }
     let firstRow = 0;
     if (name === fromFile && from !== null) {
-      const rewritten = from.sha256 !== undefined && from.sha256 !== sha256;
+      const changed = from.sha256 !== undefined && from.sha256 !== sha256;
+      // Rows appended to it: the bytes read before are still its beginning, and its rows go on from the position.
+      const appended = changed && from.bytes !== undefined && sha256Hex(Buffer.from(text).subarray(0, from.bytes)) === from.sha256;
       const allTaken = from.rows !== undefined && from.row >= from.rows;
-      if (rewritten && !allTaken) {
+      if (changed && !appended && !allTaken) {
         read.quarantined.push(quarantineFile(directory, name, quarantineDirectory, `${name}: written again after ${from.row} of its ${from.rows ?? '?'} rows were taken; drop new data under a new name`));
         continue;
       }
-      if (!rewritten) firstRow = from.row;
+      // Written again whole after all its rows were taken: new rows under an old name, read from the first.
+      if (!changed || appended) firstRow = from.row;
     }
+    const bytes = Buffer.byteLength(text);
     rows.slice(firstRow).forEach((row, index) => {
-      read.rows.push({ row, after: { kind: 'batches', file: name, row: firstRow + index + 1, rows: rows.length, sha256 } });
+      read.rows.push({ row, after: { kind: 'batches', file: name, row: firstRow + index + 1, rows: rows.length, sha256, bytes } });
     });
   }
   return read;

@@ -75,6 +75,13 @@ export class LabelWindow {
     return added;
   }
 
+  /** Takes back rows just added (a window to be tried again adds them again). */
+  takeBack(added: readonly KeptRow[]): void {
+    const back = new Set(added);
+    this.rows = this.rows.filter((row) => !back.has(row));
+    for (const row of added) if (this.byId.get(row.id) === row) this.byId.delete(row.id);
+  }
+
   /** Rows kept whose event time is at or after `fromMs` (older ones are not needed again; late rows sit anywhere). */
   forgetBefore(fromMs: number): void {
     const kept: KeptRow[] = [];

@@ -95,14 +95,14 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
   const refusals: PolicyReplay['refusals'] = [];
   const waiting: WaitingApproval[] = [];
   const windowRunId = (windowId: string) => attemptRunId(WINDOW_RUN_PREFIX, windowId, 0);
-  // A human's answer is a run of its own, under the window it was given in.
-  const optionsAt = (now: Date, summary: string, windowId: string) => controlOptionsAt({ ...paths, policyPath: input.policyPath, summaryPath: summary, dataset: timeline.dataset.source }, { now, actor: `${REPLAY_ACTOR} (--approvals ${describeApprovalsRule(input.approvals)})`, runId: `${windowRunId(windowId)}-approval`, windowId });
+  // A human's answer is a run of its own (one per approval: two may fall due in one window), under the window it was given in.
+  const optionsAt = (now: Date, summary: string, windowId: string, approvalId: string) => controlOptionsAt({ ...paths, policyPath: input.policyPath, summaryPath: summary, dataset: timeline.dataset.source }, { now, actor: `${REPLAY_ACTOR} (--approvals ${describeApprovalsRule(input.approvals)})`, runId: `${windowRunId(windowId)}-answer-${approvalId}`, windowId });
 
   /** Answers the approvals due by `now`, on the inputs of the window just decided. */
   const answerDue = (nowMs: number, summary: string, windowId: string) => {
     for (const item of waiting.filter((entry) => entry.dueMs <= nowMs)) {
       waiting.splice(waiting.indexOf(item), 1);
-      const options = optionsAt(new Date(nowMs), summary, windowId);
+      const options = optionsAt(new Date(nowMs), summary, windowId, item.id);
       const approval = item.record.approval as NonNullable<WindowRecord['approval']>;
       try {
         if (input.approvals.kind === 'reject') {

@@ -18,7 +18,7 @@ import { readPredictionLog } from './predictionLogSource.ts';
 import { cutWindows, type CutWindow, type WindowSize } from './windowCutter.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
-import { runWindow, WindowNotJudged, type WindowContext } from './windowRun.ts';
+import { runWindow, WindowDataRefused, WindowNotJudged, type WindowContext } from './windowRun.ts';
 import { attemptRunId, windowHistories, type WindowHistory } from './windowAttempts.ts';
 import { loadState, saveState, type WatchState } from './watchState.ts';
 import type { SourcePosition, SourceRead, WindowRecord } from './windowTypes.ts';
@@ -161,7 +161,8 @@ export async function watch(options: WatchOptions): Promise<number> {
 async function watchHoldingLock(options: WatchOptions): Promise<number> {
   const { context } = options;
   const sourceName = describeSource(options.source);
-  let state = loadState(options.watchDirectory, sourceName, describeSize(options.size), new Date());
+  // The watcher's name is part of what the checkpoint is of: another name's windows are other run ids.
+  let state = loadState(options.watchDirectory, `${sourceName} as ${options.name}`, describeSize(options.size), new Date());
   const audited = auditedWindows(context);
   const recorded = recordedWindows(options.watchDirectory);
   const labelWindow = new LabelWindow();
@@ -183,19 +184,25 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
     labelWindow.learn(labels);
     const decidedThroughMs = Math.max(-Infinity, ...state.recent_windows.map((window) => window.end_ms));
     const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, decidedThroughMs, eventMs });
+    let retry: string | undefined;
     for (const window of windows) {
       if (options.stopRequested()) break;
-      state = await decideWindow(options, window, { state, labelWindow, audited, recorded, labelWindowDays: policy.performance_policy.label_window_days, withShock: policy.shock_policy.retrain_includes_shock });
+      const decided = await decideWindow(options, window, { state, labelWindow, audited, recorded, labelWindowDays: policy.performance_policy.label_window_days, withShock: policy.shock_policy.retrain_includes_shock });
+      ({ state, retry } = decided);
+      if (retry !== undefined) {
+        options.log(`watch: window ${window.id} waits for the next poll: ${retry}`);
+        break;
+      }
       decidedNow += 1;
     }
     if (options.once) break;
-    if (windows.length === 0) await options.sleep(options.pollMs);
+    if (windows.length === 0 || retry !== undefined) await options.sleep(options.pollMs);
   }
   return decidedNow;
 }
 
 /** One window: judged and decided unless the audit log shows it decided before a restart; recorded; checkpointed. */
-async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: Set<string>; labelWindowDays: number; withShock: boolean }): Promise<WatchState> {
+async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: Set<string>; labelWindowDays: number; withShock: boolean }): Promise<{ state: WatchState; retry?: string }> {
   const { context } = options;
   const rows: KeptRow[] = window.rows.map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) }));
   at.labelWindow.forgetBefore(labelWindowStart(window.endMs, at.labelWindowDays));
@@ -217,7 +224,6 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
   } else {
     const runId = attemptRunId(options.name, window.id, history.runs.length);
     if (history.runs.length > 0) options.log(`watch: window ${window.id}: run ${history.runs.join(', ')} was cut short before it decided (its intent is settled by this run): deciding it again as ${runId}`);
-    at.audited.set(key, { decided: true, runs: [...history.runs, runId] });
     let line: string;
     try {
       const result = await runWindow(context, { id: window.id, runId, auditWindowId: key, rows, before, labelled, now });
@@ -231,12 +237,21 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
       // Not judged (no serving reference, a reference changed on disk...): nothing was decided; the watcher stops
       // before the window, which a restart decides once the cause is put right, rather than pass it by.
       if (!isUserError(error) || error instanceof WindowNotJudged) throw error;
-      // Refused by the control plane before it wrote anything (another run held its lock too long): not decided either.
-      if (!(auditedWindows(context).get(key)?.decided ?? false)) throw error;
-      // Refused by the control plane, and audited by it: recorded, and the watcher goes on.
+      const audited = error instanceof WindowDataRefused || (auditedWindows(context).get(key)?.decided ?? false);
+      if (!audited) {
+        // Refused before the control plane wrote anything: another run held its lock too long. A live watcher tries
+        // the window again at its next poll; --once stops before it.
+        if (error.problem === 'conflict' && !options.once) {
+          at.labelWindow.takeBack(added);
+          return { state: at.state, retry: error.message };
+        }
+        throw error;
+      }
+      // Refused by the monitor for the window's own data, or by the control plane (which audited it): recorded, and the watcher goes on.
       line = recordLine({ ...undecidedRecord(facts, runId), refused: errorMessage(error) });
       options.log(`watch: window ${window.id} refused: ${errorMessage(error)}`);
     }
+    at.audited.set(key, { decided: true, runs: [...history.runs, runId] });
     appendLinesDurably(windowsLogPath(options.watchDirectory), [line]);
     faultPoint('watch_after_record');
   }
@@ -254,5 +269,5 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
     updated_at: new Date().toISOString(),
   };
   saveState(options.watchDirectory, state);
-  return state;
+  return { state };
 }

@@ -15,7 +15,8 @@ import type { SourcePosition } from './windowTypes.ts';
  * id is in the audit log) is not decided again.
  */
 
-export const STATE_VERSION = 1;
+/** 2: batches read are recorded with their sha256, and the source names the watcher. */
+export const STATE_VERSION = 2;
 
 export interface WatchState {
   version: number;
@@ -30,7 +31,7 @@ export interface WatchState {
   last_window: string | null;
   /** Decided windows whose rows a later window's label window may need, oldest first. */
   recent_windows: { id: string; end_ms: number; shock?: boolean }[];
-  /** The dropped batches whose rows were taken (a batches source): one dropped later, named before them, is told apart. Absent in older checkpoints. */
+  /** The dropped batches whose rows were taken (a batches source), with their sha256: one dropped later, named before them, is told apart. */
   batches_read: { file: string; sha256: string }[];
   updated_at: string;
 }
@@ -55,8 +56,9 @@ export function loadState(watchDirectory: string, source: string, window: string
   } catch (error) {
     throw new UserError(`${path}: not a watcher checkpoint (${(error as Error).message}); move it away to start over`);
   }
+  const version = (parsed as { version?: unknown } | null)?.version;
+  if (version !== STATE_VERSION) throw new UserError(`${path}: a checkpoint of version ${String(version)}, this watcher writes version ${STATE_VERSION}; move it away and start again: the windows the audit log holds as decided are not decided again`);
   const state = assertValid(validateWatchState, parsed, path);
-  state.batches_read ??= [];
   if (state.source !== source || state.window !== window) {
     throw new UserError(`${path} is the checkpoint of ${state.source} cut by ${state.window}, not ${source} cut by ${window}: give the same source and window, or another --watch-dir`);
   }

@@ -88,12 +88,19 @@ function writeWindowFiles(context: WindowContext, input: WindowInput, directory:
  */
 export class WindowNotJudged extends UserError {}
 
+/**
+ * The window's own data the monitor refuses (a feature with no value at all in it, say):
+ * the next restart would cut the same window and be refused again, so the watcher records
+ * the refusal and goes on.
+ */
+export class WindowDataRefused extends UserError {}
+
 export async function runWindow(context: WindowContext, input: WindowInput): Promise<WindowResult> {
   let judged: Awaited<ReturnType<typeof judgeWindow>>;
   try {
     judged = await judgeWindow(context, input);
   } catch (error) {
-    throw isUserError(error) ? new WindowNotJudged(`window ${input.id} not judged: ${error.message}`) : error;
+    throw isUserError(error) && !(error instanceof WindowDataRefused) ? new WindowNotJudged(`window ${input.id} not judged: ${error.message}`) : error;
   }
   const { summary, directory } = judged;
   faultPoint('watch_before_control');
@@ -124,21 +131,27 @@ async function judgeWindow(context: WindowContext, input: WindowInput): Promise<
   // No label has arrived yet (the first days): the window is judged on drift alone.
   const labelled = input.labelled.length === 0 ? undefined : readCsvTableHere({ path: labelledPath, options: { ...plan.reference, columns: plan.columnsToRead }, numericalToClean: 'all' });
   const { runId } = input;
-  const { summary, renderReport } = await monitorTables({
-    reference: profile.table,
-    current,
-    ...(labelled ? { labelled: { table: labelled, path: labelledPath } } : {}),
-    referencePath: serving.path,
-    currentPath,
-    plan,
-    policy,
-    model: 'production',
-    registryDirectory: context.registryDirectory,
-    runId,
-    now: input.now,
-    referenceMemo: profile.memo,
-    ...volumeAgainst(input.before),
-  });
+  let monitored: Awaited<ReturnType<typeof monitorTables>>;
+  try {
+    monitored = await monitorTables({
+      reference: profile.table,
+      current,
+      ...(labelled ? { labelled: { table: labelled, path: labelledPath } } : {}),
+      referencePath: serving.path,
+      currentPath,
+      plan,
+      policy,
+      model: 'production',
+      registryDirectory: context.registryDirectory,
+      runId,
+      now: input.now,
+      referenceMemo: profile.memo,
+      ...volumeAgainst(input.before),
+    });
+  } catch (error) {
+    throw isUserError(error) ? new WindowDataRefused(`window ${input.id} refused by the monitor: ${error.message}`) : error;
+  }
+  const { summary, renderReport } = monitored;
   if (context.htmlReport) writeReports(directory, summary, renderReport);
   else writeFileAtomic(summaryPath(directory), jsonFileText(summary));
   return { summary, directory };

@@ -21,7 +21,7 @@ export interface SourceRow {
  */
 export type SourcePosition =
   | { kind: 'prediction_log'; file: number; offset: number }
-  | { kind: 'batches'; file: string | null; row: number; rows?: number; sha256?: string };
+  | { kind: 'batches'; file: string | null; row: number; rows?: number; sha256?: string; bytes?: number };
 
 /** A batch (or log file) set aside because it cannot be read, with the one-line reason. */
 export interface Quarantined {
