@@ -1,17 +1,13 @@
-import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
 import { parseCsvText } from '../../core/src/infrastructure/csv/csvTable.ts';
 import { textColumnsOf, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { classificationReport, scoreTable, type ModelArtifact } from '../../training/src/index.ts';
 import type { KeptRow, LabelledRow } from './labelWindow.ts';
-import { requireWatchableSpec, windowHeader } from './windowHeader.ts';
+import { labelledRowsCsv, rowsCsv } from './windowCsv.ts';
 
 /** Rows as a table the models read (no file: a replay scores hundreds of windows). */
 export function rowsTable(dataset: LoadedDatasetSpec, rows: readonly KeptRow[], source: string, labelled = false) {
-  const header = windowHeader(requireWatchableSpec(dataset));
-  const { spec } = dataset;
-  const cells = [String(spec.target.negative), String(spec.target.positive)];
-  const lines = rows.map((row) => (labelled ? `${row.line},${cells[(row as LabelledRow).label] as string}\n` : `${row.line}\n`));
-  return parseCsvText(`${formatCsvLine(labelled ? [...header, spec.target.column] : header)}${lines.join('')}`, source, { textColumns: textColumnsOf(spec) });
+  const text = labelled ? labelledRowsCsv(dataset, rows as readonly LabelledRow[]) : rowsCsv(dataset, rows);
+  return parseCsvText(text, source, { textColumns: textColumnsOf(dataset.spec) });
 }
 
 /**

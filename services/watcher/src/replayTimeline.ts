@@ -4,10 +4,10 @@ import { DEFAULT_DATASET, loadDatasetSpec, type LoadedDatasetSpec } from '../../
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
 import type { TimelineMeta } from '../../../generator/src/index.ts';
-import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
 import { parseBatch } from './batchDirectorySource.ts';
 import { parseLabelFile } from './labelStore.ts';
-import { eventMs, type KeptRow } from './labelWindow.ts';
+import type { KeptRow } from './labelWindow.ts';
+import { keptRowOf } from './windowCsv.ts';
 import { requireWatchableSpec, type WatchableSpec } from './windowHeader.ts';
 import type { ArrivedLabel, SourceRow } from './windowTypes.ts';
 
@@ -98,7 +98,7 @@ export function loadTimeline(directory: string): LoadedTimeline {
       startMs: dayStart,
       endMs: dayStart + DAY_MS,
       rows,
-      kept: rows.map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) })),
+      kept: rows.map(keptRowOf),
     });
   }
   // Stable: labels arriving at the same instant keep the files' order.

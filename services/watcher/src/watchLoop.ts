@@ -10,7 +10,6 @@ import { ModelRegistry } from '../../registry/src/index.ts';
 import { auditKeyFromEnvironment, mirroredPositions, readRecordedRun, readVerifiedAudit } from '../../control_plane/src/index.ts';
 import { readMonitoringSummary, reportPath, summaryPath } from '../../monitoring/src/index.ts';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
-import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
 import { parseBatch, readBatches, type ReadBatches } from './batchDirectorySource.ts';
 import { LabelDirectory } from './labelStore.ts';
 import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
@@ -18,6 +17,7 @@ import { readPredictionLog } from './predictionLogSource.ts';
 import { cutWindows, type CutWindow, type WindowSize } from './windowCutter.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
+import { keptRowOf } from './windowCsv.ts';
 import { runWindow, WindowDataRefused, WindowNotJudged, type WindowContext } from './windowRun.ts';
 import { attemptRunId, windowHistories, type WindowHistory } from './windowAttempts.ts';
 import { loadState, saveState, type WatchState } from './watchState.ts';
@@ -137,7 +137,7 @@ function keptRowsOf(context: WindowContext, state: WatchState): KeptRow[] {
   return state.recent_windows.flatMap((window) => {
     const path = join(context.windowsDirectory, window.id, 'current.csv');
     if (!existsSync(path)) return [];
-    return parseBatch(readFileSync(path, 'utf8'), path, spec).map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1), ...(window.shock ? { shock: true } : {}) }));
+    return parseBatch(readFileSync(path, 'utf8'), path, spec).map((row) => ({ ...keptRowOf(row), ...(window.shock ? { shock: true } : {}) }));
   });
 }
 
@@ -204,7 +204,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
 /** One window: judged and decided unless the audit log shows it decided before a restart; recorded; checkpointed. */
 async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: Set<string>; labelWindowDays: number; withShock: boolean }): Promise<{ state: WatchState; retry?: string }> {
   const { context } = options;
-  const rows: KeptRow[] = window.rows.map((row) => ({ id: row.id, eventMs: eventMs(row), line: formatCsvLine(row.cells).slice(0, -1) }));
+  const rows: KeptRow[] = window.rows.map(keptRowOf);
   at.labelWindow.forgetBefore(labelWindowStart(window.endMs, at.labelWindowDays));
   const before = at.labelWindow.traffic();
   const added = at.labelWindow.add(rows);

@@ -1,5 +1,6 @@
 import { featureNames, type DatasetSpec, type FeatureSpec, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { featureCellProblem } from '../../core/src/domain/datasetColumns.ts';
+import { utcMs } from './labelWindow.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 
 /*
@@ -63,7 +64,7 @@ export function rowProblem(spec: WatchableSpec, cells: readonly string[], latest
   const comparable = comparableUtcTime(time);
   if (comparable === undefined) return { column: 1, problem: `${JSON.stringify(time)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})` };
   // A day that has not come yet would hold its window open, and every window after it, until it comes.
-  if (Date.parse(`${comparable.slice(0, 23)}Z`) > latestEventMs) return { column: 1, problem: `${time} is later than the clock allows (${new Date(latestEventMs).toISOString()}): an event from the future` };
+  if (utcMs(time) > latestEventMs) return { column: 1, problem: `${time} is later than the clock allows (${new Date(latestEventMs).toISOString()}): an event from the future` };
   const features = featureNames(spec);
   for (let index = 0; index < features.length; index += 1) {
     const problem = featureCellProblem(spec.features[features[index] as string] as FeatureSpec, cells[index + 2] as string, spec.missing);

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { labelMeaning, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
-import { formatCsvLine } from '../../core/src/infrastructure/csv/csvFormat.ts';
+import type { LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { readCsvHeader } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { readCsvTableHere } from '../../core/src/infrastructure/csv/parallelCsvRead.ts';
 import { isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
@@ -11,7 +10,7 @@ import { ModelRegistry } from '../../registry/src/index.ts';
 import { controlOptionsAt, type ControlOutcome, runControl } from '../../control_plane/src/index.ts';
 import type { KeptRow, LabelledRow } from './labelWindow.ts';
 import { trafficBaseline } from './trafficBaseline.ts';
-import { requireWatchableSpec, windowHeader } from './windowHeader.ts';
+import { labelledRowsCsv, rowsCsv } from './windowCsv.ts';
 
 /** Where a window's decision reads and writes, and what stays the same from window to window. */
 export interface WindowContext {
@@ -55,23 +54,12 @@ function volumeAgainst(before: readonly KeptRow[]) {
   return baseline === undefined ? {} : { volumeBaseline: baseline };
 }
 
-function labelCell(dataset: LoadedDatasetSpec, label: 0 | 1): string {
-  const { positive, negative } = dataset.spec.target;
-  const cell = String(label === 1 ? positive : negative);
-  // The spelling written back must read as the same label (a spec's own values always do).
-  if (labelMeaning(dataset.spec, cell) !== label) throw new Error(`internal: label ${label} written as "${cell}" reads back otherwise`);
-  return cell;
-}
-
 /** The window's rows and its labelled rows as files: the summary cites them by sha256, the control plane re-reads them. */
 function writeWindowFiles(context: WindowContext, input: WindowInput, directory: string): { currentPath: string; labelledPath: string } {
-  const header = windowHeader(requireWatchableSpec(context.dataset));
   const currentPath = join(directory, 'current.csv');
   const labelledPath = join(directory, 'labelled.csv');
-  writeFileAtomic(currentPath, `${formatCsvLine(header)}${input.rows.map((row) => `${row.line}\n`).join('')}`);
-  const labelHeader = formatCsvLine([...header, context.dataset.spec.target.column]);
-  const cells = [labelCell(context.dataset, 0), labelCell(context.dataset, 1)];
-  writeFileAtomic(labelledPath, `${labelHeader}${input.labelled.map((row) => `${row.line},${cells[row.label] as string}\n`).join('')}`);
+  writeFileAtomic(currentPath, rowsCsv(context.dataset, input.rows));
+  writeFileAtomic(labelledPath, labelledRowsCsv(context.dataset, input.labelled));
   return { currentPath, labelledPath };
 }
 
