@@ -173,6 +173,8 @@ bench: node_modules/.install-stamp ## print speed and memory figures for every s
 	npx tsx bench/api.ts
 	@echo
 	npx tsx bench/replay.ts
+	@echo
+	npx tsx bench/cbpe.ts
 
 .PHONY: bench-api
 bench-api: node_modules/.install-stamp ## autocannon against the API: req/s, p99, and log records == 2xx responses

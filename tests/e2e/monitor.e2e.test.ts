@@ -34,10 +34,16 @@ describe('monitor (real script)', () => {
     expect(summary.drift_by_columns.transaction_id).toBeUndefined();
     expect(summary.performance.source).toBe('model v1');
     expect(summary.prediction_drift.drift_detected).toBe(true);
+    // Estimated without labels too (CBPE), from the isotonic calibration the artifact holds, with a band from reference chunks.
+    expect(summary.estimated_performance).toMatchObject({ method: 'cbpe', source: 'model v1', calibration: { method: 'isotonic', fitted_on: 'validation', rows: 376 }, band: { chunks: 10, chunk_rows: 150, sigmas: 3 } });
+    expect(summary.estimated_performance.current.roc_auc).toBeGreaterThan(0.7);
     expect(summary.reference).toMatchObject({ path: reference, rows: 1500 });
     expect(summary.policy.path).toBe('policies/promotion.yaml');
     const html = readFileSync(join(out, 'drift_report.html'), 'utf8');
     expect(html).toContain('<svg');
+    expect(html).toContain('<h2>Performance estimated without labels</h2>');
+    expect(html).toMatch(/Calibration: isotonic, fitted on 376 validation rows/);
+    expect(html).toContain('performance_policy.max_estimated_auc_drop');
     expect(html).not.toMatch(/<script|<link|https?:\/\/(?!www\.w3\.org)/);
     // most drifted first
     expect(html.indexOf('>merchant_risk_score<')).toBeLessThan(html.indexOf('>customer_age<'));

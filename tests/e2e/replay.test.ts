@@ -38,7 +38,7 @@ phases:
 const WINDOW_RECORD_FIELDS: Record<keyof WindowRecord, true> = {
   window: true, day: true, start: true, end: true, rows: true, labelled_rows: true, drift_share: true, drifted_columns: true,
   severity: true, incident: true, action: true, outcome: true, guardrail_skips: true, confidence: true, serving_version: true,
-  serving_version_after: true, hindsight_auc: true, known_auc: true, approval: true, run_id: true,
+  serving_version_after: true, hindsight_auc: true, known_auc: true, estimated_auc: true, estimate_check: true, approval: true, run_id: true,
 };
 
 /** What the tests read of summary.json. */
@@ -167,6 +167,28 @@ describe('replay --timeline FILE --policy P --out DIR (real CLI)', () => {
       const lines = readJsonLines<WindowRecord>(join(out.first, 'baselines', `${baseline}.jsonl`));
       expect(lines.map((record) => record.window), baseline).toEqual(records.map((record) => record.window));
     }
+  });
+
+  it('every decided window carries its estimate (CBPE), checked against its realised AUC once its labels arrived', () => {
+    const records = readJsonLines<WindowRecord>(join(out.first, 'timeline.jsonl'));
+    const estimated = records.filter((record) => record.estimated_auc !== null);
+    expect(estimated.length).toBeGreaterThan(DAYS / 2);
+    for (const record of estimated) {
+      const check = record.estimate_check;
+      expect(check, record.window).not.toBeNull();
+      if (check === null) continue;
+      // Labels come 1 to 5 days late here: each window is checked once every row's label has come, after its end.
+      expect(check.reason, record.window).toBe('all_labelled');
+      expect(check.labelled_rows, record.window).toBe(record.rows);
+      expect(Date.parse(check.checked_at), record.window).toBeGreaterThan(Date.parse(record.end));
+      expect(check.error, record.window).toBeCloseTo((record.estimated_auc as number) - (check.realised_auc as number), 12);
+      // All of a window's labels are what hindsight knows of it: the realised AUC is the hindsight AUC of the model that served it.
+      expect(check.realised_auc, record.window).toBeCloseTo(record.hindsight_auc as number, 12);
+    }
+    const summary = readJson<{ runs: { label: string; totals: { estimate_checks: number; mean_estimate_error: number | null } }[] }>(join(out.first, 'summary.json'));
+    const policyRun = summary.runs.find((run) => run.label === POLICY_LABEL);
+    expect(policyRun?.totals.estimate_checks).toBe(estimated.length);
+    expect(policyRun?.totals.mean_estimate_error).not.toBeNull();
   });
 
   it('summary.json has the policy\'s run and both baselines, each with totals and a figure per phase; the verifier found nothing unauthorized', () => {

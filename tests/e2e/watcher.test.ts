@@ -200,6 +200,31 @@ describe('watch --once --clock event over a directory of batches', () => {
     for (const line of lines) expect(csvRecords(join(ws.watch, 'windows', line.window, 'labelled.csv')), line.window).toHaveLength(line.labelled_rows);
   });
 
+  it('each window carries its estimate (CBPE); a window whose labels have all come gets it checked in estimate_checks.jsonl', () => {
+    const lines = windowLines(ws);
+    for (const line of lines) expect(line.estimated_auc, line.window).toBeGreaterThan(0.5);
+    const checks = readFileSync(join(ws.watch, 'estimate_checks.jsonl'), 'utf8').trim().split('\n').map((text) => JSON.parse(text) as { window: string; model_version: number; estimated_auc: number; realised_auc: number; error: number; rows: number; labelled_rows: number; checked_at: string; reason: string });
+    // Labels come one to four days late: by the last decided window's end the first days' labels have all come, the last days' not.
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.length).toBeLessThan(lines.length);
+    expect(checks.map((check) => check.window)).toEqual(lines.slice(0, checks.length).map((line) => line.window));
+    for (const check of checks) {
+      const line = lines.find((candidate) => candidate.window === check.window) as WindowRecord;
+      expect(check).toMatchObject({ model_version: 1, estimated_auc: line.estimated_auc, rows: ROWS_PER_DAY });
+      expect(check.error).toBeCloseTo(check.estimated_auc - check.realised_auc, 12);
+      // Checked when the last label came, or with what had come when the window left the (short) label window.
+      if (check.reason === 'all_labelled') {
+        expect(check.labelled_rows).toBe(ROWS_PER_DAY);
+        expect(Date.parse(check.checked_at)).toBeGreaterThan(Date.parse(line.end));
+      } else {
+        expect(check.reason).toBe('label_window_passed');
+        expect(check.labelled_rows).toBeLessThan(ROWS_PER_DAY);
+        expect(check.labelled_rows).toBeGreaterThan(0);
+        expect(Date.parse(check.checked_at)).toBe(Date.parse(line.end) + LABEL_WINDOW_DAYS * 86_400_000);
+      }
+    }
+  });
+
   it('running --once again decides nothing new', () => {
     const before = readFileSync(join(ws.watch, 'windows.jsonl'), 'utf8');
     const result = ok(watchOnce(ws));

@@ -5,6 +5,7 @@ import { listApprovals, loadApproval, type Approval } from './approvalsStore.ts'
 import { hasExpired } from './approvalValidity.ts';
 import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
 import { decisionExitCodes, OUTCOME_EXIT_CODES } from './exitCodes.ts';
+import { narrateOutcome } from './narrator.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent approvals -- list | show ID | approve ID | reject ID --reason "..."',
@@ -26,7 +27,7 @@ function approvalLines(approval: Approval, now: Date): string {
   return `${head}\n    waits because: ${why}\n    created ${approval.created_at}, ${expiry}; inputs: ${inputs}`;
 }
 
-await runCommand('approvals', () => {
+await runCommand('approvals', async () => {
   const { values, positionals, helpRequested } = parseCommand(spec, process.argv.slice(2));
   const [command, id, ...extra] = positionals;
   if (helpRequested || command === undefined) {
@@ -58,4 +59,6 @@ await runCommand('approvals', () => {
   process.stderr.write(`approvals: ${id} approved -> ${outcome.release.action} -> ${outcome.release.outcome}\n`);
   for (const reason of outcome.release.reasons) process.stderr.write(`approvals:   ${reason}\n`);
   process.exitCode = OUTCOME_EXIT_CODES[outcome.release.outcome];
+  // As for control: the approved action ran and was audited first; the narrator only explains it.
+  await narrateOutcome(options, outcome, (line) => process.stderr.write(`approvals: ${line}\n`));
 });

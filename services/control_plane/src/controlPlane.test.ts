@@ -214,3 +214,65 @@ describe('Release never takes an action the policy forbids', () => {
   });
 });
 
+
+describe('An estimated performance drop (CBPE) acts before the labels', () => {
+  function estimated(referenceAuc: number, currentAuc: number): NonNullable<MonitoringSummary['estimated_performance']> {
+    const metrics = (auc: number) => ({ rows: 5000, roc_auc: auc, precision: 0.4, recall: 0.5, f1: 0.44, confusion: { true_positive: 100, false_positive: 150, false_negative: 100, true_negative: 4650 } });
+    return {
+      method: 'cbpe', source: 'model v1', threshold: 0.3,
+      calibration: { method: 'isotonic', fitted_on: 'validation', rows: 1250, positives: 50, points: 20, table: [] },
+      reference: metrics(referenceAuc), current: metrics(currentAuc),
+      band: { chunks: 10, chunk_rows: 500, sigmas: 3, roc_auc: { lower: referenceAuc - 0.01, upper: referenceAuc + 0.01, std: 0.003 }, f1: null },
+      delta: { roc_auc: currentAuc - referenceAuc, f1: 0 }, outside_band: { roc_auc: currentAuc < referenceAuc - 0.01, f1: null },
+    };
+  }
+  const labelled = { path: 'labelled.csv', rows: 900, sha256: '1'.repeat(64) };
+
+  it('an estimated AUC drop beyond performance_policy.max_estimated_auc_drop: rule estimated_auc_drop_above_limit, answered by on_estimated_drop', () => {
+    const input = summary({ ...featureDrift, estimated_performance: estimated(0.9, 0.84) });
+    const report = sentinel(input);
+    expect(report).toMatchObject({ incident_type: 'data_drift', rule: 'estimated_auc_drop_above_limit', severity: 'high' });
+    expect(report.evidence.find((item) => item.decisive)).toMatchObject({ name: 'estimated_roc_auc_drop', threshold: 0.03, direction: 'above' });
+    expect(plan(input)).toMatchObject({ policy_rule: 'performance_policy.on_estimated_drop', action: 'retrain_and_evaluate' });
+  });
+
+  it('within the limit, the drift rules decide as before', () => {
+    expect(sentinel(summary({ ...featureDrift, estimated_performance: estimated(0.9, 0.885) }))).toMatchObject({ rule: 'drift_share_medium' });
+  });
+
+  it('a policy without max_estimated_auc_drop turns the rule off', () => {
+    const off = parsePolicy(readFileSync('policies/promotion.yaml', 'utf8').replace(/\n\s*max_estimated_auc_drop: [0-9.]+/, ''), 'promotion.yaml');
+    expect(off.performance_policy.max_estimated_auc_drop).toBeNull();
+    expect(sentinel(summary({ ...featureDrift, estimated_performance: estimated(0.9, 0.7) }), off)).toMatchObject({ rule: 'drift_share_medium' });
+  });
+
+  it('labels on the very rows judged stand in for the estimate; labels of older rows (over time) do not', () => {
+    const sameRows = summary({ ...featureDrift, estimated_performance: estimated(0.9, 0.84), performance: performance(0.9, 0.89) });
+    expect(sentinel(sameRows)).toMatchObject({ rule: 'drift_share_medium' });
+    expect(sentinel({ ...sameRows, labelled })).toMatchObject({ rule: 'estimated_auc_drop_above_limit' });
+  });
+
+  it('realised concept drift outranks the estimate', () => {
+    expect(sentinel(summary({ estimated_performance: estimated(0.9, 0.8), performance: performance(0.9, 0.74), labelled }))).toMatchObject({ incident_type: 'concept_drift' });
+  });
+
+  it('an estimate of a model that no longer serves is not used', () => {
+    const stale = summary({ ...featureDrift, estimated_performance: estimated(0.9, 0.8), model: { version: 7, source: 'model v7' } });
+    const report = sentinel(stale);
+    expect(report.rule).toBe('drift_share_medium');
+    expect(report.caveats.join(' ')).toContain('v7');
+  });
+});
+
+describe('An estimate from a calibration on few fraud rows', () => {
+  it('is not acted on: fewer than MIN_CALIBRATION_POSITIVES positives in validation leave the drift rules to decide', async () => {
+    const { MIN_CALIBRATION_POSITIVES } = await import('./agents/incidentRules.ts');
+    const metrics = (auc: number) => ({ rows: 5000, roc_auc: auc, precision: 0.4, recall: 0.5, f1: 0.44, confusion: { true_positive: 1, false_positive: 1, false_negative: 1, true_negative: 1 } });
+    const estimate = (positives: number): MonitoringSummary['estimated_performance'] => ({
+      method: 'cbpe', source: 'model v1', threshold: 0.3, calibration: { method: 'isotonic', fitted_on: 'validation', rows: 400, positives, points: 8, table: [] },
+      reference: metrics(0.9), current: metrics(0.8), band: null, delta: { roc_auc: -0.1, f1: 0 }, outside_band: { roc_auc: null, f1: null },
+    });
+    expect(sentinel(summary({ ...featureDrift, estimated_performance: estimate(MIN_CALIBRATION_POSITIVES - 1) }))).toMatchObject({ rule: 'drift_share_medium' });
+    expect(sentinel(summary({ ...featureDrift, estimated_performance: estimate(MIN_CALIBRATION_POSITIVES) }))).toMatchObject({ rule: 'estimated_auc_drop_above_limit' });
+  });
+});

@@ -228,8 +228,8 @@ function loadInputsOrRefuse(options: ControlOptions): ControlInputs {
   }
 }
 
-function sentinelFor(options: ControlOptions, { policy, summary, summarySha256, rejudged }: ControlInputs, serving: Serving): SentinelReport {
-  return runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, rejudged, policy, serving });
+function sentinelFor(options: ControlOptions, { policy, summary, summarySha256, rejudged }: ControlInputs, serving: Serving, history: readonly AuditRecord[]): SentinelReport {
+  return runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, rejudged, policy, serving, history });
 }
 
 /**
@@ -329,13 +329,29 @@ function effectsFor(options: ControlOptions, inputs: ControlInputs, serving: Ser
   });
 }
 
+/**
+ * The drifted columns of an incident, for a later run to find it among similar past
+ * incidents (agents/rootCause.ts). Left out when there is no incident or the columns are
+ * not known (the summary compared with another reference): such a record is never alike.
+ */
+function incidentColumns(sentinel: SentinelReport): { drifted_columns?: string[] } {
+  const moved = sentinel.root_cause?.moved_features;
+  return moved ? { drifted_columns: moved.map((feature) => feature.column) } : {};
+}
+
+/** The ROC AUCs a release compared (null where it compared none): what a later run quotes as "before → after". */
+function releaseAucs(release: ReleaseResult): { champion_roc_auc: number | null; challenger_roc_auc: number | null; previous_roc_auc: number | null } {
+  const { champion, challenger, previous } = release.evaluation;
+  return { champion_roc_auc: champion?.roc_auc ?? null, challenger_roc_auc: challenger?.roc_auc ?? null, previous_roc_auc: previous?.roc_auc ?? null };
+}
+
 /** The audit lines of one decision, by agent: the runner chooses which it writes. */
 function decisionEntries(now: Date, sentinel: SentinelReport, plan: ExecutionPlan, release: ReleaseResult): Record<Extract<AuditKind, 'sentinel' | 'plan' | 'release'>, AuditEntry> {
   const time = now.toISOString();
   return {
-    sentinel: { time, run_id: sentinel.run_id, kind: 'sentinel', decision: `${sentinel.incident_type}/${sentinel.severity}`, detail: { rule: sentinel.rule, production_version: sentinel.production_version, summary_sha256: sentinel.monitoring_summary.sha256 } },
+    sentinel: { time, run_id: sentinel.run_id, kind: 'sentinel', decision: `${sentinel.incident_type}/${sentinel.severity}`, detail: { rule: sentinel.rule, production_version: sentinel.production_version, summary_sha256: sentinel.monitoring_summary.sha256, ...incidentColumns(sentinel) } },
     plan: { time, run_id: plan.run_id, kind: 'plan', decision: plan.action, detail: { policy_rule: plan.policy_rule, status: plan.status, confidence: plan.confidence.value, requires_approval: plan.requires_approval, guardrails: plan.guardrails.map((check) => `${check.name}:${check.passed ? 'pass' : 'fail'}`) } },
-    release: { time, run_id: release.run_id, kind: 'release', decision: release.outcome, detail: { action: release.action, outcome: release.outcome, champion_before: release.champion_version_before, champion_after: release.champion_version_after, challenger: release.challenger_version, approval_id: release.approval_id } },
+    release: { time, run_id: release.run_id, kind: 'release', decision: release.outcome, detail: { action: release.action, outcome: release.outcome, champion_before: release.champion_version_before, champion_after: release.champion_version_after, challenger: release.challenger_version, approval_id: release.approval_id, ...releaseAucs(release) } },
   };
 }
 
@@ -362,6 +378,7 @@ function showInReport(options: ControlOptions, inputs: ControlInputs, sentinel: 
     reasons: [...plan.reasons, ...release.reasons],
     caveats: sentinel.caveats,
     decided_at: options.now.toISOString(),
+    similar_incidents: sentinel.root_cause?.similar_incidents.map((incident) => incident.description) ?? [],
   });
 }
 
@@ -372,7 +389,7 @@ export function runControl(options: ControlOptions): ControlOutcome {
     const inputs = loadInputsOrRefuse(options);
     const registry = ModelRegistry.open(options.registryDirectory);
     const serving = servingNow(inputs.policy, registry);
-    const sentinel = sentinelFor(options, inputs, serving);
+    const sentinel = sentinelFor(options, inputs, serving, records);
     const writeAhead = new WriteAhead(options, serving.version);
     const effects = effectsFor(options, inputs, serving, incidentOf(sentinel), writeAhead);
     const plan = runPlanner(plannerInput(options, inputs, sentinel, records, rollbackComparisonFor(inputs.policy, sentinel, registry, effects)));
@@ -408,7 +425,7 @@ export function carryOutHumanDecision(options: ControlOptions, request: HumanReq
   const inputs = loadInputsOrRefuse(options);
   const registry = ModelRegistry.open(options.registryDirectory);
   const serving = servingNow(inputs.policy, registry);
-  const sentinel = sentinelFor(options, inputs, serving);
+  const sentinel = sentinelFor(options, inputs, serving, records);
   const writeAheadFor = (claim?: { approvalId: string; save: () => void }) => new WriteAhead(options, serving.version, claim);
   const effectsOf = (incident: ApprovalIncident, writeAhead: WriteAhead) => effectsFor(options, inputs, serving, incident, writeAhead);
   const basePlanner = plannerInput(options, inputs, sentinel, records, rollbackComparisonFor(inputs.policy, sentinel, registry, effectsOf(incidentOf(sentinel), writeAheadFor())));

@@ -1,5 +1,6 @@
 import type { Action, EvidenceDirection, GuardrailName, IncidentType, PlanStatus, ReleaseOutcome, Severity } from '../../core/src/domain/vocabularies.ts';
 import type { ClassificationReport } from '../../training/src/index.ts';
+import type { RootCause } from './agents/rootCause.ts';
 
 export type { IncidentType, ReleaseOutcome } from '../../core/src/domain/vocabularies.ts';
 
@@ -33,6 +34,8 @@ export interface SentinelReport extends Incident {
   caveats: string[];
   monitoring_summary: { path: string; sha256: string; status: string; generated_at: string; model_version: number | null; reference_sha256: string; policy_sha256: string | null };
   production_version: number | null;
+  /** What moved, where the model lost quality, and similar past incidents (agents/rootCause.ts); null for no incident. */
+  root_cause: RootCause | null;
 }
 
 export interface GuardrailCheck {
@@ -104,4 +107,12 @@ export interface ReleaseResult {
   evaluation: { holdout_rows: number | null; champion: ModelEvaluation | null; challenger: ModelEvaluation | null; previous: ModelEvaluation | null };
   approval_id: string | null;
   reasons: string[];
+  /**
+   * Added after the decision was written and audited, only when DRIFTWATCH_LLM_URL names a
+   * language model (narrator.ts): an explanation of the fields above, never part of the
+   * decision. Absent when the narrator is off.
+   */
+  narrative?:
+    | { status: 'written'; text: string; model: string; endpoint_host: string; written_at: string }
+    | { status: 'unavailable'; reason: string; written_at: string };
 }

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
+import { jsonFileText, writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
 import { readJsonFile } from '../../core/src/infrastructure/yamlFile.ts';
 import type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
@@ -17,6 +17,11 @@ const EVENT_FILES = { sentinel: 'sentinel_report.json', plan: 'execution_plan.js
 export type EventKind = keyof typeof EVENT_FILES;
 
 /** A run's event file, or (without a run id) the latest run's copy at the top of the events directory. */
+/** The file name each event is written as (the narrator labels the decision's parts with them). */
+export function eventFileName(kind: EventKind): string {
+  return EVENT_FILES[kind];
+}
+
 export function eventPath(eventsDirectory: string, kind: EventKind, runId?: string): string {
   return join(runId === undefined ? eventsDirectory : runDirectoryPath(eventsDirectory, runId), EVENT_FILES[kind]);
 }
@@ -58,6 +63,26 @@ export function writeRunEvents(eventsDirectory: string, events: { sentinel: Sent
     for (const kind of Object.keys(EVENT_FILES) as EventKind[]) writeJsonAtomic(eventPath(eventsDirectory, kind, run), events[kind]);
   }
   return runDirectoryPath(eventsDirectory, runId);
+}
+
+/**
+ * The narrator's explanation added to a run's release result: in runs/<run_id>/, and at the
+ * top of the events directory while that copy is still this run's. A file is replaced
+ * (atomically) only if it holds exactly the bytes the run wrote, so every decided field
+ * keeps its value and a later run's result is never touched. Returns the files replaced.
+ */
+export function addNarrativeToRelease(eventsDirectory: string, release: ReleaseResult, narrative: NonNullable<ReleaseResult['narrative']>): string[] {
+  const { narrative: _earlier, ...decided } = release;
+  const narrated: ReleaseResult = { ...decided, narrative };
+  assertOwnOutput(validateReleaseResult, narrated, 'release result');
+  const asWritten = jsonFileText(decided);
+  const replaced: string[] = [];
+  for (const path of [eventPath(eventsDirectory, 'release', release.run_id), eventPath(eventsDirectory, 'release')]) {
+    if (!existsSync(path) || readFileSync(path, 'utf8') !== asWritten) continue;
+    writeJsonAtomic(path, narrated);
+    replaced.push(path);
+  }
+  return replaced;
 }
 
 /** A run's reports as recorded (any may be missing: a run cut short before it wrote its events). */

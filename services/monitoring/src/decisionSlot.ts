@@ -15,6 +15,8 @@ export interface ReportDecision {
   reasons: string[];
   caveats: string[];
   decided_at: string;
+  /** Past incidents like this one, one line each, from the control plane's audit history (absent: none recorded). */
+  similar_incidents?: string[];
 }
 
 /*
@@ -55,7 +57,7 @@ function decisionHtml(decision: ReportDecision | null): string {
   return `<section class="decision ${OUTCOME_STYLE[decision.outcome]}"><h2>Decision</h2>`
     + `<p>${chain}; plan ${escapeHtml(decision.plan_status)}.</p>`
     + `<p>Control run <code>${escapeHtml(decision.control_run_id)}</code> at ${escapeHtml(decision.decided_at)}, from this summary (sha256 <code>${escapeHtml(decision.summary_sha256.slice(0, 12))}</code>).</p>`
-    + `${list('Reasons', decision.reasons)}${list('Caveats', decision.caveats)}</section>`;
+    + `${list('Reasons', decision.reasons)}${list('Caveats', decision.caveats)}${list('Similar past incidents (same type, overlapping drifted columns)', decision.similar_incidents ?? [])}</section>`;
 }
 
 /** The slot, markers included: "no control run yet" when the monitor writes the report. */

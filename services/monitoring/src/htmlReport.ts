@@ -3,8 +3,10 @@ import type { ColumnHistogram } from './chartBinning.ts';
 import { decisionSlot, summaryMeta } from './decisionSlot.ts';
 import { columnsTable, verdictSection } from './driftSections.ts';
 import { dataQualitySection, performanceSection, volumeSection } from './limitSections.ts';
+import { estimatedPerformanceSection } from './estimatedSection.ts';
 import type { MonitoringSummary } from './monitoringSummary.ts';
 import { escapeHtml, formatNumber } from './reportFormat.ts';
+import { movedFeaturesSection, segmentsSection } from './rootCauseSections.ts';
 import { CURRENT_COLOUR, REFERENCE_COLOUR } from './svgCharts.ts';
 
 export interface DriftReportInput {
@@ -48,7 +50,13 @@ ${verdictSection(summary, policy)}
 ${columnsTable(summary, histograms)}
 <h2>Model performance</h2>
 ${performanceSection(summary, policy)}
+<h2>Performance estimated without labels</h2>
+${estimatedPerformanceSection(summary)}
 ${prediction}
+<h2>Root-cause evidence: which way the columns moved</h2>
+${movedFeaturesSection(summary)}
+<h2>Root-cause evidence: where the model lost quality</h2>
+${segmentsSection(summary, policy)}
 <h2>Volume</h2>
 ${volumeSection(summary, policy)}
 <h2>Data quality</h2>

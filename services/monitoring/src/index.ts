@@ -8,3 +8,6 @@ export { monitorReadPlan } from './readPlan.ts';
 export { readMonitoringSummary, recordDecisionInReport, reportPath, summaryPath, writeReports, type ReportDecision } from './reportsStore.ts';
 export { servingReference, type ServingReference } from './servingReference.ts';
 export { qualityOfColumns } from './dataQuality.ts';
+export { driftStrength } from './datasetDrift.ts';
+export { describeMove, type FeatureMove } from './featureMoves.ts';
+export { weakestSegments, type Segment, type SegmentPerformance } from './segmentPerformance.ts';

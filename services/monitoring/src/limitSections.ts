@@ -48,6 +48,13 @@ export function limitChecks(summary: MonitoringSummary, policy: PromotionPolicy)
       check('performance', 'Better of reference and current AUC', 'performance_policy.bad_model_min_auc', badModel, limits.bad_model_min_auc, below, 3, '(below on both: a bad model)'),
     );
   }
+  const estimated = summary.estimated_performance;
+  const estimatedLimit = policy.performance_policy.max_estimated_auc_drop;
+  if (estimated && estimatedLimit !== null) {
+    // Labels on the very rows judged stand in for the estimate (estimatedPerformanceDropRule).
+    const note = summary.performance && !summary.labelled ? '(not applied: labels on these rows judge performance)' : '(before labels: CBPE)';
+    checks.push(check('performance', 'Estimated AUC drop', 'performance_policy.max_estimated_auc_drop', estimated.delta.roc_auc === null ? null : -estimated.delta.roc_auc, estimatedLimit, above, 4, note));
+  }
   const shock = policy.shock_policy;
   checks.push(
     check('volume', 'Rows per day ratio', 'shock_policy.volume_ratio', summary.volume.rows_per_day_ratio, shock.volume_ratio, atOrAbove, 2),
@@ -75,7 +82,10 @@ function limitList(summary: MonitoringSummary, policy: PromotionPolicy, area: Li
 
 export function performanceSection(summary: MonitoringSummary, policy: PromotionPolicy | null): string {
   const performance = summary.performance;
-  if (!performance) return '<p>No labels or predictions given: performance not judged (pass <code>--target</code> with <code>--model</code> or <code>--prediction</code>).</p>';
+  if (!performance) {
+    const absent = '<p>No labels on these rows: realised performance not judged (pass <code>--target</code> or <code>--dataset</code> with <code>--model</code> or <code>--prediction</code>).</p>';
+    return summary.estimated_performance && policy ? absent + limitList(summary, policy, 'performance') : absent;
+  }
   const rows = (['roc_auc', 'average_precision', 'f1', 'brier'] as const).map((metric) => `<tr><td>${metric}</td><td>${formatNumber(performance.reference[metric])}</td><td>${formatNumber(performance.current[metric])}</td><td>${formatNumber(performance.delta[metric])}</td></tr>`).join('');
   const table = `<p>Model: ${escapeHtml(performance.source)}, threshold ${formatNumber(performance.threshold)}.</p><table><thead><tr><th>metric</th><th>reference</th><th>current</th><th>delta</th></tr></thead><tbody>${rows}</tbody></table>`;
   return policy ? table + limitList(summary, policy, 'performance') : table + NO_POLICY;

@@ -109,12 +109,15 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
   const artifact = loadRegisteredArtifact(registry, version);
   refuseOtherDataset(input.plan.dataset, artifact.dataset, version);
   const memo = input.referenceMemo ?? computeEachTime;
+  const referenceKey = `${registryDirectory}:v${version}`;
   return {
     source: `model v${version}`,
     threshold: artifact.decision_threshold,
     modelVersion: version,
     // A registered version's artifact never changes: its scores on one reference are scored once.
-    referenceScores: memo(`scores:${registryDirectory}:v${version}`, () => scoreTable(artifact, reference).probabilities),
+    referenceScores: memo(`scores:${referenceKey}`, () => scoreTable(artifact, reference).probabilities),
+    referenceKey,
+    ...(artifact.calibration ? { calibration: artifact.calibration } : {}),
     currentScores: scoreTable(artifact, current).probabilities,
     ...(input.labelled ? { labelledScores: scoreTable(artifact, input.labelled.table).probabilities } : {}),
   };

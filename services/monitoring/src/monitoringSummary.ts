@@ -8,10 +8,14 @@ import type { ColumnType, MonitoringStatus, Severity } from '../../core/src/doma
 import { columnDrift, datasetDrift, type ColumnDrift, type DriftSettings } from './datasetDrift.ts';
 import { dataQuality, type DataQuality } from './dataQuality.ts';
 import { performanceSummary, type PerformanceSummary } from './performance.ts';
+import { featureMoves, type FeatureMove } from './featureMoves.ts';
+import { columnsToSegment, segmentPerformance, type SegmentPerformance } from './segmentPerformance.ts';
 import { categoricalPair, countCategories, numericalPair, type ColumnPair } from '../../core/src/domain/stattests/columnPair.ts';
 import { computeEachTime, type ReferenceMemo } from './referenceProfile.ts';
 import type { SelectedColumns } from './columnSelection.ts';
 import { volumeSummary, type VolumeSummary } from './volume.ts';
+import { estimatePerformance, referenceEstimates, type EstimatedPerformance } from './estimatedPerformance.ts';
+import type { IsotonicCalibration } from '../../training/src/index.ts';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 
@@ -44,6 +48,12 @@ export interface MonitoringSummary {
   min_samples: number;
   data_quality: DataQuality;
   performance: PerformanceSummary | null;
+  /**
+   * The serving model's performance on the current rows estimated without labels (CBPE),
+   * against its estimate on the reference. Null without a calibrated model's scores;
+   * absent in summaries written before it was estimated.
+   */
+  estimated_performance?: EstimatedPerformance | null;
   prediction_drift: PredictionDrift | null;
   volume: VolumeSummary;
   model: { version: number | null; source: string } | null;
@@ -61,6 +71,18 @@ export interface MonitoringSummary {
   dataset?: DatasetIdentity | null;
   /** Absent in summaries written before it was recorded. */
   drift_settings?: RecordedDriftSettings;
+  /**
+   * Which way each feature moved, by column (numerical: median and 90th percentile on each
+   * side; categorical: the category whose share changed most); null for a column with no
+   * values on a side. Empty without a verdict; absent in summaries written before it.
+   */
+  feature_moves?: Record<string, FeatureMove | null>;
+  /**
+   * The model's quality per segment (categories, reference-quantile bins of the most
+   * drifted numerical features) on the labelled rows beside the reference: where quality
+   * was lost. Null without labels; absent in summaries written before it.
+   */
+  segment_performance?: SegmentPerformance | null;
 }
 
 /** The drift settings a summary's verdicts were made under, as recorded in it. */
@@ -93,6 +115,10 @@ export interface ScoredSides {
   currentScores: ArrayLike<number>;
   /** The labelled rows' scores, when performance is judged on a labelled table of its own. */
   labelledScores?: ArrayLike<number>;
+  /** The model's calibration (artifacts from format 3), for performance estimated without labels. */
+  calibration?: IsotonicCalibration;
+  /** Names these reference scores in the reference memo (one model, one reference), when they can be kept. */
+  referenceKey?: string;
 }
 
 export interface AnalysisInput {
@@ -229,12 +255,15 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
       ...base,
       status: 'insufficient_data',
       drift_by_columns: {},
+      feature_moves: {},
+      segment_performance: null,
       number_of_columns: columns.features.length,
       number_of_drifted_columns: 0,
       share_of_drifted_columns: 0,
       dataset_drift: null,
       severity: null,
       performance: null,
+      estimated_performance: null,
       prediction_drift: null,
     };
   }
@@ -243,8 +272,21 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
   const drift = datasetDrift(results, input.drift);
 
   let performance: PerformanceSummary | null = null;
+  let segments: SegmentPerformance | null = null;
+  let estimated: EstimatedPerformance | null = null;
   let predictionDrift: PredictionDrift | null = null;
   if (input.scores) {
+    const { calibration, referenceScores, threshold, referenceKey } = input.scores;
+    if (calibration) {
+      const estimateReference = () => referenceEstimates(calibration, referenceScores, threshold);
+      estimated = estimatePerformance({
+        source: input.scores.source,
+        threshold,
+        calibration,
+        reference: referenceKey === undefined ? estimateReference() : memo(`cbpe:${referenceKey}`, estimateReference),
+        currentScores: input.scores.currentScores,
+      });
+    }
     const scorePair = numericalPair(input.scores.referenceScores, input.scores.currentScores);
     const scoreDrift = columnDrift('prediction', scorePair, { ...input.drift, columns: {} });
     predictionDrift = {
@@ -260,15 +302,30 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
     // Fewer labelled rows than min_samples say nothing about quality: judged no more than drift on as few rows.
     if (input.target && judged.scores !== undefined && judged.table.rowCount >= input.minSamples) {
       const labelsIn = (table: DataTable) => (input.labels ? input.labels(table) : binaryLabels(table, input.target as string));
+      const referenceLabels = memo(`labels:${input.target}`, () => labelsIn(reference));
+      const judgedLabels = labelsIn(judged.table);
       performance = performanceSummary({
         source: input.scores.source,
         threshold: input.scores.threshold,
-        referenceLabels: memo(`labels:${input.target}`, () => labelsIn(reference)),
+        referenceLabels,
         referenceScores: input.scores.referenceScores,
-        currentLabels: labelsIn(judged.table),
+        currentLabels: judgedLabels,
         currentScores: judged.scores,
+      });
+      // Segmented on the rows performance is judged on: over time the labelled table, not the window.
+      segments = segmentPerformance({
+        source: input.scores.source,
+        threshold: input.scores.threshold,
+        reference: { labels: referenceLabels, scores: input.scores.referenceScores },
+        current: { labels: judgedLabels, scores: judged.scores },
+        columns: columnsToSegment({
+          drift: results,
+          referenceSorted: (name) => { const pair = pairs.get(name); return pair?.type === 'numerical' ? pair.reference : undefined; },
+          reference,
+          judged: judged.table,
+        }),
       });
     }
   }
-  return { ...base, status: 'ok', ...drift, performance, prediction_drift: predictionDrift };
+  return { ...base, status: 'ok', ...drift, feature_moves: featureMoves(pairs, columns.features.map((feature) => feature.name)), segment_performance: segments, performance, estimated_performance: estimated, prediction_drift: predictionDrift };
 }

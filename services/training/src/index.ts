@@ -5,3 +5,4 @@ export { createPredictor, loadRegisteredArtifact, type ModelArtifact, type Predi
 export { recordRowSource, type RowSource } from './preprocessing.ts';
 export { DEFAULT_TRAINING, registrationRecord, trainModels, type TrainingResult, type TrainingOptions } from './trainModels.ts';
 export { stratifiedSplit } from './stratifiedSplit.ts';
+export { calibratedProbabilities, type IsotonicCalibration } from './isotonicCalibration.ts';

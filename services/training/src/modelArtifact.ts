@@ -11,9 +11,16 @@ import { MODEL_KINDS } from '../../core/src/domain/vocabularies.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import type { ModelRegistry } from '../../registry/src/index.ts';
 import { DEFAULT_DATASET, loadDatasetSpec, type DatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import type { IsotonicCalibration } from './isotonicCalibration.ts';
 
-/** 2: the dataset spec travels with the model, and missing values are imputed with frozen medians and modes. */
-export const ARTIFACT_FORMAT_VERSION = 2;
+/**
+ * 2: the dataset spec travels with the model, and missing values are imputed with frozen medians and modes.
+ * 3: the scores' isotonic calibration on validation travels with it too (performance estimated without labels).
+ */
+export const ARTIFACT_FORMAT_VERSION = 3;
+
+/** Formats this code still reads: a format 1 or 2 artifact scores as before, without a calibration. */
+const READABLE_FORMATS: readonly number[] = [1, 2, ARTIFACT_FORMAT_VERSION];
 
 /** Everything needed to score a row: frozen preprocessing, the model and its threshold. */
 export interface ModelArtifact {
@@ -26,6 +33,8 @@ export interface ModelArtifact {
   /** Fraud when probability >= this; the F1-best threshold on validation. */
   decision_threshold: number;
   model: SerializedClassifier;
+  /** The scores' isotonic calibration on the validation split; absent in artifacts before format 3. */
+  calibration?: IsotonicCalibration;
 }
 
 export function loadClassifier(serialized: SerializedClassifier): ProbabilisticClassifier<SerializedClassifier> {
@@ -62,9 +71,9 @@ export function createPredictor(artifact: ModelArtifact): Predictor {
  */
 export function loadRegisteredArtifact(registry: Pick<ModelRegistry, 'loadArtifact'>, version: number): ModelArtifact {
   const artifact = registry.loadArtifact(version) as Partial<ModelArtifact> | null;
-  const readable = artifact !== null && typeof artifact === 'object' && (artifact.format_version === ARTIFACT_FORMAT_VERSION || artifact.format_version === 1);
+  const readable = artifact !== null && typeof artifact === 'object' && READABLE_FORMATS.includes(artifact.format_version as number);
   if (!readable || !(MODEL_KINDS as readonly unknown[]).includes(artifact.model_type)) {
-    throw new UserError(`v${version}: the artifact is not a DriftWatch model of format 1 or ${ARTIFACT_FORMAT_VERSION}; it cannot be loaded`);
+    throw new UserError(`v${version}: the artifact is not a DriftWatch model of format ${READABLE_FORMATS.join(', ')}; it cannot be loaded`);
   }
   if (artifact.format_version === 1) {
     const fraud = loadDatasetSpec(DEFAULT_DATASET);

@@ -9,6 +9,7 @@ import { datasetLineage } from './datasetLineage.ts';
 import { ARTIFACT_FORMAT_VERSION, type ClassifierParams, type ModelArtifact } from './modelArtifact.ts';
 import { fitPreprocessing, tableRowSource, transformRows } from './preprocessing.ts';
 import { stratifiedSplit } from './stratifiedSplit.ts';
+import { fitIsotonicCalibration } from './isotonicCalibration.ts';
 import { trainCandidate } from './candidateTraining.ts';
 import { MODEL_KINDS, type ModelChoice, type SelectionMetric } from '../../core/src/domain/vocabularies.ts';
 import type { CandidateReport } from '../../core/src/domain/modelEvaluation.ts';
@@ -94,7 +95,7 @@ export function trainModels(table: CsvTable, options: TrainingOptions): Training
     const scores = classifier.predictProbabilities(validationMatrix);
     const threshold = bestF1Threshold(validationLabels, scores);
     const report: TrainedCandidate = { model_type: kind, params, train_rows: rows, train_seconds: Number(trainSeconds.toFixed(3)), validation: classificationReport(validationLabels, scores, threshold) };
-    return { classifier, report };
+    return { classifier, report, scores };
   });
   const best = trained.reduce((winner, candidate) =>
     metricValue(candidate.report.validation, options.selectionMetric) > metricValue(winner.report.validation, options.selectionMetric) ? candidate : winner);
@@ -108,6 +109,8 @@ export function trainModels(table: CsvTable, options: TrainingOptions): Training
       preprocessing,
       decision_threshold: best.report.validation.threshold,
       model: best.classifier.toJSON(),
+      // On the rows the model never saw: training rows would make its scores look surer than they are.
+      calibration: fitIsotonicCalibration(best.scores, validationLabels),
     },
     candidates: trained.map((candidate) => candidate.report),
     selected: best.classifier.kind,

@@ -199,6 +199,6 @@ describe('artifacts written before dataset specs (format 1)', () => {
   });
 
   it('a format this code does not know is refused', () => {
-    expect(() => loadRegisteredArtifact({ loadArtifact: () => ({ ...legacy, format_version: 9 }) }, 3)).toThrow('v3: the artifact is not a DriftWatch model of format 1 or 2; it cannot be loaded');
+    expect(() => loadRegisteredArtifact({ loadArtifact: () => ({ ...legacy, format_version: 9 }) }, 3)).toThrow('v3: the artifact is not a DriftWatch model of format 1, 2, 3; it cannot be loaded');
   });
 });

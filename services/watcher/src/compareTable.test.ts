@@ -6,7 +6,7 @@ function totals(overrides: Partial<RunTotals>): RunTotals {
   return {
     windows: 90, retrains: 0, failed: 0, promotions: 0, blocked: 0, rollbacks: 0, escalations: 0,
     guardrail_skips: { blackout_window: 0, cooldown: 0, retrain_budget: 0 }, approvals_asked: 0, executed_actions: 0,
-    autonomy_rate: null, mean_auc: 0.9, worst_auc: 0.8, mean_known_gap: 0.01, ...overrides,
+    autonomy_rate: null, mean_auc: 0.9, worst_auc: 0.8, mean_known_gap: 0.01, estimate_checks: 0, mean_estimate_error: null, max_estimate_error: null, ...overrides,
   };
 }
 

@@ -176,6 +176,10 @@ export interface RunTotals {
   worst_auc: number | null;
   /** Mean |known − hindsight| AUC: how far what the system could know was from the truth. */
   mean_known_gap: number | null;
+  /** Windows whose estimate (CBPE) was checked against their labels, and its mean and largest |estimated − realised| AUC. */
+  estimate_checks: number;
+  mean_estimate_error: number | null;
+  max_estimate_error: number | null;
 }
 
 /** A failed retrain may have stopped before training (too few labels): only a judged challenger counts as a retrain. */
@@ -218,6 +222,7 @@ export function runTotals(records: readonly WindowRecord[]): RunTotals {
   const approvedByHuman = executed.filter((item) => item.human).length;
   const hindsight = records.flatMap((record) => (record.hindsight_auc === null ? [] : [record.hindsight_auc]));
   const gaps = records.flatMap((record) => (record.hindsight_auc === null || record.known_auc === null ? [] : [Math.abs(record.known_auc - record.hindsight_auc)]));
+  const estimateErrors = records.flatMap((record) => (record.estimate_check?.error == null ? [] : [Math.abs(record.estimate_check.error)]));
   return {
     windows: records.length,
     retrains: countTaken((item) => item.retrain && isOneOf(item.outcome, RETRAIN_RAN)),
@@ -233,5 +238,8 @@ export function runTotals(records: readonly WindowRecord[]): RunTotals {
     mean_auc: mean(hindsight),
     worst_auc: hindsight.length === 0 ? null : Math.min(...hindsight),
     mean_known_gap: mean(gaps),
+    estimate_checks: estimateErrors.length,
+    mean_estimate_error: mean(estimateErrors),
+    max_estimate_error: estimateErrors.length === 0 ? null : Math.max(...estimateErrors),
   };
 }

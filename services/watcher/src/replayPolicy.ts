@@ -10,7 +10,8 @@ import { DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, trainMode
 import { approveApproval, auditKeyFromEnvironment, loadApproval, controlOptionsAt, mirroredPositions, readRecordedRun, readVerifiedAudit, rejectApproval, type VerificationReport, verifyActions } from '../../control_plane/src/index.ts';
 import { answerDueMs, describeApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
 import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
-import { hindsightAuc } from './replayScoring.ts';
+import { hindsightAuc, realisedAuc } from './replayScoring.ts';
+import { checkTime, estimateCheck, PendingChecks } from './estimateChecks.ts';
 import { LabelFeed, type LoadedTimeline } from './replayTimeline.ts';
 import { cutWindows } from './windowCutter.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
@@ -92,6 +93,17 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
   const feed = new LabelFeed(timeline.labels);
   let open: { row: SourceRow; after: SourcePosition; kept: KeptRow }[] = [];
   const records: WindowRecord[] = [];
+  const recordOf = new Map<string, WindowRecord>();
+  const pendingChecks = new PendingChecks();
+  const labelWindowDays = policy.performance_policy.label_window_days;
+  /** The estimates whose windows' labels have come by `asOfMs`, checked against the labels, in their windows' records. */
+  const checkEstimates = (asOfMs: number) => {
+    for (const { check, reason, labelled } of pendingChecks.takeDue(asOfMs, labelWindowDays)) {
+      const realised = realisedAuc(artifactOf(check.modelVersion), timeline.dataset, labelled, (row) => row.label as number, `${timeline.directory} window ${check.window} (labels arrived)`);
+      const { window: _window, model_version: _version, estimated_auc: _estimate, rows: _rows, ...result } = estimateCheck(check, reason, labelled, realised, checkTime(check, reason, labelled, labelWindowDays));
+      (recordOf.get(check.window) as WindowRecord).estimate_check = result;
+    }
+  };
   const refusals: PolicyReplay['refusals'] = [];
   const waiting: WaitingApproval[] = [];
   const windowRunId = (windowId: string) => attemptRunId(WINDOW_RUN_PREFIX, windowId, 0);
@@ -127,12 +139,12 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
 
   for (const day of timeline.days) {
     day.rows.forEach((row, index) => open.push({ row, after: { kind: 'batches', file: day.date, row: index + 1 }, kept: day.kept[index] as KeptRow }));
-    const labelWindowDays = policy.performance_policy.label_window_days;
     const windows = cutWindows(open, { kind: 'day' }, policy.drift_policy.min_samples, { firstRowIndex: 0, closedThroughMs: day.endMs, eventMs });
     for (const window of windows) {
       const windowRows = open.slice(0, window.rows.length).map((entry) => entry.kept);
       open = open.slice(window.rows.length);
       labelWindow.learn(feed.deliverThrough(window.endMs));
+      checkEstimates(window.endMs);
       labelWindow.forgetBefore(labelWindowStart(window.endMs, labelWindowDays));
       const before = labelWindow.traffic();
       const added = labelWindow.add(windowRows);
@@ -158,9 +170,14 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
       record.serving_version = servingBefore;
       record.serving_version_after = ModelRegistry.open(paths.registryDirectory).productionVersion();
       record.hindsight_auc = servingBefore === null ? null : hindsightAuc(artifactOf(servingBefore), timeline.dataset, windowRows, timeline.hindsight, `${timeline.directory} window ${window.id}`);
+      if (record.estimated_auc !== null && servingBefore !== null) pendingChecks.add({ window: window.id, endMs: window.endMs, modelVersion: servingBefore, estimatedAuc: record.estimated_auc, rows: added });
       records.push(record);
+      recordOf.set(window.id, record);
     }
   }
+  // Labels keep coming after the last day: the last windows' estimates are checked when theirs have.
+  labelWindow.learn(feed.deliverThrough(Number.POSITIVE_INFINITY));
+  checkEstimates(Number.POSITIVE_INFINITY);
   // Still waiting when the timeline ended: the record says how the approval ended (a later run may have expired it).
   for (const item of waiting) {
     const { status } = loadApproval(paths.approvalsDirectory, item.id);

@@ -10,7 +10,7 @@ function windowOf(day: number, overrides: Partial<WindowRecord> = {}): WindowRec
     window: date, day, start: `${date}T00:00:00.000Z`, end: `${date}T23:59:59.999Z`, rows: 2000, labelled_rows: 1200,
     drift_share: 0.1, drifted_columns: [], severity: 'none', incident: 'none', action: 'noop', outcome: 'no_action',
     guardrail_skips: [], confidence: 0.9, serving_version: 1, serving_version_after: 1,
-    hindsight_auc: 0.9, known_auc: 0.9, approval: null, run_id: `run-${day}`, ...overrides,
+    hindsight_auc: 0.9, known_auc: 0.9, estimated_auc: null, estimate_check: null, approval: null, run_id: `run-${day}`, ...overrides,
   };
 }
 

@@ -237,6 +237,9 @@ function detailRows(runs: readonly ComparedRun[]): ComparisonRow[] {
     { name: 'approvals asked', cells: runs.map((run) => String(run.totals.approvals_asked)) },
     { name: 'executed actions', cells: runs.map((run) => String(run.totals.executed_actions)) },
     { name: 'mean |known − hindsight| AUC', cells: runs.map((run) => formatAuc(run.totals.mean_known_gap)) },
+    { name: 'estimates checked against their labels (CBPE)', cells: runs.map((run) => String(run.totals.estimate_checks)) },
+    { name: 'mean |estimated − realised| AUC', cells: runs.map((run) => formatAuc(run.totals.mean_estimate_error)) },
+    { name: 'largest |estimated − realised| AUC', cells: runs.map((run) => formatAuc(run.totals.max_estimate_error)) },
   ];
 }
 

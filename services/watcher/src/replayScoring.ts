@@ -10,15 +10,18 @@ export function rowsTable(dataset: LoadedDatasetSpec, rows: readonly KeptRow[], 
   return parseCsvText(text, source, { textColumns: textColumnsOf(dataset.spec) });
 }
 
+/** The ROC AUC a model has on rows with the labels given; null when there are none, or one class only. */
+export function realisedAuc(artifact: ModelArtifact, dataset: LoadedDatasetSpec, rows: readonly KeptRow[], labelOf: (row: KeptRow) => number, source: string): number | null {
+  if (rows.length === 0) return null;
+  const scores = scoreTable(artifact, rowsTable(dataset, rows, source)).probabilities;
+  return classificationReport(rows.map(labelOf), scores, artifact.decision_threshold).roc_auc;
+}
+
 /**
  * The ROC AUC a model had on rows, judged with every label hindsight knows: what the
  * serving model was really worth on that window, whatever the system could see then.
  * Null when the rows hold one class only.
  */
 export function hindsightAuc(artifact: ModelArtifact, dataset: LoadedDatasetSpec, rows: readonly KeptRow[], hindsight: ReadonlyMap<string, 0 | 1>, source: string): number | null {
-  const known = rows.filter((row) => hindsight.has(row.id));
-  if (known.length === 0) return null;
-  const scores = scoreTable(artifact, rowsTable(dataset, known, source)).probabilities;
-  const labels = known.map((row) => hindsight.get(row.id) as number);
-  return classificationReport(labels, scores, artifact.decision_threshold).roc_auc;
+  return realisedAuc(artifact, dataset, rows.filter((row) => hindsight.has(row.id)), (row) => hindsight.get(row.id) as number, source);
 }

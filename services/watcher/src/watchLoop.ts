@@ -5,7 +5,10 @@ import { appendLinesDurably, cutTornTail } from '../../core/src/infrastructure/a
 import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
-import { recordLine } from './watchSchemas.ts';
+import { estimateCheckLine, recordLine } from './watchSchemas.ts';
+import { checkTime, estimateCheck, PendingChecks } from './estimateChecks.ts';
+import { realisedAuc } from './replayScoring.ts';
+import { loadRegisteredArtifact } from '../../training/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { auditKeyFromEnvironment, mirroredPositions, readRecordedRun, readVerifiedAudit } from '../../control_plane/src/index.ts';
 import { readMonitoringSummary, reportPath, summaryPath } from '../../monitoring/src/index.ts';
@@ -77,6 +80,26 @@ function readSource(options: WatchOptions, position: SourcePosition | null, alre
 /** The watcher's own log of its windows, one JSON line each. */
 export function windowsLogPath(watchDirectory: string): string {
   return join(watchDirectory, 'windows.jsonl');
+}
+
+/** Each window's estimate (CBPE) against its realised ROC AUC, once its labels came: one JSON line per window. */
+export function estimateChecksPath(watchDirectory: string): string {
+  return join(watchDirectory, 'estimate_checks.jsonl');
+}
+
+/**
+ * The windows whose labels have come by `asOfMs` get their estimate checked: the serving
+ * model of the window scores its labelled rows, and the error is appended to the log.
+ */
+function checkDueEstimates(options: WatchOptions, pending: PendingChecks, asOfMs: number, labelWindowDays: number): void {
+  const { context } = options;
+  for (const { check, reason, labelled } of pending.takeDue(asOfMs, labelWindowDays)) {
+    const artifact = loadRegisteredArtifact(ModelRegistry.open(context.registryDirectory), check.modelVersion);
+    const realised = realisedAuc(artifact, context.dataset, labelled, (row) => row.label as number, `window ${check.window} (labels arrived)`);
+    const result = estimateCheck(check, reason, labelled, realised, checkTime(check, reason, labelled, labelWindowDays));
+    appendLinesDurably(estimateChecksPath(options.watchDirectory), [estimateCheckLine(result)]);
+    options.log(`watch: window ${check.window}: estimated AUC ${check.estimatedAuc.toFixed(3)}, realised ${realised === null ? 'not defined (one class)' : realised.toFixed(3)} on ${labelled.length}/${check.rows.length} labelled rows (${reason})`);
+  }
 }
 
 /**
@@ -169,6 +192,8 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
   labelWindow.add(keptRowsOf(context, state));
   const labelDirectory = new LabelDirectory(options.labelsDirectory, context.dataset, join(options.watchDirectory, 'quarantine'));
   const reported = new Set<string>();
+  // Estimates waiting for their windows' labels: kept in memory, so a restart forgets the ones still waiting.
+  const pending = new PendingChecks();
   let decidedNow = 0;
   options.log(`watch: ${sourceName}, windows of ${describeSize(options.size)}; ${state.windows_done} decided before${state.last_window ? ` (last ${state.last_window})` : ''}`);
   while (!options.stopRequested()) {
@@ -183,11 +208,13 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
     for (const item of quarantined) options.log(`watch: quarantined label file ${item.file}: ${item.reason}`);
     labelWindow.learn(labels);
     const decidedThroughMs = Math.max(-Infinity, ...state.recent_windows.map((window) => window.end_ms));
+    checkDueEstimates(options, pending, options.clock === 'event' ? decidedThroughMs : Date.now(), policy.performance_policy.label_window_days);
     const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, decidedThroughMs, eventMs });
     let retry: string | undefined;
     for (const window of windows) {
       if (options.stopRequested()) break;
-      const decided = await decideWindow(options, window, { state, labelWindow, audited, recorded, labelWindowDays: policy.performance_policy.label_window_days, withShock: policy.shock_policy.retrain_includes_shock });
+      checkDueEstimates(options, pending, options.clock === 'event' ? window.endMs : Date.now(), policy.performance_policy.label_window_days);
+      const decided = await decideWindow(options, window, { state, labelWindow, audited, recorded, pending, labelWindowDays: policy.performance_policy.label_window_days, withShock: policy.shock_policy.retrain_includes_shock });
       ({ state, retry } = decided);
       if (retry !== undefined) {
         options.log(`watch: window ${window.id} waits for the next poll: ${retry}`);
@@ -202,7 +229,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
 }
 
 /** One window: judged and decided unless the audit log shows it decided before a restart; recorded; checkpointed. */
-async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: Set<string>; labelWindowDays: number; withShock: boolean }): Promise<{ state: WatchState; retry?: string }> {
+async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: Set<string>; pending: PendingChecks; labelWindowDays: number; withShock: boolean }): Promise<{ state: WatchState; retry?: string }> {
   const { context } = options;
   const rows: KeptRow[] = window.rows.map(keptRowOf);
   at.labelWindow.forgetBefore(labelWindowStart(window.endMs, at.labelWindowDays));
@@ -232,6 +259,8 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
       const record = windowRecord(facts, result.summary, result.control, runId);
       shock = record.incident === 'shock';
       line = recordLine(record);
+      const estimatedVersion = result.summary.model?.version ?? null;
+      if (record.estimated_auc !== null && estimatedVersion !== null) at.pending.add({ window: window.id, endMs: window.endMs, modelVersion: estimatedVersion, estimatedAuc: record.estimated_auc, rows: added });
       options.log(`watch: window ${window.id}: ${rows.length} rows, ${labelled.length} labelled; ${record.incident}/${record.severity ?? '-'} -> ${record.action} -> ${record.outcome}${window.lateRows > 0 ? ` (${window.lateRows} late rows)` : ''}`);
     } catch (error) {
       // Not judged (no serving reference, a reference changed on disk...): nothing was decided; the watcher stops

@@ -28,6 +28,7 @@ export function windowRecord(facts: WindowFacts, summary: MonitoringSummary, con
     serving_version: release.champion_version_before,
     serving_version_after: release.champion_version_after,
     known_auc: summary.performance?.current.roc_auc ?? null,
+    estimated_auc: summary.estimated_performance?.current.roc_auc ?? null,
     approval: release.approval_id === null ? null : { id: release.approval_id, answer: 'waiting', answered_in: null, outcome: null },
   };
 }
@@ -53,6 +54,8 @@ export function undecidedRecord(facts: WindowFacts, runId: string | null): Windo
     serving_version_after: null,
     hindsight_auc: null,
     known_auc: null,
+    estimated_auc: null,
+    estimate_check: null,
     approval: null,
     run_id: runId,
   };

@@ -44,6 +44,23 @@ export interface ArrivedLabel {
   labelMs: number;
 }
 
+/** A window's estimate compared with the ROC AUC its labels give, once they arrived. */
+export interface EstimateCheck {
+  window: string;
+  /** The version that served (and was estimated on) the window. */
+  model_version: number;
+  estimated_auc: number;
+  realised_auc: number | null;
+  /** estimated - realised ROC AUC; null when the labels that came hold one class only. */
+  error: number | null;
+  rows: number;
+  labelled_rows: number;
+  /** The time the check was made: the last label's arrival, or the window leaving the label window. */
+  checked_at: string;
+  /** all_labelled: every row's label came; label_window_passed: the window left the label window with labels still missing. */
+  reason: 'all_labelled' | 'label_window_passed';
+}
+
 /** One window of a replay (a line of timeline.jsonl); the watcher keeps the same fields in its own log. */
 export interface WindowRecord {
   /** Window id: the day ("2026-09-01"), a span of days when small windows were accumulated ("2026-09-01..2026-09-02"), or "rows-<first row>". */
@@ -72,6 +89,10 @@ export interface WindowRecord {
   hindsight_auc: number | null;
   /** ROC AUC on the rows whose labels had arrived (the label window), what the system could know then. */
   known_auc: number | null;
+  /** The serving model's ROC AUC on the window estimated without labels (CBPE) when it was decided; null without one. */
+  estimated_auc: number | null;
+  /** The estimate against the realised ROC AUC once the window's labels arrived (replay); null until then, or without an estimate. */
+  estimate_check: Omit<EstimateCheck, 'window' | 'model_version' | 'estimated_auc' | 'rows'> | null;
   /**
    * The approval this window's run asked for, what the approvals rule answered, in which
    * window, and the outcome of the approved action (null unless it ran). "closed": expired

@@ -3,6 +3,7 @@ import type { Action, Severity } from '../../../core/src/domain/vocabularies.ts'
 import type { ConfidenceParts, ExecutionPlan, RollbackComparison, SentinelReport } from '../controlTypes.ts';
 import { stillCalledFor, type OpenDeferral } from '../deferrals.ts';
 import { checkGuardrails, failedGuardrails, guardrailReason } from '../guardrails.ts';
+import { ESTIMATED_DROP_RULE } from './incidentRules.ts';
 
 export interface PlannerInput {
   report: SentinelReport;
@@ -47,6 +48,7 @@ export function chooseRule(report: SentinelReport, policy: PromotionPolicy, comp
     case 'none':
       return { policyRule: 'drift_policy.on_none', rule: policy.drift_policy.on_none };
     case 'data_drift': {
+      if (report.rule === ESTIMATED_DROP_RULE) return { policyRule: 'performance_policy.on_estimated_drop', rule: policy.performance_policy.on_estimated_drop };
       const key: `on_${Severity}` = `on_${report.severity}`;
       return { policyRule: `drift_policy.${key}`, rule: policy.drift_policy[key] };
     }

@@ -1,7 +1,9 @@
 import type { PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
 import type { MonitoringSummary, ServingReference } from '../../../monitoring/src/index.ts';
+import type { AuditRecord } from '../auditChain.ts';
 import type { Incident, SentinelReport } from '../controlTypes.ts';
 import { INCIDENT_RULES, type RuleBasis } from './incidentRules.ts';
+import { rootCause } from './rootCause.ts';
 
 /** What serves now, as the registry and the policy say: what a summary must have judged to be used in full. */
 export interface Serving {
@@ -22,6 +24,8 @@ export interface SentinelInput {
   rejudged: readonly string[];
   policy: PromotionPolicy;
   serving: Serving;
+  /** The audit log before this run (as openControlRun verified it), for similar past incidents; absent: none to compare with. */
+  history?: readonly AuditRecord[];
 }
 
 /**
@@ -68,6 +72,13 @@ export function runSentinel(input: SentinelInput): SentinelReport {
     run_id: input.runId,
     created_at: input.now.toISOString(),
     ...incident,
+    // No incident, nothing to explain: moves below every threshold are noise, and "similar past non-incidents" help nobody.
+    root_cause: incident.incident_type === 'none' ? null : rootCause({
+      incidentType: incident.incident_type,
+      summary,
+      unusable: { referenceDrift: unusable.has('reference_drift'), modelQuality: unusable.has('model_quality') },
+      history: input.history ?? [],
+    }),
     caveats,
     monitoring_summary: {
       ...input.summaryIdentity,

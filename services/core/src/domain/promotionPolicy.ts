@@ -49,6 +49,8 @@ export interface PolicyFile {
     rollback_margin?: number;
     bad_model_min_auc?: number;
     label_window_days?: number;
+    max_estimated_auc_drop?: number;
+    on_estimated_drop?: ActionRule;
   };
   shock_policy: { volume_ratio: number; hour_profile_distance: number; on_shock: ActionRule; retrain_includes_shock?: boolean };
   data_quality_policy?: { max_missing_share?: number; max_unseen_category_share?: number; on_issue?: ActionRule };
@@ -65,7 +67,8 @@ export interface PolicyFile {
 
 /** The policy every stage reads: the file with its optional keys filled in, so a default is written in one place. */
 export interface PromotionPolicy extends Omit<PolicyFile, 'performance_policy' | 'shock_policy' | 'autonomy' | 'reference'> {
-  performance_policy: Required<PolicyFile['performance_policy']>;
+  /** max_estimated_auc_drop is null when the file leaves it out: the estimated-drop rule is off. */
+  performance_policy: Required<Omit<PolicyFile['performance_policy'], 'max_estimated_auc_drop'>> & { max_estimated_auc_drop: number | null };
   shock_policy: Required<PolicyFile['shock_policy']>;
   autonomy: Required<PolicyFile['autonomy']>;
   reference: Required<NonNullable<PolicyFile['reference']>>;
@@ -77,6 +80,8 @@ export const POLICY_DEFAULTS = {
   rollback_margin: 0.01,
   bad_model_min_auc: 0.82,
   label_window_days: 14,
+  max_estimated_auc_drop: null,
+  on_estimated_drop: { action: 'escalate', confidence: 0.9 },
   retrain_includes_shock: false,
   approval_ttl_hours: 24,
   on_stale_approval: 'refuse',
@@ -93,6 +98,8 @@ export function withDefaults(file: PolicyFile): PromotionPolicy {
       rollback_margin: performance.rollback_margin ?? POLICY_DEFAULTS.rollback_margin,
       bad_model_min_auc: performance.bad_model_min_auc ?? POLICY_DEFAULTS.bad_model_min_auc,
       label_window_days: performance.label_window_days ?? POLICY_DEFAULTS.label_window_days,
+      max_estimated_auc_drop: performance.max_estimated_auc_drop ?? POLICY_DEFAULTS.max_estimated_auc_drop,
+      on_estimated_drop: performance.on_estimated_drop ?? POLICY_DEFAULTS.on_estimated_drop,
     },
     shock_policy: { ...file.shock_policy, retrain_includes_shock: file.shock_policy.retrain_includes_shock ?? POLICY_DEFAULTS.retrain_includes_shock },
     autonomy: {

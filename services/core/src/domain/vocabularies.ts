@@ -95,6 +95,14 @@ export type StatTestChoice = (typeof STATTEST_CHOICES)[number];
 export const EVIDENCE_DIRECTIONS = ['above', 'below'] as const;
 export type EvidenceDirection = (typeof EVIDENCE_DIRECTIONS)[number];
 
+/** Which way a feature moved between reference and current (its median or p90, or a category's share). */
+export const MOVE_DIRECTIONS = ['up', 'down', 'flat'] as const;
+export type MoveDirection = (typeof MOVE_DIRECTIONS)[number];
+
+/** How a feature's rows are cut into segments for performance: by category, or by bins at the reference's quantiles. */
+export const SEGMENT_BASES = ['category', 'reference_quantiles'] as const;
+export type SegmentBasis = (typeof SEGMENT_BASES)[number];
+
 /** How a later run settles an action a guardrail deferred: it runs now, it is deferred again, or the incident no longer calls for it. */
 export const DEFERRAL_SETTLEMENTS = ['resumed', 'deferred_again', 'dropped'] as const;
 export type DeferralSettlement = (typeof DEFERRAL_SETTLEMENTS)[number];

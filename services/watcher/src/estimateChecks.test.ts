@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { checkTime, estimateCheck, PendingChecks } from './estimateChecks.ts';
+import type { KeptRow } from './labelWindow.ts';
+
+const DAY = 86_400_000;
+const END = Date.parse('2026-09-02T00:00:00Z');
+const row = (id: string, labelMs?: number): KeptRow => ({ id, eventMs: END - 1000, line: id, ...(labelMs === undefined ? {} : { label: 0 as const, labelMs }) });
+
+describe('a window\'s estimate waits for its labels', () => {
+  it('is due once every row\'s label has come by then, and is checked at the last label\'s arrival', () => {
+    const rows = [row('a', END + DAY), row('b')];
+    const pending = new PendingChecks();
+    pending.add({ window: 'w1', endMs: END, modelVersion: 1, estimatedAuc: 0.9, rows });
+    expect(pending.takeDue(END + 2 * DAY, 14)).toEqual([]);
+    Object.assign(rows[1] as KeptRow, { label: 1, labelMs: END + 3 * DAY });
+    // Arrived, but later than the time asked about: not yet.
+    expect(pending.takeDue(END + 2 * DAY, 14)).toEqual([]);
+    const [due] = pending.takeDue(END + 3 * DAY, 14);
+    expect(due?.reason).toBe('all_labelled');
+    expect(checkTime(due!.check, due!.reason, due!.labelled, 14)).toBe(END + 3 * DAY);
+    expect(pending.size).toBe(0);
+  });
+
+  it('is due with the labels that came when the window leaves the label window', () => {
+    const pending = new PendingChecks();
+    pending.add({ window: 'w1', endMs: END, modelVersion: 2, estimatedAuc: 0.8, rows: [row('a', END + DAY), row('b')] });
+    expect(pending.takeDue(END + 3 * DAY - 1, 3)).toEqual([]);
+    const [due] = pending.takeDue(END + 3 * DAY, 3);
+    expect(due?.reason).toBe('label_window_passed');
+    expect(due?.labelled.map((kept) => kept.id)).toEqual(['a']);
+    expect(checkTime(due!.check, due!.reason, due!.labelled, 3)).toBe(END + 3 * DAY);
+  });
+
+  it('records estimated - realised, and no error when the labels hold one class', () => {
+    const check = { window: 'w1', endMs: END, modelVersion: 1, estimatedAuc: 0.9, rows: [row('a', END)] };
+    expect(estimateCheck(check, 'all_labelled', check.rows, 0.85, END + DAY)).toMatchObject({ window: 'w1', model_version: 1, estimated_auc: 0.9, realised_auc: 0.85, rows: 1, labelled_rows: 1, checked_at: '2026-09-03T00:00:00.000Z', reason: 'all_labelled' });
+    expect(estimateCheck(check, 'all_labelled', check.rows, 0.85, END).error).toBeCloseTo(0.05, 12);
+    expect(estimateCheck(check, 'all_labelled', check.rows, null, END).error).toBeNull();
+  });
+
+  it('a window without rows waits for nothing', () => {
+    const pending = new PendingChecks();
+    pending.add({ window: 'empty', endMs: END, modelVersion: 1, estimatedAuc: 0.9, rows: [] });
+    expect(pending.size).toBe(0);
+  });
+});
