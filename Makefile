@@ -124,10 +124,13 @@ DEMO_BASE = $(DEMO_RESET) && $(GENERATE) --scenario base --out $(DATA)/reference
 DEMO_MONITOR = $(MONITOR) --reference serving --current $(DATA)/current.csv --out $(REPORTS) \
 	--dataset fraud --model production --registry $(REGISTRY)
 
-.PHONY: demo-drift-feature demo-drift-concept demo-black-friday demo-rollback demo-nodrift demos
+.PHONY: demo-drift-feature demo-drift-feature-again demo-drift-concept demo-black-friday demo-rollback demo-nodrift demos
 demo-drift-feature: node_modules/.install-stamp ## base -> train -> promote -> feature drift -> monitor -> control (retrain, promote)
 	$(DEMO_BASE) && $(GENERATE) --scenario drift_feature --out $(DATA)/current.csv \
 		&& $(DEMO_MONITOR) && $(CONTROL) && $(DEMO_SUMMARY) --title demo-drift-feature
+demo-drift-feature-again: demo-drift-feature ## a second drift cycle: the drift goes on; the sentinel names the similar past incident
+	$(GENERATE) --scenario drift_feature_more --out $(DATA)/current.csv \
+		&& $(DEMO_MONITOR) && $(CONTROL) && $(DEMO_SUMMARY) --title demo-drift-feature-again
 demo-drift-concept: node_modules/.install-stamp ## concept drift seen through the AUC drop -> retrain on current -> promote
 	$(DEMO_BASE) && $(GENERATE) --scenario drift_concept --out $(DATA)/current.csv \
 		&& $(DEMO_MONITOR) && $(CONTROL) && $(DEMO_SUMMARY) --title demo-drift-concept

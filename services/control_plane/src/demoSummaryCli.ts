@@ -42,6 +42,9 @@ await runCommandLine('demo', spec, ({ values }) => {
     '',
     `=== ${String(values.title)}: what happened ===`,
     `Sentinel : ${sentinel.incident_type} (severity ${sentinel.severity}) by rule ${sentinel.rule}: ${sentinel.explanation}`,
+    // The root cause as the report lists it: what moved, and what happened last time it did.
+    ...(sentinel.root_cause?.moved_features ?? []).map((moved) => `  moved  : ${moved.description}`),
+    ...(sentinel.root_cause?.similar_incidents ?? []).map((similar) => `  before : ${similar.description}`),
     `Planner  : ${plan.action} per ${plan.policy_rule}, confidence ${plan.confidence.value.toFixed(2)} (min ${plan.confidence.min_confidence}), ${plan.status}`,
     `Release  : ${release.outcome}${release.challenger_version !== null ? `, challenger v${release.challenger_version}` : ''}; Production v${release.champion_version_before ?? '-'} -> v${production ?? '-'}`,
     ...release.reasons.map((reason) => `           ${reason}`),
