@@ -5,6 +5,7 @@
  * (concept drift), each estimated from its scores alone and compared with its realised
  * ROC AUC. Shared by the test (tests/validation/cbpe.test.ts) and `make bench`.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDataset } from '../../generator/src/generateDataset.ts';
 import { loadScenarioFile, scenarioPath, withOverrides } from '../../generator/src/scenarioConfig.ts';
@@ -38,16 +39,19 @@ export interface CbpeRunOptions {
   windowRows: number;
   /** covariate: features move, the label rule stays; concept: the drift_concept label rule, features as base. */
   kind: 'covariate' | 'concept';
+  /** Seeds the reference's data and the model's training (default 42); the windows are the same whatever it is. */
+  referenceSeed?: number;
 }
 
 export async function estimateWindows(options: CbpeRunOptions): Promise<CbpeRun> {
   const dataset = loadDatasetSpec(DEFAULT_DATASET);
   const read = (path: string) => readCsvTable(path, { textColumns: textColumnsOf(dataset.spec) });
   const base = loadScenarioFile(scenarioPath('base'));
-  const referencePath = join(options.directory, `reference-${options.referenceRows}.csv`);
-  await generateDataset(base, { rows: options.referenceRows, seed: 42, outPath: referencePath });
+  const referenceSeed = options.referenceSeed ?? 42;
+  const referencePath = join(options.directory, `reference-${options.referenceRows}-${referenceSeed}.csv`);
+  await generateDataset(base, { rows: options.referenceRows, seed: referenceSeed, outPath: referencePath });
   const reference = read(referencePath);
-  const trained = trainModels(reference, { ...DEFAULT_TRAINING, model: options.model, seed: 42, dataset });
+  const trained = trainModels(reference, { ...DEFAULT_TRAINING, model: options.model, seed: referenceSeed, dataset });
   const { artifact } = trained;
   if (!artifact.calibration) throw new Error('the trained artifact has no calibration');
   const referenceScores = scoreTable(artifact, reference).probabilities;
@@ -60,8 +64,9 @@ export async function estimateWindows(options: CbpeRunOptions): Promise<CbpeRun>
     const config = options.kind === 'covariate'
       ? withOverrides(base, { features: { transaction_amount: { multiplier: 1 + step }, geo_distance_km: { multiplier: 1 + 1.2 * step }, merchant_risk_score: { shift: 0.12 * step } } }, `covariate shift ${step.toFixed(2)}`)
       : concept;
-    const path = join(options.directory, `${options.kind}-${index}.csv`);
-    await generateDataset(config, { rows: options.windowRows, seed: 1000 + index, outPath: path });
+    const path = join(options.directory, `${options.kind}-${options.windowRows}-${index}.csv`);
+    // The same windows for every reference seed: generated once.
+    if (!existsSync(path)) await generateDataset(config, { rows: options.windowRows, seed: 1000 + index, outPath: path });
     const table = read(path);
     const scores = scoreTable(artifact, table).probabilities;
     const estimate = estimatePerformance({ source: `${options.model} on ${options.referenceRows} rows`, threshold: artifact.decision_threshold, calibration: artifact.calibration, reference: referenceEstimate, currentScores: scores });

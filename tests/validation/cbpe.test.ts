@@ -12,10 +12,15 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const policy = loadPolicy('policies/promotion.yaml');
 
 describe('performance estimated without labels (CBPE), against realised ROC AUC', () => {
-  it('over 24 covariate-shift windows (features move, the label rule stays) the mean |estimated - realised AUC| is at most 0.02', async () => {
-    const run = await estimateWindows({ directory, model: 'lr', referenceRows: 5000, windows: 24, windowRows: 5000, kind: 'covariate' });
-    expect(run.windows).toHaveLength(24);
-    expect(run.meanAbsoluteError).toBeLessThanOrEqual(0.02);
+  it('over 24 covariate-shift windows (features move, the label rule stays) the mean |estimated - realised AUC| is at most 0.02, over eight reference samples of the demos\' size', async () => {
+    // One reference sample is one calibration (about 50 fraud rows in validation at 5,000 rows): its luck alone moves a
+    // single sample's figure between 0.007 and 0.036. Eight samples (seeds 1 to 8, as they come), each against the same windows.
+    const runs = [];
+    for (let referenceSeed = 1; referenceSeed <= 8; referenceSeed += 1) runs.push(await estimateWindows({ directory, model: 'lr', referenceRows: 5000, windows: 24, windowRows: 5000, kind: 'covariate', referenceSeed }));
+    const errors = runs.flatMap((each) => each.windows.map((window) => Math.abs(window.error)));
+    expect(errors).toHaveLength(192);
+    expect(errors.reduce((sum, error) => sum + error, 0) / errors.length).toBeLessThanOrEqual(0.02);
+    const run = runs[0] as (typeof runs)[number];
     // The estimate follows the realised fall: the most shifted windows are estimated lower than the unshifted ones.
     const first = run.windows.slice(0, 4).map((window) => window.estimate.current.roc_auc as number);
     const last = run.windows.slice(-4).map((window) => window.estimate.current.roc_auc as number);

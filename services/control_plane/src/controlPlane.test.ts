@@ -256,6 +256,13 @@ describe('An estimated performance drop (CBPE) acts before the labels', () => {
     expect(sentinel(summary({ estimated_performance: estimated(0.9, 0.8), performance: performance(0.9, 0.74), labelled }))).toMatchObject({ incident_type: 'concept_drift' });
   });
 
+  it('an estimate against a reference that is not the serving one is not used (its drop is measured from that reference)', () => {
+    const input = summary({ estimated_performance: estimated(0.9, 0.8), reference: { path: 'old.csv', rows: 5000, sha256: '2'.repeat(64) } });
+    const report = runSentinel({ runId: 'run-1', now: NOW, summary: input, summaryIdentity: { path: 's.json', sha256: 'x' }, rejudged: [], policy: POLICY, serving: { version: 1, rollbackTarget: null, reference: { sha256: '3'.repeat(64), description: 'v1\'s training data' } } });
+    expect(report.rule).toBe('no_incident');
+    expect(report.caveats.join(' ')).toContain('drift rules not applied');
+  });
+
   it('an estimate of a model that no longer serves is not used', () => {
     const stale = summary({ ...featureDrift, estimated_performance: estimated(0.9, 0.8), model: { version: 7, source: 'model v7' } });
     const report = sentinel(stale);

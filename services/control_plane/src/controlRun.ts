@@ -11,6 +11,9 @@ import { ModelRegistry, rollbackCandidate, type HistoryEntry } from '../../regis
 import { compareForRollback, planHumanAction, runPlanner, type HumanOrigin, type PlannerInput } from './agents/planner.ts';
 import { runRelease, type ReleaseEffects } from './agents/release.ts';
 import { runSentinel, type Serving } from './agents/sentinel.ts';
+import { pastIncidentHistory } from './agents/rootCause.ts';
+import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
+import { validateSentinelReport } from './eventSchemas.ts';
 import { hasExpired, judgeApproval } from './approvalValidity.ts';
 import { approvalExists, listApprovals, loadApproval, saveApproval, type Approval, type ApprovalIncident, type DecisionInputs } from './approvalsStore.ts';
 import type { MirroredPosition } from './auditChain.ts';
@@ -228,8 +231,13 @@ function loadInputsOrRefuse(options: ControlOptions): ControlInputs {
   }
 }
 
+/**
+ * The sentinel's report, checked against its schema here, before any effect: a report
+ * that could not be written must stop the run before it acts, not after.
+ */
 function sentinelFor(options: ControlOptions, { policy, summary, summarySha256, rejudged }: ControlInputs, serving: Serving, history: readonly AuditRecord[]): SentinelReport {
-  return runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, rejudged, policy, serving, history });
+  const report = runSentinel({ runId: options.runId, now: options.now, summary, summaryIdentity: { path: options.summaryPath, sha256: summarySha256 }, rejudged, policy, serving, history });
+  return assertOwnOutput(validateSentinelReport, report, 'sentinel report');
 }
 
 /**
@@ -425,7 +433,7 @@ export function carryOutHumanDecision(options: ControlOptions, request: HumanReq
   const inputs = loadInputsOrRefuse(options);
   const registry = ModelRegistry.open(options.registryDirectory);
   const serving = servingNow(inputs.policy, registry);
-  const sentinel = sentinelFor(options, inputs, serving, records);
+  const sentinel = sentinelFor(options, inputs, serving, pastIncidentHistory(records, request.kind === 'approval' ? request.approval.run_id : undefined));
   const writeAheadFor = (claim?: { approvalId: string; save: () => void }) => new WriteAhead(options, serving.version, claim);
   const effectsOf = (incident: ApprovalIncident, writeAhead: WriteAhead) => effectsFor(options, inputs, serving, incident, writeAhead);
   const basePlanner = plannerInput(options, inputs, sentinel, records, rollbackComparisonFor(inputs.policy, sentinel, registry, effectsOf(incidentOf(sentinel), writeAheadFor())));

@@ -16,12 +16,12 @@ import { validateExecutionPlan, validateReleaseResult, validateSentinelReport } 
 const EVENT_FILES = { sentinel: 'sentinel_report.json', plan: 'execution_plan.json', release: 'release_result.json' } as const;
 export type EventKind = keyof typeof EVENT_FILES;
 
-/** A run's event file, or (without a run id) the latest run's copy at the top of the events directory. */
 /** The file name each event is written as (the narrator labels the decision's parts with them). */
 export function eventFileName(kind: EventKind): string {
   return EVENT_FILES[kind];
 }
 
+/** A run's event file, or (without a run id) the latest run's copy at the top of the events directory. */
 export function eventPath(eventsDirectory: string, kind: EventKind, runId?: string): string {
   return join(runId === undefined ? eventsDirectory : runDirectoryPath(eventsDirectory, runId), EVENT_FILES[kind]);
 }

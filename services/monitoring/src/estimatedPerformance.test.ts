@@ -70,4 +70,9 @@ describe('CBPE: performance expected from calibrated scores', () => {
     expect(table[0]).toEqual({ score: 0, probability: 0 });
     expect(table[24]).toEqual({ score: 1, probability: 1 });
   });
+
+  it('a NaN score gives no estimate, and returns (it once walked its tie group for ever)', () => {
+    expect(expectedRocAuc([0.9, Number.NaN, 0.2], [0.8, Number.NaN, 0.1])).toBeNull();
+    expect(expectedRocAuc([0.9, Number.NaN, 0.2], [0.8, 0.5, 0.1])).not.toBeUndefined();
+  });
 });

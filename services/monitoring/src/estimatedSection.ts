@@ -1,4 +1,4 @@
-import type { EstimatedMetrics, EstimatedPerformance } from './estimatedPerformance.ts';
+import { MIN_CALIBRATION_POSITIVES, type EstimatedMetrics, type EstimatedPerformance } from './estimatedPerformance.ts';
 import type { MonitoringSummary } from './monitoringSummary.ts';
 import { escapeHtml, formatNumber } from './reportFormat.ts';
 
@@ -36,8 +36,7 @@ export function estimatedPerformanceSection(summary: MonitoringSummary): string 
     ? `Band: the reference estimate ± ${estimated.band.sigmas} standard deviations of ${estimated.band.chunks} reference chunks of ${estimated.band.chunk_rows} rows, scaled to ${estimated.current.rows} rows.`
     : 'No band: the reference has too few rows for two chunks.';
   const calibration = estimated.calibration;
-  // The control plane's MIN_CALIBRATION_POSITIVES: below it the estimate is shown, not acted on.
-  const rough = calibration.positives < 30
+  const rough = calibration.positives < MIN_CALIBRATION_POSITIVES
     ? `<p class="bad">The calibration was fitted on ${calibration.positives} fraud rows only: the estimate is rough, and the control plane does not act on it (train on more rows).</p>`
     : '';
   const table = calibration.table.map((point) => `<tr><td>${formatNumber(point.score, 4)}</td><td>${formatNumber(point.probability, 4)}</td></tr>`).join('');

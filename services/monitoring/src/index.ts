@@ -11,3 +11,4 @@ export { qualityOfColumns } from './dataQuality.ts';
 export { driftStrength } from './datasetDrift.ts';
 export { describeMove, type FeatureMove } from './featureMoves.ts';
 export { weakestSegments, type Segment, type SegmentPerformance } from './segmentPerformance.ts';
+export { MIN_CALIBRATION_POSITIVES, type EstimatedPerformance } from './estimatedPerformance.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTime, estimateCheck, PendingChecks } from './estimateChecks.ts';
+import { checkTime, enoughLabels, estimateCheck, MIN_CHECK_ROWS, MIN_CHECK_ROWS_PER_CLASS, PendingChecks } from './estimateChecks.ts';
 import type { KeptRow } from './labelWindow.ts';
 
 const DAY = 86_400_000;
@@ -11,21 +11,29 @@ describe('a window\'s estimate waits for its labels', () => {
     const rows = [row('a', END + DAY), row('b')];
     const pending = new PendingChecks();
     pending.add({ window: 'w1', endMs: END, modelVersion: 1, estimatedAuc: 0.9, rows });
-    expect(pending.takeDue(END + 2 * DAY, 14)).toEqual([]);
+    expect(pending.takeDue({ labelsThroughMs: END + 2 * DAY, clockMs: END + 2 * DAY }, 14)).toEqual([]);
     Object.assign(rows[1] as KeptRow, { label: 1, labelMs: END + 3 * DAY });
     // Arrived, but later than the time asked about: not yet.
-    expect(pending.takeDue(END + 2 * DAY, 14)).toEqual([]);
-    const [due] = pending.takeDue(END + 3 * DAY, 14);
+    expect(pending.takeDue({ labelsThroughMs: END + 2 * DAY, clockMs: END + 2 * DAY }, 14)).toEqual([]);
+    const [due] = pending.takeDue({ labelsThroughMs: END + 3 * DAY, clockMs: END + 3 * DAY }, 14);
     expect(due?.reason).toBe('all_labelled');
     expect(checkTime(due!.check, due!.reason, due!.labelled, 14)).toBe(END + 3 * DAY);
     expect(pending.size).toBe(0);
   });
 
+  it('a window of 200,000 labelled rows is checked at its last label (not spread as arguments, which overflows the stack)', () => {
+    const rows = Array.from({ length: 200_000 }, (_, index) => row(`r${index}`, END + index));
+    const pending = new PendingChecks();
+    pending.add({ window: 'big', endMs: END, modelVersion: 1, estimatedAuc: 0.9, rows });
+    const [due] = pending.takeDue({ labelsThroughMs: END + DAY, clockMs: END + DAY }, 14);
+    expect(checkTime(due!.check, due!.reason, due!.labelled, 14)).toBe(END + 199_999);
+  });
+
   it('is due with the labels that came when the window leaves the label window', () => {
     const pending = new PendingChecks();
     pending.add({ window: 'w1', endMs: END, modelVersion: 2, estimatedAuc: 0.8, rows: [row('a', END + DAY), row('b')] });
-    expect(pending.takeDue(END + 3 * DAY - 1, 3)).toEqual([]);
-    const [due] = pending.takeDue(END + 3 * DAY, 3);
+    expect(pending.takeDue({ labelsThroughMs: END + 3 * DAY - 1, clockMs: END + 3 * DAY - 1 }, 3)).toEqual([]);
+    const [due] = pending.takeDue({ labelsThroughMs: END + 3 * DAY, clockMs: END + 3 * DAY }, 3);
     expect(due?.reason).toBe('label_window_passed');
     expect(due?.labelled.map((kept) => kept.id)).toEqual(['a']);
     expect(checkTime(due!.check, due!.reason, due!.labelled, 3)).toBe(END + 3 * DAY);
@@ -42,5 +50,13 @@ describe('a window\'s estimate waits for its labels', () => {
     const pending = new PendingChecks();
     pending.add({ window: 'empty', endMs: END, modelVersion: 1, estimatedAuc: 0.9, rows: [] });
     expect(pending.size).toBe(0);
+  });
+
+  it('a handful of labels (a short label window) is not enough to judge an estimate by', () => {
+    const labelled = (rows: number, positives: number) => Array.from({ length: rows }, (_, index) => ({ ...row(`r${index}`, END), label: (index < positives ? 1 : 0) as 0 | 1 }));
+    expect(enoughLabels(labelled(50, 20))).toBe(false);
+    expect(enoughLabels(labelled(MIN_CHECK_ROWS, MIN_CHECK_ROWS_PER_CLASS - 1))).toBe(false);
+    expect(enoughLabels(labelled(MIN_CHECK_ROWS, MIN_CHECK_ROWS - MIN_CHECK_ROWS_PER_CLASS + 1))).toBe(false);
+    expect(enoughLabels(labelled(MIN_CHECK_ROWS, MIN_CHECK_ROWS_PER_CLASS))).toBe(true);
   });
 });

@@ -28,14 +28,16 @@ export class PendingChecks {
   }
 
   /**
-   * The windows whose check is due at `asOfMs`: every row labelled by then, or the window
-   * left the label window (its rows are forgotten after that). Taken out of the waiting.
+   * The windows whose check is due: every row has a label that came by `labelsThroughMs`,
+   * or the window has left the label window by `clockMs` (its rows are forgotten after
+   * that). A watcher knows every label on disk, whatever its decisions' clock (the check
+   * decides nothing); a replay only those its clock has delivered. Taken out of the waiting.
    */
-  takeDue(asOfMs: number, labelWindowDays: number): { check: PendingCheck; reason: EstimateCheck['reason']; labelled: KeptRow[] }[] {
+  takeDue(at: { labelsThroughMs: number; clockMs: number }, labelWindowDays: number): { check: PendingCheck; reason: EstimateCheck['reason']; labelled: KeptRow[] }[] {
     const due: { check: PendingCheck; reason: EstimateCheck['reason']; labelled: KeptRow[] }[] = [];
     this.pending = this.pending.filter((check) => {
-      const labelled = check.rows.filter((row) => row.label !== undefined && (row.labelMs as number) <= asOfMs);
-      const leaving = check.endMs <= asOfMs - labelWindowDays * DAY_MS;
+      const labelled = check.rows.filter((row) => row.label !== undefined && (row.labelMs as number) <= at.labelsThroughMs);
+      const leaving = check.endMs <= at.clockMs - labelWindowDays * DAY_MS;
       if (labelled.length < check.rows.length && !leaving) return true;
       due.push({ check, reason: labelled.length === check.rows.length ? 'all_labelled' : 'label_window_passed', labelled });
       return false;
@@ -51,10 +53,24 @@ export class PendingChecks {
 /** When the check could be made: the last label's arrival, or the end of the label window. */
 export function checkTime(check: PendingCheck, reason: EstimateCheck['reason'], labelled: readonly KeptRow[], labelWindowDays: number): number {
   if (reason === 'label_window_passed') return check.endMs + labelWindowDays * DAY_MS;
-  return Math.max(check.endMs, ...labelled.map((row) => row.labelMs as number));
+  // A loop, not Math.max(...): a day of traffic can hold more rows than a call takes arguments.
+  let last = check.endMs;
+  for (const row of labelled) if ((row.labelMs as number) > last) last = row.labelMs as number;
+  return last;
 }
 
-/** The check's record, from the realised ROC AUC of the labelled rows. Pure. */
+/** Fewer labelled rows than this, or of either class, say little of a window's ROC AUC: no error is recorded from them. */
+export const MIN_CHECK_ROWS = 100;
+export const MIN_CHECK_ROWS_PER_CLASS = 10;
+
+/** Whether the labels that came are enough to judge the estimate by (segment performance holds segments to the same). */
+export function enoughLabels(labelled: readonly KeptRow[]): boolean {
+  let positives = 0;
+  for (const row of labelled) if (row.label === 1) positives += 1;
+  return labelled.length >= MIN_CHECK_ROWS && positives >= MIN_CHECK_ROWS_PER_CLASS && labelled.length - positives >= MIN_CHECK_ROWS_PER_CLASS;
+}
+
+/** The check's record, from the realised ROC AUC of the labelled rows (null: too few labels to judge by, or one class). Pure. */
 export function estimateCheck(check: PendingCheck, reason: EstimateCheck['reason'], labelled: readonly KeptRow[], realisedAuc: number | null, checkedAtMs: number): EstimateCheck {
   return {
     window: check.window,

@@ -40,6 +40,13 @@ describe('a labels directory read at every poll', () => {
   });
 });
 
+describe('a large label file', () => {
+  it('200,000 labels in one file are read (not spread as arguments, which overflows the stack)', () => {
+    drop('labels-2026-09-02.csv', [HEADER, ...Array.from({ length: 200_000 }, (_, index) => `tx-${index},${index % 2},2026-09-02T08:00:00Z`)]);
+    expect(new LabelDirectory(labelsDirectory, fraud, quarantine).readNew().labels).toHaveLength(200_000);
+  });
+});
+
 describe('arrived labels', () => {
   it('reads every label file, the label as 0/1 whatever its spelling', () => {
     drop('labels-2026-09-02.csv', [HEADER, 'tx-1,1,2026-09-02T08:00:00Z', 'tx-2,0,2026-09-02T08:00:00Z']);

@@ -66,7 +66,8 @@ export class LabelDirectory {
       const text = readDroppedFile(this.directory, name);
       if (text === undefined) continue;
       try {
-        found.labels.push(...parseLabelFile(text, name, spec));
+        // One by one, not push(...labels): spreading a file of 100k+ labels as arguments overflows the stack.
+        for (const label of parseLabelFile(text, name, spec)) found.labels.push(label);
         this.seen.set(name, stamp);
       } catch (error) {
         if (!isUserError(error)) throw error;

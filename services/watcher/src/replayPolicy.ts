@@ -11,7 +11,7 @@ import { approveApproval, auditKeyFromEnvironment, loadApproval, controlOptionsA
 import { answerDueMs, describeApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
 import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
 import { hindsightAuc, realisedAuc } from './replayScoring.ts';
-import { checkTime, estimateCheck, PendingChecks } from './estimateChecks.ts';
+import { checkTime, enoughLabels, estimateCheck, PendingChecks } from './estimateChecks.ts';
 import { LabelFeed, type LoadedTimeline } from './replayTimeline.ts';
 import { cutWindows } from './windowCutter.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
@@ -98,8 +98,8 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
   const labelWindowDays = policy.performance_policy.label_window_days;
   /** The estimates whose windows' labels have come by `asOfMs`, checked against the labels, in their windows' records. */
   const checkEstimates = (asOfMs: number) => {
-    for (const { check, reason, labelled } of pendingChecks.takeDue(asOfMs, labelWindowDays)) {
-      const realised = realisedAuc(artifactOf(check.modelVersion), timeline.dataset, labelled, (row) => row.label as number, `${timeline.directory} window ${check.window} (labels arrived)`);
+    for (const { check, reason, labelled } of pendingChecks.takeDue({ labelsThroughMs: asOfMs, clockMs: asOfMs }, labelWindowDays)) {
+      const realised = !enoughLabels(labelled) ? null : realisedAuc(artifactOf(check.modelVersion), timeline.dataset, labelled, (row) => row.label as number, `${timeline.directory} window ${check.window} (labels arrived)`);
       const { window: _window, model_version: _version, estimated_auc: _estimate, rows: _rows, ...result } = estimateCheck(check, reason, labelled, realised, checkTime(check, reason, labelled, labelWindowDays));
       (recordOf.get(check.window) as WindowRecord).estimate_check = result;
     }

@@ -6,7 +6,7 @@ import { errorMessage, isUserError, UserError } from '../../core/src/infrastruct
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { estimateCheckLine, recordLine } from './watchSchemas.ts';
-import { checkTime, estimateCheck, PendingChecks } from './estimateChecks.ts';
+import { checkTime, enoughLabels, estimateCheck, PendingChecks } from './estimateChecks.ts';
 import { realisedAuc } from './replayScoring.ts';
 import { loadRegisteredArtifact } from '../../training/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
@@ -91,14 +91,14 @@ export function estimateChecksPath(watchDirectory: string): string {
  * The windows whose labels have come by `asOfMs` get their estimate checked: the serving
  * model of the window scores its labelled rows, and the error is appended to the log.
  */
-function checkDueEstimates(options: WatchOptions, pending: PendingChecks, asOfMs: number, labelWindowDays: number): void {
+function checkDueEstimates(options: WatchOptions, pending: PendingChecks, clockMs: number, labelWindowDays: number): void {
   const { context } = options;
-  for (const { check, reason, labelled } of pending.takeDue(asOfMs, labelWindowDays)) {
+  for (const { check, reason, labelled } of pending.takeDue({ labelsThroughMs: Number.POSITIVE_INFINITY, clockMs }, labelWindowDays)) {
     const artifact = loadRegisteredArtifact(ModelRegistry.open(context.registryDirectory), check.modelVersion);
-    const realised = realisedAuc(artifact, context.dataset, labelled, (row) => row.label as number, `window ${check.window} (labels arrived)`);
+    const realised = !enoughLabels(labelled) ? null : realisedAuc(artifact, context.dataset, labelled, (row) => row.label as number, `window ${check.window} (labels arrived)`);
     const result = estimateCheck(check, reason, labelled, realised, checkTime(check, reason, labelled, labelWindowDays));
     appendLinesDurably(estimateChecksPath(options.watchDirectory), [estimateCheckLine(result)]);
-    options.log(`watch: window ${check.window}: estimated AUC ${check.estimatedAuc.toFixed(3)}, realised ${realised === null ? 'not defined (one class)' : realised.toFixed(3)} on ${labelled.length}/${check.rows.length} labelled rows (${reason})`);
+    options.log(`watch: window ${check.window}: estimated AUC ${check.estimatedAuc.toFixed(3)}, realised ${realised === null ? 'not judged (too few labels of a class)' : realised.toFixed(3)} on ${labelled.length}/${check.rows.length} labelled rows (${reason})`);
   }
 }
 
@@ -155,13 +155,44 @@ function auditedWindows(context: WindowContext): Map<string, WindowHistory> {
 }
 
 /** The rows of the windows the label window still needs, read back from their files after a restart. */
-function keptRowsOf(context: WindowContext, state: WatchState): KeptRow[] {
+function keptRowsOf(context: WindowContext, state: WatchState): { window: WatchState['recent_windows'][number]; rows: KeptRow[] }[] {
   const spec = requireWatchableSpec(context.dataset);
-  return state.recent_windows.flatMap((window) => {
+  return state.recent_windows.map((window) => {
     const path = join(context.windowsDirectory, window.id, 'current.csv');
-    if (!existsSync(path)) return [];
-    return parseBatch(readFileSync(path, 'utf8'), path, spec).map((row) => ({ ...keptRowOf(row), ...(window.shock ? { shock: true } : {}) }));
+    if (!existsSync(path)) return { window, rows: [] };
+    return { window, rows: parseBatch(readFileSync(path, 'utf8'), path, spec).map((row) => ({ ...keptRowOf(row), ...(window.shock ? { shock: true } : {}) })) };
   });
+}
+
+/**
+ * The estimates still waiting for their labels when the watcher last stopped (a watcher
+ * run from cron stops after every poll): the recent windows whose line has an estimate
+ * and no check yet. The checks' log is cut of a torn last line first.
+ */
+function waitingEstimates(watchDirectory: string): Map<string, { estimatedAuc: number; modelVersion: number }> {
+  const checksPath = estimateChecksPath(watchDirectory);
+  cutTornTail(checksPath);
+  const checked = new Set(existsSync(checksPath) ? readFileSync(checksPath, 'utf8').split('\n').flatMap((line, index) => {
+    if (line.trim() === '') return [];
+    try {
+      const window = (JSON.parse(line) as { window?: unknown }).window;
+      if (typeof window === 'string') return [window];
+    } catch {
+      // Refused below, with the line's number.
+    }
+    throw new UserError(`${checksPath}: line ${index + 1}: not an estimate check; move the file away to start its log afresh`);
+  }) : []);
+  const waiting = new Map<string, { estimatedAuc: number; modelVersion: number }>();
+  const windowsPath = windowsLogPath(watchDirectory);
+  if (!existsSync(windowsPath)) return waiting;
+  for (const line of readFileSync(windowsPath, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const record = JSON.parse(line) as Pick<WindowRecord, 'window' | 'estimated_auc' | 'serving_version'>;
+    if (typeof record.estimated_auc === 'number' && typeof record.serving_version === 'number' && !checked.has(record.window)) {
+      waiting.set(record.window, { estimatedAuc: record.estimated_auc, modelVersion: record.serving_version });
+    }
+  }
+  return waiting;
 }
 
 /**
@@ -189,11 +220,16 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
   const audited = auditedWindows(context);
   const recorded = recordedWindows(options.watchDirectory);
   const labelWindow = new LabelWindow();
-  labelWindow.add(keptRowsOf(context, state));
+  // Estimates waiting for their windows' labels: rebuilt from the logs at start, so a watcher run from cron checks them too.
+  const pending = new PendingChecks();
+  const waiting = waitingEstimates(options.watchDirectory);
+  for (const { window, rows } of keptRowsOf(context, state)) {
+    const kept = labelWindow.add(rows);
+    const estimate = waiting.get(window.id);
+    if (estimate !== undefined) pending.add({ window: window.id, endMs: window.end_ms, ...estimate, rows: kept });
+  }
   const labelDirectory = new LabelDirectory(options.labelsDirectory, context.dataset, join(options.watchDirectory, 'quarantine'));
   const reported = new Set<string>();
-  // Estimates waiting for their windows' labels: kept in memory, so a restart forgets the ones still waiting.
-  const pending = new PendingChecks();
   let decidedNow = 0;
   options.log(`watch: ${sourceName}, windows of ${describeSize(options.size)}; ${state.windows_done} decided before${state.last_window ? ` (last ${state.last_window})` : ''}`);
   while (!options.stopRequested()) {
@@ -222,6 +258,8 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
       }
       decidedNow += 1;
     }
+    // The windows just decided may have every label on disk already (a backlog): checked now, not at the next poll.
+    checkDueEstimates(options, pending, options.clock === 'event' ? Math.max(-Infinity, ...state.recent_windows.map((window) => window.end_ms)) : Date.now(), policy.performance_policy.label_window_days);
     if (options.once) break;
     if (windows.length === 0 || retry !== undefined) await options.sleep(options.pollMs);
   }

@@ -119,6 +119,13 @@ describe('row windows', () => {
     ]);
   });
 
+  it('a window of 200,000 rows is cut (its span found without spreading its times as arguments)', () => {
+    const times = Array.from({ length: 200_000 }, (_, index) => new Date(Date.UTC(2026, 8, 1) + index * 100).toISOString());
+    const [window] = cutWindows(stream(times), { kind: 'rows', rows: 200_000 }, 1, { firstRowIndex: 0, eventMs });
+    expect(window?.rows).toHaveLength(200_000);
+    expect(new Date(window?.endMs as number).toISOString()).toBe(new Date(Date.UTC(2026, 8, 1) + 199_999 * 100 + 1).toISOString());
+  });
+
   it('windows smaller than min_samples grow to min_samples rows', () => {
     const times = Array.from({ length: 7 }, (_, index) => new Date(Date.UTC(2026, 8, 1) + index * 60_000).toISOString());
     const windows = cutWindows(stream(times), { kind: 'rows', rows: 2 }, 3, { firstRowIndex: 0, eventMs }).map(shape);

@@ -1,7 +1,7 @@
 import { dataQualityLimits } from '../../../core/src/domain/dataQualityLimits.ts';
 import type { PromotionPolicy } from '../../../core/src/domain/promotionPolicy.ts';
 import type { Severity } from '../../../core/src/domain/vocabularies.ts';
-import type { MonitoringSummary } from '../../../monitoring/src/index.ts';
+import { MIN_CALIBRATION_POSITIVES, type MonitoringSummary } from '../../../monitoring/src/index.ts';
 import type { Evidence, Incident } from '../controlTypes.ts';
 
 /**
@@ -14,7 +14,8 @@ export type RuleBasis = 'data' | 'model_quality' | 'reference_drift';
 /** One incident rule: returns an incident when it fires. Rules are tried in INCIDENT_RULES order. */
 export interface IncidentRule {
   name: string;
-  basis: RuleBasis;
+  /** What the verdict rests on: every one of them must be usable for the rule to be tried. */
+  basis: RuleBasis | readonly RuleBasis[];
   detect(summary: MonitoringSummary, policy: PromotionPolicy): Incident | undefined;
 }
 
@@ -141,11 +142,7 @@ export const performanceDropRule: IncidentRule = {
 /** The incident rule an estimated drop fires as: the planner answers it with performance_policy.on_estimated_drop. */
 export const ESTIMATED_DROP_RULE = 'estimated_auc_drop_above_limit';
 
-/**
- * An isotonic curve fitted on fewer fraud rows than this is mostly noise (1,500 training
- * rows give about 15 in validation, and estimates off by 0.09): not enough to act on.
- */
-export const MIN_CALIBRATION_POSITIVES = 30;
+export { MIN_CALIBRATION_POSITIVES } from '../../../monitoring/src/index.ts';
 
 /**
  * The serving model's ROC AUC estimated without labels (CBPE) has fallen below its
@@ -158,7 +155,8 @@ export const MIN_CALIBRATION_POSITIVES = 30;
  */
 export const estimatedPerformanceDropRule: IncidentRule = {
   name: 'estimated_performance_drop',
-  basis: 'model_quality',
+  // The serving model's scores, against its estimate on the serving reference: both must be the serving ones.
+  basis: ['model_quality', 'reference_drift'],
   detect(summary, policy) {
     const limit = policy.performance_policy.max_estimated_auc_drop;
     const estimated = summary.estimated_performance;
@@ -214,3 +212,8 @@ export const dataDriftRule: IncidentRule = {
 
 /** Most specific explanation first: no verdict, broken data, shock, a bad model, concept drift, an estimated drop, feature drift. */
 export const INCIDENT_RULES: readonly IncidentRule[] = [insufficientDataRule, dataQualityRule, shockRule, badModelRule, performanceDropRule, estimatedPerformanceDropRule, dataDriftRule];
+
+/** The bases a rule rests on, as a list. */
+export function basesOf(rule: IncidentRule): readonly RuleBasis[] {
+  return typeof rule.basis === 'string' ? [rule.basis] : rule.basis;
+}

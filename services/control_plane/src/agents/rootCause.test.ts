@@ -4,7 +4,7 @@ import { parsePolicy } from '../../../core/src/domain/promotionPolicy.ts';
 import type { ColumnDrift, MonitoringSummary } from '../../../monitoring/src/index.ts';
 import type { AuditRecord } from '../auditChain.ts';
 import { validateSentinelReport } from '../eventSchemas.ts';
-import { rootCause, similarIncidents } from './rootCause.ts';
+import { pastIncidentHistory, rootCause, similarIncidents } from './rootCause.ts';
 import { runSentinel } from './sentinel.ts';
 
 const POLICY = parsePolicy(readFileSync('policies/promotion.yaml', 'utf8'), 'promotion.yaml');
@@ -129,6 +129,28 @@ describe('root cause: similar past incidents from the audit history', () => {
       action: 'retrain_and_evaluate', outcome: 'promoted', champion_before: 1, champion_after: 2, challenger: 2, roc_auc_before: 0.8612, roc_auc_after: 0.9034, approval: null,
       description: '2026-11-01T08:00:00.000Z (run run-a): data_drift/medium, transaction_amount+geo_distance_km drifted (2 in common): retrain_and_evaluate, v2 promoted, ROC AUC 0.861 → 0.903',
     });
+  });
+
+  it('a chain-valid record of another shape (a time or run id that is not text) is passed by, and the report still meets its schema', () => {
+    const [sentinelLine, ...rest] = pastRun('odd', '2026-11-01T00:00:00Z', 'data_drift/medium', ['transaction_amount'], { outcome: 'promoted' });
+    const odd = sentinelLine as NonNullable<typeof sentinelLine>;
+    const history = log([
+      { ...odd, time: 1_700_000_000 as unknown as string }, ...rest,
+      { ...odd, run_id: 42 as unknown as string },
+      ...pastRun('fine', '2026-11-02T00:00:00Z', 'data_drift/medium', ['transaction_amount'], { outcome: 'promoted' }),
+    ]);
+    expect(similarIncidents('data_drift', current, history).map((incident) => incident.run_id)).toEqual(['fine']);
+    const report = runSentinel({ runId: 'now', now: NOW, summary: summary(), summaryIdentity: { path: 's.json', sha256: 'x' }, rejudged: [], policy: POLICY, serving: { version: 1, rollbackTarget: null, reference: null }, history });
+    expect(validateSentinelReport(report)).toBe(true);
+  });
+
+  it('a run carrying out an approval does not list the run that asked for it (that run is this very incident)', () => {
+    const history = log([
+      ...pastRun('asked', '2026-11-02T00:00:00Z', 'data_drift/medium', ['transaction_amount'], { outcome: 'pending_approval', action: 'escalate' }),
+      ...pastRun('earlier', '2026-11-01T00:00:00Z', 'data_drift/medium', ['transaction_amount'], { outcome: 'promoted' }),
+    ]);
+    expect(similarIncidents('data_drift', current, pastIncidentHistory(history, 'asked')).map((incident) => incident.run_id)).toEqual(['earlier']);
+    expect(similarIncidents('data_drift', current, pastIncidentHistory(history)).map((incident) => incident.run_id).sort()).toEqual(['asked', 'earlier']);
   });
 
   it('the same type only, with at least one drifted column in common', () => {

@@ -136,6 +136,11 @@ function detailOf(record: AuditRecord | undefined): Record<string, unknown> {
   return typeof detail === 'object' && detail !== null ? (detail as Record<string, unknown>) : {};
 }
 
+/** The fields a similar incident copies have the types the audit schema gives them. */
+function wellFormed(record: AuditRecord): boolean {
+  return typeof record.run_id === 'string' && typeof record.time === 'string' && typeof record.kind === 'string' && Number.isInteger(record.seq);
+}
+
 function decisionOf(record: AuditRecord): string {
   return typeof record.decision === 'string' ? record.decision : '';
 }
@@ -206,8 +211,10 @@ function describeIncident(incident: Omit<SimilarIncident, 'description'>): strin
  * waited for a human is followed to the run that carried out the approval, or to how
  * the approval was closed.
  */
-export function similarIncidents(incidentType: IncidentType, driftedColumns: readonly string[], history: readonly AuditRecord[], count = MAX_SIMILAR_INCIDENTS): SimilarIncident[] {
+export function similarIncidents(incidentType: IncidentType, driftedColumns: readonly string[], allHistory: readonly AuditRecord[], count = MAX_SIMILAR_INCIDENTS): SimilarIncident[] {
   const current = new Set(driftedColumns);
+  // A chain-valid record of another shape (a hand-appended line, another writer) is passed by, never copied into a report.
+  const history = allHistory.filter(wellFormed);
   const releases = new Map<string, AuditRecord>();
   const approvedBy = new Map<string, AuditRecord>();
   const closedApprovals = new Map<string, AuditRecord>();
@@ -254,6 +261,15 @@ export function similarIncidents(incidentType: IncidentType, driftedColumns: rea
  * with another reference than the serving one, and segments when it judged another
  * model: the sentinel did not use those figures either.
  */
+/**
+ * The audit history a run compares its incident with. A run carrying out an approval
+ * answers the incident of the run that asked for it: that run is this incident, not a
+ * past one like it.
+ */
+export function pastIncidentHistory(records: readonly AuditRecord[], answeredRun?: string): readonly AuditRecord[] {
+  return answeredRun === undefined ? records : records.filter((record) => record.run_id !== answeredRun);
+}
+
 export function rootCause(input: RootCauseInput): RootCause {
   const { summary, unusable } = input;
   const moved = unusable.referenceDrift ? null : movedFeatures(summary);

@@ -2,7 +2,7 @@ import type { PromotionPolicy } from '../../../core/src/domain/promotionPolicy.t
 import type { MonitoringSummary, ServingReference } from '../../../monitoring/src/index.ts';
 import type { AuditRecord } from '../auditChain.ts';
 import type { Incident, SentinelReport } from '../controlTypes.ts';
-import { INCIDENT_RULES, type RuleBasis } from './incidentRules.ts';
+import { basesOf, INCIDENT_RULES, type RuleBasis } from './incidentRules.ts';
 import { rootCause } from './rootCause.ts';
 
 /** What serves now, as the registry and the policy say: what a summary must have judged to be used in full. */
@@ -58,7 +58,7 @@ export function runSentinel(input: SentinelInput): SentinelReport {
     ...(input.rejudged.length > 0 ? [`judged under the current policy, not the one the summary was made under: ${input.rejudged.join('; ')}`] : []),
     ...unusable.values(),
   ];
-  const applicable = INCIDENT_RULES.filter((rule) => !unusable.has(rule.basis));
+  const applicable = INCIDENT_RULES.filter((rule) => !basesOf(rule).some((basis) => unusable.has(basis)));
   const incident: Incident = applicable.map((rule) => rule.detect(summary, input.policy)).find((found) => found !== undefined) ?? {
     incident_type: 'none',
     severity: 'none',
