@@ -256,7 +256,7 @@ describe('a watcher run from cron (--once each day, labels dropped as they come)
   it('checks each estimate at the run after its labels have all come, although every run stops after its poll', () => {
     const ws = workspace('cron');
     const labelsOf = (day: string) => labelFiles().filter((path) => path.endsWith(`${day}.csv`));
-    const days = DAYS.slice(0, 7);
+    const days = DAYS.slice(0, 6);
     for (const day of days) {
       dropDays(ws, [day]);
       for (const path of labelsOf(day)) copyFileSync(path, join(ws.labels, path.slice(path.lastIndexOf('/') + 1)));
@@ -267,6 +267,7 @@ describe('a watcher run from cron (--once each day, labels dropped as they come)
     const checks = estimateChecks(ws);
     // Labels come one to four days late, and the label window is three days: every window but the last few is checked, once.
     expect(checks.length).toBeGreaterThanOrEqual(lines.length - 4);
+    expect(checks.length).toBeGreaterThan(0);
     expect(new Set(checks.map((check) => check.window)).size).toBe(checks.length);
     expect(checks.map((check) => check.window)).toEqual(lines.slice(0, checks.length).map((line) => line.window));
     for (const check of checks) expect(check.error === null || Math.abs(check.error) < 0.2, check.window).toBe(true);
