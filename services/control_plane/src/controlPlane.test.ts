@@ -5,6 +5,7 @@ import type { MonitoringSummary } from '../../monitoring/src/index.ts';
 import { compareForRollback, runPlanner } from './agents/planner.ts';
 import { runRelease, type ReleaseEffects } from './agents/release.ts';
 import { runSentinel } from './agents/sentinel.ts';
+import { MIN_CALIBRATION_POSITIVES } from './agents/incidentRules.ts';
 import type { ExecutionPlan, ModelEvaluation, RollbackComparison } from './controlTypes.ts';
 import { checkGuardrails, isInBlackout } from './guardrails.ts';
 
@@ -272,8 +273,7 @@ describe('An estimated performance drop (CBPE) acts before the labels', () => {
 });
 
 describe('An estimate from a calibration on few fraud rows', () => {
-  it('is not acted on: fewer than MIN_CALIBRATION_POSITIVES positives in validation leave the drift rules to decide', async () => {
-    const { MIN_CALIBRATION_POSITIVES } = await import('./agents/incidentRules.ts');
+  it('is not acted on: fewer than MIN_CALIBRATION_POSITIVES positives in validation leave the drift rules to decide', () => {
     const metrics = (auc: number) => ({ rows: 5000, roc_auc: auc, precision: 0.4, recall: 0.5, f1: 0.44, confusion: { true_positive: 1, false_positive: 1, false_negative: 1, true_negative: 1 } });
     const estimate = (positives: number): MonitoringSummary['estimated_performance'] => ({
       method: 'cbpe', source: 'model v1', threshold: 0.3, calibration: { method: 'isotonic', fitted_on: 'validation', rows: 400, positives, points: 8, table: [] },
