@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { UserError } from '../../services/core/src/infrastructure/errors.ts';
 import { assertValid, compileSchema } from '../../services/core/src/infrastructure/jsonSchema.ts';
 import { loadYamlWithSchema } from '../../services/core/src/infrastructure/yamlFile.ts';
 import scenarioSchema from '../schema/scenario.schema.json' with { type: 'json' };
+import { repositoryPath } from '../../services/core/src/infrastructure/repoRoot.ts';
 
 export interface LogNormalSpec { log_mean: number; log_sd: number; multiplier: number }
 export interface CategoricalSpec { weights: Record<string, number> }
@@ -48,7 +48,7 @@ export interface ScenarioConfig {
   };
 }
 
-export const SCENARIO_DIRECTORY = resolve(dirname(fileURLToPath(import.meta.url)), '../config');
+export const SCENARIO_DIRECTORY = repositoryPath('generator/config');
 
 /** A scenario file may leave out anything its parent gives: same schema, nothing required. */
 function withoutRequired(schema: unknown): unknown {

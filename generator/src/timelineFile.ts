@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { UserError, errorMessage } from '../../services/core/src/infrastructure/errors.ts';
 import { compileSchema } from '../../services/core/src/infrastructure/jsonSchema.ts';
 import { loadYamlWithSchema, yamlLocation } from '../../services/core/src/infrastructure/yamlFile.ts';
 import timelineSchema from '../schema/timeline.schema.json' with { type: 'json' };
 import { checkScenarioConsistency, loadScenarioFile, loadScenarioLayer, mergeScenario, scenarioPath, withOverrides, type ScenarioConfig } from './scenarioConfig.ts';
 import { dateOfDay, leafPaths, phaseProblem, resolveDay, volumeRatio, type ResolvedDay, type TimelinePhase } from './timelineDays.ts';
+import { repositoryPath } from '../../services/core/src/infrastructure/repoRoot.ts';
 
 /** generator/timelines/NAME.yaml as written (validated against generator/schema/timeline.schema.json). */
 export interface TimelineFile {
@@ -30,7 +30,7 @@ export interface Timeline {
   days: ResolvedDay[];
 }
 
-export const TIMELINE_DIRECTORY = resolve(dirname(fileURLToPath(import.meta.url)), '../timelines');
+export const TIMELINE_DIRECTORY = repositoryPath('generator/timelines');
 const BASE_SCENARIO = 'base';
 /** A day's rows are generated and sorted in memory: bounded, so a typo in a volume is an error, not an exhausted heap. */
 export const MAX_ROWS_PER_DAY = 2_000_000;

@@ -3,14 +3,14 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { acquireFileLock } from '../../services/core/src/infrastructure/fileLock.ts';
 import { assertAuditIntact } from '../../services/control_plane/src/auditLog.ts';
 import { mirroredPositions } from '../../services/control_plane/src/controlRun.ts';
 import { ModelRegistry } from '../../services/registry/src/index.ts';
 import { approvalsAsync, approvals, auditLines, auditVerify, control, event, ok, startWorkspaceApi, workspaces, type Workspace } from '../helpers/controlWorkspace.ts';
-import { expectOneLineUserError, makeTempDir, REPO_ROOT, runScript, type ScriptResult } from '../helpers/runScript.ts';
+import { expectOneLineUserError, makeTempDir, REPO_ROOT, runScript, scriptArguments, type ScriptResult } from '../helpers/runScript.ts';
 
 const temp = makeTempDir('exactly-once');
 afterAll(() => temp.cleanup());
@@ -244,7 +244,7 @@ function expectWrittenAhead(ws: Workspace): void {
 }
 
 function controlProcess(ws: Workspace, now: string) {
-  return spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, 'services/control_plane/src/cli.ts'),
+  return spawn(process.execPath, [...scriptArguments('services/control_plane/src/cli.ts'),
     '--summary', join(ws.reports, 'monitoring_summary.json'), '--policy', ws.policy, '--registry', ws.registry, '--events', ws.events, '--approvals', ws.approvals, '--now', now,
   ], { cwd: REPO_ROOT, env: { ...process.env, ...KEY }, stdio: 'ignore' });
 }

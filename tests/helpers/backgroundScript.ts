@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import { REPO_ROOT } from './runScript.ts';
+import { REPO_ROOT, scriptArguments } from './runScript.ts';
 
 /** One of the project's entry points running in the background, held by its PID. */
 export interface BackgroundScript {
@@ -17,7 +16,7 @@ export interface BackgroundScript {
 
 /** Start a script as runScript does (node --import tsx, from the repository root), without waiting for it. */
 export function startScript(script: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): BackgroundScript {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, script), ...args], {
+  const child = spawn(process.execPath, [...scriptArguments(script), ...args], {
     cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env },
   });
   let stderr = '';

@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { BUNDLES_VARIABLE, bundledName } from './scriptBundles.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -11,9 +12,27 @@ export interface ScriptResult {
   stderr: string;
 }
 
+/**
+ * Node's arguments to run one of the project's entry scripts: its bundle when this test
+ * run built one (tests/helpers/scriptBundles.ts), else the source through tsx.
+ */
+export function scriptArguments(script: string): string[] {
+  const bundles = process.env[BUNDLES_VARIABLE];
+  const relative = relativeScript(script);
+  if (bundles !== undefined && bundles !== '') {
+    const bundle = join(bundles, bundledName(relative));
+    if (existsSync(bundle)) return [bundle];
+  }
+  return ['--import', 'tsx', resolve(REPO_ROOT, relative)];
+}
+
+function relativeScript(script: string): string {
+  return isAbsolute(script) ? relative(REPO_ROOT, script) : script;
+}
+
 /** Run one of the project's real entry points (as `npm run` does, without npm's start-up). */
 export function runScript(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ScriptResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, script), ...args], {
+  const result = spawnSync(process.execPath, [...scriptArguments(script), ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
@@ -24,7 +43,7 @@ export function runScript(script: string, args: string[], options: { env?: NodeJ
 
 /** runScript without blocking the event loop, for tests that serve requests meanwhile. */
 export function runScriptAsync(script: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<ScriptResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const child = spawn(process.execPath, [...scriptArguments(script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => { stdout += String(chunk); });

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT } from './runScript.ts';
+import { REPO_ROOT, scriptArguments } from './runScript.ts';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -16,7 +15,7 @@ export interface ServerProcessOptions {
 
 /** `make serve` as a real process on a free loopback port, resolved once it says it is listening. */
 export function startServerProcess(env: NodeJS.ProcessEnv, options: ServerProcessOptions = {}): Promise<ServerProcess> {
-  return startListeningProcess(['--import', 'tsx', join(REPO_ROOT, 'services/api/src/server.ts')], env, options);
+  return startListeningProcess(scriptArguments('services/api/src/server.ts'), env, options);
 }
 
 /**

@@ -2,6 +2,8 @@ import type { Worker } from 'node:worker_threads';
 import { startTypeScriptWorker, unwrapReply, type WorkerReply } from '../../core/src/infrastructure/typeScriptWorker.ts';
 // Its types only: importing the worker's body for real would run it here.
 import type { ControlRequest, ControlResult } from './controlWorker.ts';
+import { pathToFileURL } from 'node:url';
+import { repositoryPath } from '../../core/src/infrastructure/repoRoot.ts';
 
 
 /**
@@ -28,7 +30,7 @@ export class ControlWorker {
   }
 
   private start(): Worker {
-    const worker = startTypeScriptWorker(new URL('./controlWorker.ts', import.meta.url), undefined);
+    const worker = startTypeScriptWorker(pathToFileURL(repositoryPath('services/api/src/controlWorker.ts')), undefined);
     worker.on('message', ({ id, reply }: { id: number; reply: WorkerReply<ControlResult> }) => {
       const caller = this.waiting.get(id);
       this.waiting.delete(id);

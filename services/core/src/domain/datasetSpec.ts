@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { UserError } from '../infrastructure/errors.ts';
 import { sha256Hex } from '../infrastructure/fileHash.ts';
 import type { SchemaProblem } from '../infrastructure/jsonSchema.ts';
@@ -7,6 +7,7 @@ import type { FeatureType, MissingHandling } from './vocabularies.ts';
 import { compileContractSchema } from './vocabularySchema.ts';
 import { parseYamlWithSchema, readFileBytes } from '../infrastructure/yamlFile.ts';
 import datasetSchema from '../../../../datasets/dataset.schema.json' with { type: 'json' };
+import { repositoryPath } from '../infrastructure/repoRoot.ts';
 
 /*
  * The dataset spec (datasets/*.yaml): which columns are the id, the event time, the
@@ -50,7 +51,7 @@ export interface LoadedDatasetSpec {
 }
 
 export const DEFAULT_DATASET = 'fraud';
-const DATASETS_DIRECTORY = fileURLToPath(new URL('../../../../datasets/', import.meta.url));
+const DATASETS_DIRECTORY = repositoryPath('datasets');
 const validateDatasetFile = compileContractSchema<DatasetSpecFile>(datasetSchema);
 
 /** The negative label when only the positive one is written: 1 ↔ 0 and true ↔ false are implied, words are not. */
@@ -103,7 +104,7 @@ export function parseDatasetSpec(text: string, source: string): DatasetSpec {
 export function datasetSpecPath(nameOrFile: string): string {
   if (/[\\/]/.test(nameOrFile) || /\.ya?ml$/i.test(nameOrFile)) return nameOrFile;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(nameOrFile)) throw new UserError(`--dataset: "${nameOrFile}" is neither a dataset name nor a .yaml file`);
-  const path = `${DATASETS_DIRECTORY}${nameOrFile}.yaml`;
+  const path = join(DATASETS_DIRECTORY, `${nameOrFile}.yaml`);
   if (!existsSync(path)) throw new UserError(`--dataset: no dataset "${nameOrFile}" (datasets/${nameOrFile}.yaml does not exist; give a name from datasets/ or a file path)`);
   return path;
 }

@@ -5,6 +5,8 @@ import type { NumericalColumn } from './dataTable.ts';
 import { startTypeScriptWorker, workerResult } from '../typeScriptWorker.ts';
 // Its type only: importing the worker's body for real would run it here.
 import type { ReadInWorker } from './csvReadWorker.ts';
+import { pathToFileURL } from 'node:url';
+import { repositoryPath } from '../repoRoot.ts';
 
 export interface ParallelReadRequest {
   path: string;
@@ -21,7 +23,7 @@ export interface WorkerRead {
 
 /** Start reading a CSV in a worker thread now; the caller does other work meanwhile. */
 export function startCsvReadInWorker(request: ParallelReadRequest): WorkerRead {
-  const worker = startTypeScriptWorker(new URL('./csvReadWorker.ts', import.meta.url), request);
+  const worker = startTypeScriptWorker(pathToFileURL(repositoryPath('services/core/src/infrastructure/csv/csvReadWorker.ts')), request);
   const result = workerResult<ReadInWorker>(worker)
     .then((reply) => new ColumnTable(reply.source, reply.header, reply.rowCount, reply.columns, reply.sha256, new Map(reply.cleaned.map(({ name, ...clean }) => [name, clean]))));
   // The caller awaits the result only after its own work; until then a failed read must not count as unhandled.

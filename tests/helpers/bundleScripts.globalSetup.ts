@@ -1,0 +1,30 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { BUNDLE_DIRECTORY, BUNDLES_VARIABLE, bundledName, entryScripts } from './scriptBundles.ts';
+
+/** Builds this run's bundles of the entry scripts, and tells the test workers where they are. */
+export default async function bundleScripts(): Promise<void> {
+  const directory = join(BUNDLE_DIRECTORY, String(process.pid));
+  rmSync(directory, { recursive: true, force: true });
+  mkdirSync(directory, { recursive: true });
+  await build({
+    absWorkingDir: resolve(import.meta.dirname, '../..'),
+    entryPoints: Object.fromEntries(entryScripts().map((script) => [bundledName(script).replace(/\.mjs$/, ''), script])),
+    outdir: directory,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  process.env[BUNDLES_VARIABLE] = directory;
+}
+
+export function teardown(): void {
+  const directory = process.env[BUNDLES_VARIABLE];
+  if (directory) rmSync(directory, { recursive: true, force: true });
+}
