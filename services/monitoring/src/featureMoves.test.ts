@@ -24,6 +24,15 @@ describe('which way a numerical feature moved', () => {
     expect(featureMove(numericalPair([0, 0, 0, 0, 1], [0, 0, 0, 0, 1]))).toMatchObject({ direction: 'flat' });
   });
 
+  it('a flag (0 and 1 only) moves by its share of 1, which its median and p90 hardly show', () => {
+    const flag = (ones: number) => Array.from({ length: 100 }, (_, index) => (index < ones ? 1 : 0));
+    const move = featureMove(numericalPair(flag(8), flag(20)));
+    expect(move).toMatchObject({ reference_median: 0, current_median: 0, share_of_ones: { reference: 0.08, current: 0.2 }, direction: 'up' });
+    expect(describeMove('is_international', move as NonNullable<typeof move>)).toBe('is_international: share of 1 8.0% → 20.0%, up');
+    // A count that happens to hold 0, 1 and 2 is no flag.
+    expect(featureMove(numericalPair([0, 1, 2], [0, 1, 1]))).not.toHaveProperty('share_of_ones');
+  });
+
   it('missing values are not values: they move nothing', () => {
     expect(featureMove(numericalPair([1, Number.NaN, 3], [1, 3, Number.NaN]))).toMatchObject({ reference_median: 2, current_median: 2, direction: 'flat' });
   });

@@ -16,7 +16,9 @@ export interface NumericalMove {
   current_median: number;
   reference_p90: number;
   current_p90: number;
-  /** By the median; by the 90th percentile when the medians are equal (an integer column's median often is). */
+  /** A column of 0 and 1 only (a flag): the share of 1 on each side, which its median and p90 hardly show. */
+  share_of_ones?: { reference: number; current: number };
+  /** By the share of 1 for a flag; else by the median, and by the 90th percentile when the medians are equal (an integer column's median often is). */
   direction: MoveDirection;
 }
 
@@ -36,8 +38,22 @@ function directionOf(reference: number, current: number): MoveDirection {
   return current > reference ? 'up' : current < reference ? 'down' : 'flat';
 }
 
+/** The share of 1 in sorted values that are all 0 or 1, else undefined. */
+function shareOfOnes(sorted: ArrayLike<number>): number | undefined {
+  if ((sorted[0] as number) < 0 || (sorted[sorted.length - 1] as number) > 1) return undefined;
+  let ones = 0;
+  for (let index = 0; index < sorted.length; index += 1) {
+    const value = sorted[index] as number;
+    if (value === 1) ones += 1;
+    else if (value !== 0) return undefined;
+  }
+  return ones / sorted.length;
+}
+
 function numericalMove(pair: NumericalPair): NumericalMove | null {
   if (pair.reference.length === 0 || pair.current.length === 0) return null;
+  const referenceOnes = shareOfOnes(pair.reference);
+  const currentOnes = referenceOnes === undefined ? undefined : shareOfOnes(pair.current);
   const referenceMedian = quantileOfSorted(pair.reference, 0.5);
   const currentMedian = quantileOfSorted(pair.current, 0.5);
   const referenceP90 = quantileOfSorted(pair.reference, 0.9);
@@ -49,7 +65,9 @@ function numericalMove(pair: NumericalPair): NumericalMove | null {
     current_median: currentMedian,
     reference_p90: referenceP90,
     current_p90: currentP90,
-    direction: byMedian === 'flat' ? directionOf(referenceP90, currentP90) : byMedian,
+    ...(referenceOnes !== undefined && currentOnes !== undefined
+      ? { share_of_ones: { reference: referenceOnes, current: currentOnes }, direction: directionOf(referenceOnes, currentOnes) }
+      : { direction: byMedian === 'flat' ? directionOf(referenceP90, currentP90) : byMedian }),
   };
 }
 
@@ -102,6 +120,7 @@ function percent(share: number): string {
 /** One line a person reads: "transaction_amount: median 49.1 → 79 (p90 143 → 230), up". */
 export function describeMove(column: string, move: FeatureMove): string {
   if (move.column_type === 'numerical') {
+    if (move.share_of_ones) return `${column}: share of 1 ${percent(move.share_of_ones.reference)} → ${percent(move.share_of_ones.current)}, ${move.direction}`;
     return `${column}: median ${short(move.reference_median)} → ${short(move.current_median)} (p90 ${short(move.reference_p90)} → ${short(move.current_p90)}), ${move.direction}`;
   }
   return `${column}: "${move.category}" ${percent(move.reference_share)} → ${percent(move.current_share)} of rows, ${move.direction}`;

@@ -15,6 +15,7 @@ const ARROWS: Record<FeatureMove['direction'], string> = { up: '↑ up', down: '
 function moveCells(move: FeatureMove | null | undefined): string {
   if (!move) return '<td colspan="3" class="caption">no values to compare</td>';
   if (move.column_type === 'numerical') {
+    if (move.share_of_ones) return `<td>share of 1 ${formatPercent(move.share_of_ones.reference)}</td><td>share of 1 ${formatPercent(move.share_of_ones.current)}</td><td>${ARROWS[move.direction]}</td>`;
     const side = (median: number, p90: number) => `median ${formatEdge(median)} · p90 ${formatEdge(p90)}`;
     return `<td>${side(move.reference_median, move.reference_p90)}</td><td>${side(move.current_median, move.current_p90)}</td><td>${ARROWS[move.direction]}</td>`;
   }
@@ -31,7 +32,7 @@ export function movedFeaturesSection(summary: MonitoringSummary): string {
     .sort((a, b) => Number(b.drift_detected) - Number(a.drift_detected) || driftStrength(b) - driftStrength(a) || (a.column_name < b.column_name ? -1 : 1))
     .map((result) => `<tr class="${result.drift_detected ? 'drifted' : ''}"><td>${escapeHtml(result.column_name)}</td><td>${result.drift_detected ? 'drift' : 'ok'}</td>${moveCells(moves[result.column_name])}</tr>`)
     .join('\n');
-  return `<p class="caption">Numerical: median and 90th percentile on each side; categorical: the category whose share of rows changed most.</p>
+  return `<p class="caption">Numerical: median and 90th percentile on each side (a 0/1 flag: its share of 1); categorical: the category whose share of rows changed most.</p>
 <table><thead><tr><th>column</th><th>verdict</th><th>reference</th><th>current</th><th>direction</th></tr></thead>
 <tbody>
 ${rows}
