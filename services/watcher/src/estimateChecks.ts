@@ -19,6 +19,9 @@ export interface PendingCheck {
   rows: readonly KeptRow[];
 }
 
+/** A window whose check is due, with why and the rows whose labels came. */
+export interface DueCheck { check: PendingCheck; reason: EstimateCheck['reason']; labelled: KeptRow[] }
+
 /** Windows waiting for their labels, in the order they were decided. */
 export class PendingChecks {
   private pending: PendingCheck[] = [];
@@ -33,8 +36,8 @@ export class PendingChecks {
    * that). A watcher knows every label on disk, whatever its decisions' clock (the check
    * decides nothing); a replay only those its clock has delivered. Taken out of the waiting.
    */
-  takeDue(at: { labelsThroughMs: number; clockMs: number }, labelWindowDays: number): { check: PendingCheck; reason: EstimateCheck['reason']; labelled: KeptRow[] }[] {
-    const due: { check: PendingCheck; reason: EstimateCheck['reason']; labelled: KeptRow[] }[] = [];
+  takeDue(at: { labelsThroughMs: number; clockMs: number }, labelWindowDays: number): DueCheck[] {
+    const due: DueCheck[] = [];
     this.pending = this.pending.filter((check) => {
       const labelled = check.rows.filter((row) => row.label !== undefined && (row.labelMs as number) <= at.labelsThroughMs);
       const leaving = check.endMs <= at.clockMs - labelWindowDays * DAY_MS;

@@ -6,12 +6,12 @@ import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { errorMessage, isUserError } from '../../core/src/infrastructure/errors.ts';
 import { ReferenceProfiles, summaryPath } from '../../monitoring/src/index.ts';
 import { ModelRegistry, promoteVersion, registerVersion } from '../../registry/src/index.ts';
-import { DEFAULT_TRAINING, loadRegisteredArtifact, registrationRecord, trainModels, type ModelArtifact } from '../../training/src/index.ts';
+import { DEFAULT_TRAINING, registrationRecord, trainModels } from '../../training/src/index.ts';
 import { approveApproval, auditKeyFromEnvironment, loadApproval, controlOptionsAt, mirroredPositions, readRecordedRun, readVerifiedAudit, rejectApproval, type VerificationReport, verifyActions } from '../../control_plane/src/index.ts';
 import { answerDueMs, describeApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
 import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
-import { hindsightAuc, realisedAuc } from './replayScoring.ts';
-import { checkTime, enoughLabels, estimateCheck, PendingChecks } from './estimateChecks.ts';
+import { checkDueEstimate, hindsightAuc, registeredArtifacts } from './replayScoring.ts';
+import { PendingChecks } from './estimateChecks.ts';
 import { LabelFeed, type LoadedTimeline } from './replayTimeline.ts';
 import { cutWindows } from './windowCutter.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
@@ -84,11 +84,7 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
   const firstNow = new Date(timeline.days[0]?.startMs ?? Date.parse(`${timeline.meta.start}T00:00:00Z`));
   registerFirstModel(timeline, policy, paths.registryDirectory, firstNow);
   const context: WindowContext = { ...paths, dataset: timeline.dataset, policyPath: input.policyPath, profiles: new ReferenceProfiles(), actor: REPLAY_ACTOR, htmlReport: false };
-  const artifacts = new Map<number, ModelArtifact>();
-  const artifactOf = (version: number): ModelArtifact => {
-    if (!artifacts.has(version)) artifacts.set(version, loadRegisteredArtifact(ModelRegistry.open(paths.registryDirectory), version));
-    return artifacts.get(version) as ModelArtifact;
-  };
+  const artifactOf = registeredArtifacts(paths.registryDirectory);
   const labelWindow = new LabelWindow();
   const feed = new LabelFeed(timeline.labels);
   let open: { row: SourceRow; after: SourcePosition; kept: KeptRow }[] = [];
@@ -98,9 +94,9 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
   const labelWindowDays = policy.performance_policy.label_window_days;
   /** The estimates whose windows' labels have come by `asOfMs`, checked against the labels, in their windows' records. */
   const checkEstimates = (asOfMs: number) => {
-    for (const { check, reason, labelled } of pendingChecks.takeDue({ labelsThroughMs: asOfMs, clockMs: asOfMs }, labelWindowDays)) {
-      const realised = !enoughLabels(labelled) ? null : realisedAuc(artifactOf(check.modelVersion), timeline.dataset, labelled, (row) => row.label as number, `${timeline.directory} window ${check.window} (labels arrived)`);
-      const { window: _window, model_version: _version, estimated_auc: _estimate, rows: _rows, ...result } = estimateCheck(check, reason, labelled, realised, checkTime(check, reason, labelled, labelWindowDays));
+    for (const due of pendingChecks.takeDue({ labelsThroughMs: asOfMs, clockMs: asOfMs }, labelWindowDays)) {
+      const { check } = due;
+      const { window: _window, model_version: _version, estimated_auc: _estimate, rows: _rows, ...result } = checkDueEstimate(due, artifactOf(check.modelVersion), timeline.dataset, labelWindowDays, `${timeline.directory} window ${check.window} (labels arrived)`);
       (recordOf.get(check.window) as WindowRecord).estimate_check = result;
     }
   };

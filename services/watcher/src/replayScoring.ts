@@ -1,6 +1,8 @@
 import { parseCsvText } from '../../core/src/infrastructure/csv/csvTable.ts';
 import { textColumnsOf, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
-import { classificationReport, scoreTable, type ModelArtifact } from '../../training/src/index.ts';
+import { classificationReport, loadRegisteredArtifact, scoreTable, type ModelArtifact } from '../../training/src/index.ts';
+import { ModelRegistry } from '../../registry/src/index.ts';
+import { checkTime, enoughLabels, estimateCheck, type DueCheck, type EstimateCheck } from './estimateChecks.ts';
 import type { KeptRow, LabelledRow } from './labelWindow.ts';
 import { labelledRowsCsv, rowsCsv } from './windowCsv.ts';
 
@@ -24,4 +26,20 @@ export function realisedAuc(artifact: ModelArtifact, dataset: LoadedDatasetSpec,
  */
 export function hindsightAuc(artifact: ModelArtifact, dataset: LoadedDatasetSpec, rows: readonly KeptRow[], hindsight: ReadonlyMap<string, 0 | 1>, source: string): number | null {
   return realisedAuc(artifact, dataset, rows.filter((row) => hindsight.has(row.id)), (row) => hindsight.get(row.id) as number, source);
+}
+
+/** A registry's artifacts by version, each read once: a registered version's artifact never changes. */
+export function registeredArtifacts(registryDirectory: string): (version: number) => ModelArtifact {
+  const artifacts = new Map<number, ModelArtifact>();
+  return (version) => {
+    if (!artifacts.has(version)) artifacts.set(version, loadRegisteredArtifact(ModelRegistry.open(registryDirectory), version));
+    return artifacts.get(version) as ModelArtifact;
+  };
+}
+
+/** A due estimate checked: the window's serving model scores its labelled rows (when there are enough of them). */
+export function checkDueEstimate(due: DueCheck, artifact: ModelArtifact, dataset: LoadedDatasetSpec, labelWindowDays: number, source: string): EstimateCheck {
+  const { check, reason, labelled } = due;
+  const realised = enoughLabels(labelled) ? realisedAuc(artifact, dataset, labelled, (row) => row.label as number, source) : null;
+  return estimateCheck(check, reason, labelled, realised, checkTime(check, reason, labelled, labelWindowDays));
 }

@@ -6,9 +6,9 @@ import { errorMessage, isUserError, UserError } from '../../core/src/infrastruct
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { estimateCheckLine, recordLine } from './watchSchemas.ts';
-import { checkTime, enoughLabels, estimateCheck, PendingChecks } from './estimateChecks.ts';
-import { realisedAuc } from './replayScoring.ts';
-import { loadRegisteredArtifact } from '../../training/src/index.ts';
+import { PendingChecks } from './estimateChecks.ts';
+import { checkDueEstimate, registeredArtifacts } from './replayScoring.ts';
+import type { ModelArtifact } from '../../training/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { auditKeyFromEnvironment, mirroredPositions, readRecordedRun, readVerifiedAudit } from '../../control_plane/src/index.ts';
 import { readMonitoringSummary, reportPath, summaryPath } from '../../monitoring/src/index.ts';
@@ -88,40 +88,51 @@ export function estimateChecksPath(watchDirectory: string): string {
 }
 
 /**
- * The windows whose labels have come by `asOfMs` get their estimate checked: the serving
- * model of the window scores its labelled rows, and the error is appended to the log.
+ * The windows whose labels have all come (every label on disk counts: a check decides
+ * nothing) or that left the label window by the decisions' clock get their estimate
+ * checked against their labels, one line each in the checks' log.
  */
-function checkDueEstimates(options: WatchOptions, pending: PendingChecks, clockMs: number, labelWindowDays: number): void {
-  const { context } = options;
-  for (const { check, reason, labelled } of pending.takeDue({ labelsThroughMs: Number.POSITIVE_INFINITY, clockMs }, labelWindowDays)) {
-    const artifact = loadRegisteredArtifact(ModelRegistry.open(context.registryDirectory), check.modelVersion);
-    const realised = !enoughLabels(labelled) ? null : realisedAuc(artifact, context.dataset, labelled, (row) => row.label as number, `window ${check.window} (labels arrived)`);
-    const result = estimateCheck(check, reason, labelled, realised, checkTime(check, reason, labelled, labelWindowDays));
+function checkDueEstimates(options: WatchOptions, at: { pending: PendingChecks; artifactOf: (version: number) => ModelArtifact; eventMs: number; labelWindowDays: number }): void {
+  const clockMs = options.clock === 'event' ? at.eventMs : Date.now();
+  for (const due of at.pending.takeDue({ labelsThroughMs: Number.POSITIVE_INFINITY, clockMs }, at.labelWindowDays)) {
+    const { check, labelled, reason } = due;
+    const result = checkDueEstimate(due, at.artifactOf(check.modelVersion), options.context.dataset, at.labelWindowDays, `window ${check.window} (labels arrived)`);
     appendLinesDurably(estimateChecksPath(options.watchDirectory), [estimateCheckLine(result)]);
-    options.log(`watch: window ${check.window}: estimated AUC ${check.estimatedAuc.toFixed(3)}, realised ${realised === null ? 'not judged (too few labels of a class)' : realised.toFixed(3)} on ${labelled.length}/${check.rows.length} labelled rows (${reason})`);
+    options.log(`watch: window ${check.window}: estimated AUC ${check.estimatedAuc.toFixed(3)}, realised ${result.realised_auc === null ? 'not judged (too few labels of a class)' : result.realised_auc.toFixed(3)} on ${labelled.length}/${check.rows.length} labelled rows (${reason})`);
   }
 }
 
 /**
- * The windows the log has a line for. A line torn by a kill mid-append is cut first (its
- * window is decided, and gets its line again from what its run recorded); a line that
- * is not a window's record is refused, naming it.
+ * The lines of one of the watcher's logs, each an object naming its window, by window. A
+ * line torn by a kill mid-append is cut first; a line that is not one of the log's is
+ * refused, naming it.
  */
-function recordedWindows(watchDirectory: string): Set<string> {
-  const path = windowsLogPath(watchDirectory);
+function logLines(path: string, what: string): Map<string, Record<string, unknown>> {
   cutTornTail(path);
-  if (!existsSync(path)) return new Set();
-  const lines = readFileSync(path, 'utf8').split('\n');
-  return new Set(lines.flatMap((line, index) => {
-    if (line.trim() === '') return [];
+  const lines = new Map<string, Record<string, unknown>>();
+  if (!existsSync(path)) return lines;
+  readFileSync(path, 'utf8').split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
     try {
-      const window = (JSON.parse(line) as { window?: unknown }).window;
-      if (typeof window === 'string') return [window];
+      const parsed = JSON.parse(line) as Record<string, unknown> | null;
+      if (typeof parsed?.window === 'string') {
+        lines.set(parsed.window, parsed);
+        return;
+      }
     } catch {
       // Refused below, with the line's number.
     }
-    throw new UserError(`${path}: line ${index + 1}: not a window's record; move the file away to start its log afresh`);
-  }));
+    throw new UserError(`${path}: line ${index + 1}: not ${what}; move the file away to start its log afresh`);
+  });
+  return lines;
+}
+
+/**
+ * The windows the log has a line for, with their lines. A torn last line's window is
+ * decided, and gets its line again from what its run recorded.
+ */
+function recordedWindows(watchDirectory: string): Map<string, Record<string, unknown>> {
+  return logLines(windowsLogPath(watchDirectory), 'a window\'s record');
 }
 
 /** The line of a window decided before a restart, from its summary and the run's reports; bare when they are gone. */
@@ -166,31 +177,15 @@ function keptRowsOf(context: WindowContext, state: WatchState): { window: WatchS
 
 /**
  * The estimates still waiting for their labels when the watcher last stopped (a watcher
- * run from cron stops after every poll): the recent windows whose line has an estimate
- * and no check yet. The checks' log is cut of a torn last line first.
+ * run from cron stops after every poll): the recorded windows with an estimate and no
+ * check in the checks' log yet.
  */
-function waitingEstimates(watchDirectory: string): Map<string, { estimatedAuc: number; modelVersion: number }> {
-  const checksPath = estimateChecksPath(watchDirectory);
-  cutTornTail(checksPath);
-  const checked = new Set(existsSync(checksPath) ? readFileSync(checksPath, 'utf8').split('\n').flatMap((line, index) => {
-    if (line.trim() === '') return [];
-    try {
-      const window = (JSON.parse(line) as { window?: unknown }).window;
-      if (typeof window === 'string') return [window];
-    } catch {
-      // Refused below, with the line's number.
-    }
-    throw new UserError(`${checksPath}: line ${index + 1}: not an estimate check; move the file away to start its log afresh`);
-  }) : []);
+function waitingEstimates(watchDirectory: string, recorded: ReadonlyMap<string, Record<string, unknown>>): Map<string, { estimatedAuc: number; modelVersion: number }> {
+  const checked = logLines(estimateChecksPath(watchDirectory), 'an estimate check');
   const waiting = new Map<string, { estimatedAuc: number; modelVersion: number }>();
-  const windowsPath = windowsLogPath(watchDirectory);
-  if (!existsSync(windowsPath)) return waiting;
-  for (const line of readFileSync(windowsPath, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const record = JSON.parse(line) as Pick<WindowRecord, 'window' | 'estimated_auc' | 'serving_version'>;
-    if (typeof record.estimated_auc === 'number' && typeof record.serving_version === 'number' && !checked.has(record.window)) {
-      waiting.set(record.window, { estimatedAuc: record.estimated_auc, modelVersion: record.serving_version });
-    }
+  for (const [window, record] of recorded) {
+    const { estimated_auc: estimatedAuc, serving_version: modelVersion } = record as Partial<WindowRecord>;
+    if (typeof estimatedAuc === 'number' && typeof modelVersion === 'number' && !checked.has(window)) waiting.set(window, { estimatedAuc, modelVersion });
   }
   return waiting;
 }
@@ -222,7 +217,8 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
   const labelWindow = new LabelWindow();
   // Estimates waiting for their windows' labels: rebuilt from the logs at start, so a watcher run from cron checks them too.
   const pending = new PendingChecks();
-  const waiting = waitingEstimates(options.watchDirectory);
+  const artifactOf = registeredArtifacts(context.registryDirectory);
+  const waiting = waitingEstimates(options.watchDirectory, recorded);
   for (const { window, rows } of keptRowsOf(context, state)) {
     const kept = labelWindow.add(rows);
     const estimate = waiting.get(window.id);
@@ -244,13 +240,14 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
     for (const item of quarantined) options.log(`watch: quarantined label file ${item.file}: ${item.reason}`);
     labelWindow.learn(labels);
     const decidedThroughMs = Math.max(-Infinity, ...state.recent_windows.map((window) => window.end_ms));
-    checkDueEstimates(options, pending, options.clock === 'event' ? decidedThroughMs : Date.now(), policy.performance_policy.label_window_days);
+    const labelWindowDays = policy.performance_policy.label_window_days;
+    checkDueEstimates(options, { pending, artifactOf, eventMs: decidedThroughMs, labelWindowDays });
     const windows = cutWindows(read.rows, options.size, policy.drift_policy.min_samples, { firstRowIndex: state.rows_done, decidedThroughMs, eventMs });
     let retry: string | undefined;
     for (const window of windows) {
       if (options.stopRequested()) break;
-      checkDueEstimates(options, pending, options.clock === 'event' ? window.endMs : Date.now(), policy.performance_policy.label_window_days);
-      const decided = await decideWindow(options, window, { state, labelWindow, audited, recorded, pending, labelWindowDays: policy.performance_policy.label_window_days, withShock: policy.shock_policy.retrain_includes_shock });
+      checkDueEstimates(options, { pending, artifactOf, eventMs: window.endMs, labelWindowDays });
+      const decided = await decideWindow(options, window, { state, labelWindow, audited, recorded, pending, labelWindowDays, withShock: policy.shock_policy.retrain_includes_shock });
       ({ state, retry } = decided);
       if (retry !== undefined) {
         options.log(`watch: window ${window.id} waits for the next poll: ${retry}`);
@@ -259,7 +256,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
       decidedNow += 1;
     }
     // The windows just decided may have every label on disk already (a backlog): checked now, not at the next poll.
-    checkDueEstimates(options, pending, options.clock === 'event' ? Math.max(-Infinity, ...state.recent_windows.map((window) => window.end_ms)) : Date.now(), policy.performance_policy.label_window_days);
+    checkDueEstimates(options, { pending, artifactOf, eventMs: Math.max(-Infinity, ...state.recent_windows.map((window) => window.end_ms)), labelWindowDays });
     if (options.once) break;
     if (windows.length === 0 || retry !== undefined) await options.sleep(options.pollMs);
   }
@@ -267,7 +264,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
 }
 
 /** One window: judged and decided unless the audit log shows it decided before a restart; recorded; checkpointed. */
-async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: Set<string>; pending: PendingChecks; labelWindowDays: number; withShock: boolean }): Promise<{ state: WatchState; retry?: string }> {
+async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: ReadonlyMap<string, unknown>; pending: PendingChecks; labelWindowDays: number; withShock: boolean }): Promise<{ state: WatchState; retry?: string }> {
   const { context } = options;
   const rows: KeptRow[] = window.rows.map(keptRowOf);
   at.labelWindow.forgetBefore(labelWindowStart(window.endMs, at.labelWindowDays));
