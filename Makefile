@@ -37,7 +37,7 @@ install: node_modules/.install-stamp ## install dependencies (npm ci) when neede
 test: node_modules/.install-stamp ## typecheck, lint and run every test
 	npx tsc --noEmit
 	npx eslint .
-	@bash infra/prometheus/ensure-prometheus.sh
+	@bash infra/ensure-test-packages.sh
 	npx vitest run
 
 .PHONY: typecheck lint

@@ -35,8 +35,28 @@ export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
  * The kinds of line in the audit log. An intent is written (and flushed) before a run's
  * first effect; its outcome closes it, or the next run's reconciliation does.
  */
-export const AUDIT_KINDS = ['sentinel', 'plan', 'release', 'refusal', 'approval', 'manual', 'intent', 'outcome', 'deferral'] as const;
+export const AUDIT_KINDS = ['sentinel', 'plan', 'release', 'refusal', 'approval', 'manual', 'intent', 'outcome', 'deferral', 'alert'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/**
+ * What became of an alert Alertmanager sent (one audit line of kind alert each).
+ * acted: a firing alert started a control run; duplicate: its fingerprint already started
+ * one within the cooldown; resolved: recorded, never acted on; ignored: not an alert
+ * DriftWatch acts on (recorded so a reader sees it arrived).
+ */
+export const ALERT_HANDLING = ['acted', 'duplicate', 'resolved', 'ignored'] as const;
+export type AlertHandling = (typeof ALERT_HANDLING)[number];
+
+/**
+ * What a notification target can ask to hear about. escalation: an action waits for a
+ * human; guardrail_skip: a guardrail deferred the action (release outcome deferred).
+ */
+export const NOTIFICATION_EVENTS = ['escalation', 'promoted', 'blocked', 'rolled_back', 'failed', 'guardrail_skip'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+/** The body a notification target receives: Slack's incoming-webhook payload, or DriftWatch's own JSON. */
+export const NOTIFICATION_FORMATS = ['slack', 'json'] as const;
+export type NotificationFormat = (typeof NOTIFICATION_FORMATS)[number];
 
 /**
  * expired: nobody decided within autonomy.approval_ttl_hours; stale: approved after the
