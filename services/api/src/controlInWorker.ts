@@ -4,6 +4,10 @@ import { startTypeScriptWorker, unwrapReply, type WorkerReply } from '../../core
 import type { ControlRequest, ControlResult } from './controlWorker.ts';
 import { pathToFileURL } from 'node:url';
 import { repositoryPath } from '../../core/src/infrastructure/repoRoot.ts';
+import { NotificationDispatcher } from '../../control_plane/src/index.ts';
+
+/** How long a stopping server gives deliveries under way; those still running then are recorded as failed. */
+export const NOTIFICATION_DRAIN_LIMIT_MS = 10_000;
 
 
 /**
@@ -16,14 +20,20 @@ import { repositoryPath } from '../../core/src/infrastructure/repoRoot.ts';
 export class ControlWorker {
   private worker: Worker | undefined;
   private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: (result: ControlResult) => void; reject: (error: unknown) => void }>();
+  private readonly waiting = new Map<number, { request: ControlRequest; resolve: (result: ControlResult) => void; reject: (error: unknown) => void }>();
+  /** Whatever kind of request comes back with a decision, its notifications go from here, in the server's thread, after the caller has it. */
+  private readonly notifications: NotificationDispatcher;
+
+  constructor(notifications = new NotificationDispatcher({ report: (line) => process.stderr.write(`api: ${line}\n`) })) {
+    this.notifications = notifications;
+  }
 
   run(request: ControlRequest): Promise<ControlResult> {
     const worker = this.worker ?? this.start();
     const id = this.nextId;
     this.nextId += 1;
     return new Promise<ControlResult>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { request, resolve, reject });
       worker.ref();
       worker.postMessage({ id, request });
     });
@@ -36,11 +46,16 @@ export class ControlWorker {
       this.waiting.delete(id);
       // An idle worker must not keep the process alive.
       if (this.waiting.size === 0) worker.unref();
+      let result: ControlResult;
       try {
-        caller?.resolve(unwrapReply(reply));
+        result = unwrapReply(reply);
       } catch (error) {
         caller?.reject(error);
+        return;
       }
+      caller?.resolve(result);
+      // send() returns at once and delivers on a later turn, so the answer is not held up.
+      if (caller !== undefined && result.outcome !== undefined) this.notifications.send(result.outcome, caller.request.options);
     });
     const fail = (error: unknown): void => {
       if (this.worker === worker) this.worker = undefined;
@@ -56,6 +71,6 @@ export class ControlWorker {
   async stop(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) await worker.terminate();
+    await Promise.all([worker?.terminate(), this.notifications.drain(NOTIFICATION_DRAIN_LIMIT_MS)]);
   }
 }

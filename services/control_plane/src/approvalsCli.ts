@@ -6,6 +6,7 @@ import { hasExpired } from './approvalValidity.ts';
 import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
 import { decisionExitCodes, OUTCOME_EXIT_CODES } from './exitCodes.ts';
 import { narrateOutcome } from './narrator.ts';
+import { NotificationDispatcher } from './notifications/notificationDispatcher.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent approvals -- list | show ID | approve ID | reject ID --reason "..."',
@@ -59,6 +60,9 @@ await runCommand('approvals', async () => {
   process.stderr.write(`approvals: ${id} approved -> ${outcome.release.action} -> ${outcome.release.outcome}\n`);
   for (const reason of outcome.release.reasons) process.stderr.write(`approvals:   ${reason}\n`);
   process.exitCode = OUTCOME_EXIT_CODES[outcome.release.outcome];
-  // As for control: the approved action ran and was audited first; the narrator only explains it.
+  // As for control: the approved action ran and was audited first; notifications and the narrator only tell of it.
+  const notifications = new NotificationDispatcher({ report: (line) => process.stderr.write(`approvals: ${line}\n`) });
+  notifications.send(outcome, options);
   await narrateOutcome(options, outcome, (line) => process.stderr.write(`approvals: ${line}\n`));
+  await notifications.drain();
 });

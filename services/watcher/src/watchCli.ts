@@ -8,7 +8,7 @@ import { actorName } from '../../core/src/infrastructure/runContext.ts';
 import { ReferenceProfiles } from '../../monitoring/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { DEFAULT_WATCHER_NAME, watch, type WatchSource } from './watchLoop.ts';
-import { DEFAULT_LOCK_TIMEOUT_SECONDS } from '../../control_plane/src/index.ts';
+import { DEFAULT_LOCK_TIMEOUT_SECONDS, NotificationDispatcher } from '../../control_plane/src/index.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import type { WindowSize } from './windowCutter.ts';
 
@@ -63,37 +63,46 @@ await runCommandLine('watch', spec, async ({ values }) => {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const decided = await watch({
-    context: {
-      dataset,
-      policyPath,
-      registryDirectory,
-      eventsDirectory: parseDirectoryFlag('events', String(values.events)),
-      approvalsDirectory: parseDirectoryFlag('approvals', String(values.approvals)),
-      windowsDirectory: join(watchDirectory, 'windows'),
-      profiles: new ReferenceProfiles(),
-      actor: actorName(optionalString(values, 'actor')),
-      htmlReport: true,
-      lockTimeoutMs: parseIntegerFlag('lock-timeout', String(values['lock-timeout']), { min: 0 }) * 1000,
-    },
-    source,
-    labelsDirectory: String(values.labels),
-    watchDirectory,
-    reportsDirectory: parseDirectoryFlag('reports', String(values.reports)),
-    size,
-    clock: parseChoiceFlag('clock', String(values.clock), ['wall', 'event'] as const),
-    once: values.once === true,
-    name: watcherName(String(values.name)),
-    pollMs: parseIntegerFlag('poll-seconds', String(values['poll-seconds']), { min: 1 }) * 1000,
-    log: (line) => process.stderr.write(`${line}\n`),
-    stopRequested: () => stopping,
-    sleep: (ms) => new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }),
-  });
+  // Deliveries run while the next windows are judged; a window's decision never waits for one.
+  const notifications = new NotificationDispatcher({ report: (line) => process.stderr.write(`watch: ${line}\n`) });
+  let decided: number;
+  try {
+    decided = await watch({
+      context: {
+        dataset,
+        policyPath,
+        registryDirectory,
+        eventsDirectory: parseDirectoryFlag('events', String(values.events)),
+        approvalsDirectory: parseDirectoryFlag('approvals', String(values.approvals)),
+        windowsDirectory: join(watchDirectory, 'windows'),
+        profiles: new ReferenceProfiles(),
+        actor: actorName(optionalString(values, 'actor')),
+        htmlReport: true,
+        lockTimeoutMs: parseIntegerFlag('lock-timeout', String(values['lock-timeout']), { min: 0 }) * 1000,
+        notify: (outcome, options) => notifications.send(outcome, options),
+      },
+      source,
+      labelsDirectory: String(values.labels),
+      watchDirectory,
+      reportsDirectory: parseDirectoryFlag('reports', String(values.reports)),
+      size,
+      clock: parseChoiceFlag('clock', String(values.clock), ['wall', 'event'] as const),
+      once: values.once === true,
+      name: watcherName(String(values.name)),
+      pollMs: parseIntegerFlag('poll-seconds', String(values['poll-seconds']), { min: 1 }) * 1000,
+      log: (line) => process.stderr.write(`${line}\n`),
+      stopRequested: () => stopping,
+      sleep: (ms) => new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+    });
+  } finally {
+    // Deliveries under way end (each bounded by its target's timeout and retries) before the process does, also when the watcher stops on an error.
+    await notifications.drain();
+  }
   process.stderr.write(`watch: ${decided} window(s) decided; checkpoint ${join(watchDirectory, 'state.json')}\n`);
 });

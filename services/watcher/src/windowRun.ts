@@ -7,7 +7,7 @@ import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { type MonitoringSummary, monitorPolicy, monitorReadPlan, monitorTables, type ReferenceProfiles, servingReference, summaryPath, writeReports } from '../../monitoring/src/index.ts';
 import { jsonFileText, writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
-import { controlOptionsAt, type ControlOutcome, runControl } from '../../control_plane/src/index.ts';
+import { controlOptionsAt, type ControlOptions, type ControlOutcome, runControl } from '../../control_plane/src/index.ts';
 import type { KeptRow, LabelledRow } from './labelWindow.ts';
 import { trafficBaseline } from './trafficBaseline.ts';
 import { labelledRowsCsv, rowsCsv } from './windowCsv.ts';
@@ -27,6 +27,12 @@ export interface WindowContext {
   htmlReport: boolean;
   /** How long a window's control run waits for another control run (an approval, POST /action) to finish; default 30 s. */
   lockTimeoutMs?: number;
+  /**
+   * Told of each window's decision once it is written and audited: the real watcher passes
+   * its notification dispatcher. A replay passes nothing, as its decisions are a simulation
+   * nobody should be paged for.
+   */
+  notify?: (outcome: ControlOutcome, options: ControlOptions) => void;
 }
 
 /** One window to judge: its id and span, its rows, the label window's rows known at its end, and when it is decided. */
@@ -92,14 +98,16 @@ export async function runWindow(context: WindowContext, input: WindowInput): Pro
   }
   const { summary, directory } = judged;
   faultPoint('watch_before_control');
-  const control = runControl(controlOptionsAt({
+  const options = controlOptionsAt({
     eventsDirectory: context.eventsDirectory,
     approvalsDirectory: context.approvalsDirectory,
     registryDirectory: context.registryDirectory,
     policyPath: context.policyPath,
     summaryPath: summaryPath(directory),
     dataset: context.dataset.source,
-  }, { now: input.now, actor: context.actor, runId: input.runId, windowId: input.auditWindowId, ...(context.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: context.lockTimeoutMs }) }));
+  }, { now: input.now, actor: context.actor, runId: input.runId, windowId: input.auditWindowId, ...(context.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: context.lockTimeoutMs }) });
+  const control = runControl(options);
+  context.notify?.(control, options);
   return { summary, control, runId: input.runId, directory };
 }
 
@@ -139,8 +147,8 @@ async function judgeWindow(context: WindowContext, input: WindowInput): Promise<
   } catch (error) {
     throw isUserError(error) ? new WindowDataRefused(`window ${input.id} refused by the monitor: ${error.message}`) : error;
   }
-  const { summary, renderReport } = monitored;
-  if (context.htmlReport) writeReports(directory, summary, renderReport);
+  const { summary, report } = monitored;
+  if (context.htmlReport) writeReports(directory, summary, report);
   else writeFileAtomic(summaryPath(directory), jsonFileText(summary));
   return { summary, directory };
 }

@@ -4,7 +4,7 @@ import { loadYamlWithSchema, parseYamlWithSchema, readFileBytes } from '../infra
 import policySchema from '../../../../policies/promotion.schema.json' with { type: 'json' };
 import type { StatTestName } from './stattests/statTestRegistry.ts';
 import { DEFAULT_PATHS } from './defaultPaths.ts';
-import type { Action, ColumnType, ModelChoice, PromotionTarget, ReferenceMode, RetrainData, SelectionMetric, StaleApprovalHandling, Weekday } from './vocabularies.ts';
+import type { Action, ColumnType, ModelChoice, NotificationEvent, NotificationFormat, PromotionTarget, ReferenceMode, RetrainData, SelectionMetric, StaleApprovalHandling, Weekday } from './vocabularies.ts';
 import { compileContractSchema } from './vocabularySchema.ts';
 
 export interface ActionRule { action: Action; confidence?: number; if_approved?: Action }
@@ -22,6 +22,18 @@ export interface BlackoutWindow {
   end: string;
   timezone: string;
   weekdays?: Weekday[];
+}
+
+/** A webhook told about decisions (notifications.targets[]): what it wants to hear, in which body, signed with which variable's key. */
+export interface NotificationTarget {
+  name: string;
+  url: string;
+  events: NotificationEvent[];
+  format: NotificationFormat;
+  /** The environment variable holding the signing key: the key itself never sits in the policy file. */
+  secret_env: string;
+  timeout_ms?: number;
+  retries?: number;
 }
 
 /** policies/promotion.yaml as written: validated against policies/promotion.schema.json, optional keys may be absent. */
@@ -62,16 +74,19 @@ export interface PolicyFile {
   autonomy: { min_confidence: number; require_approval_for: Action[]; approval_ttl_hours?: number; on_stale_approval?: StaleApprovalHandling };
   guardrails: { cooldown_minutes: number; max_retrains_per_day: number; blackout_windows: BlackoutWindow[] };
   reference?: { mode: ReferenceMode; path?: string };
+  notifications?: { targets: NotificationTarget[] };
   retrain: { data: RetrainData; model: ModelChoice; seed: number; selection_metric: SelectionMetric; min_labeled_rows: number };
 }
 
 /** The policy every stage reads: the file with its optional keys filled in, so a default is written in one place. */
-export interface PromotionPolicy extends Omit<PolicyFile, 'performance_policy' | 'shock_policy' | 'autonomy' | 'reference'> {
+export interface PromotionPolicy extends Omit<PolicyFile, 'performance_policy' | 'shock_policy' | 'autonomy' | 'reference' | 'notifications'> {
   /** max_estimated_auc_drop is null when the file leaves it out: the estimated-drop rule is off. */
   performance_policy: Required<Omit<PolicyFile['performance_policy'], 'max_estimated_auc_drop'>> & { max_estimated_auc_drop: number | null };
   shock_policy: Required<PolicyFile['shock_policy']>;
   autonomy: Required<PolicyFile['autonomy']>;
   reference: Required<NonNullable<PolicyFile['reference']>>;
+  /** No section: no targets, so an older policy sends nothing. */
+  notifications: { targets: Required<NotificationTarget>[] };
 }
 
 /** The optional keys' defaults: what the system did before each key existed. */
@@ -86,6 +101,8 @@ export const POLICY_DEFAULTS = {
   approval_ttl_hours: 24,
   on_stale_approval: 'refuse',
   reference: { mode: 'training_data', path: DEFAULT_PATHS.reference },
+  notification_timeout_ms: 5000,
+  notification_retries: 3,
 } as const satisfies Record<string, unknown>;
 
 export function withDefaults(file: PolicyFile): PromotionPolicy {
@@ -108,6 +125,13 @@ export function withDefaults(file: PolicyFile): PromotionPolicy {
       on_stale_approval: file.autonomy.on_stale_approval ?? POLICY_DEFAULTS.on_stale_approval,
     },
     reference: { mode: file.reference?.mode ?? POLICY_DEFAULTS.reference.mode, path: file.reference?.path ?? POLICY_DEFAULTS.reference.path },
+    notifications: {
+      targets: (file.notifications?.targets ?? []).map((target) => ({
+        ...target,
+        timeout_ms: target.timeout_ms ?? POLICY_DEFAULTS.notification_timeout_ms,
+        retries: target.retries ?? POLICY_DEFAULTS.notification_retries,
+      })),
+    },
   };
 }
 
@@ -142,6 +166,19 @@ export function checkPolicyConsistency(policy: PolicyFile): SchemaProblem | unde
     } else if (window.weekdays === undefined && window.start === window.end) {
       return { pathKeys: [...path, 'end'], message: 'must differ from start' };
     }
+  }
+  return checkNotificationTargets(policy.notifications?.targets ?? []);
+}
+
+/** A name is how a delivery and a failed line say which target they were for: two targets with one name could not be told apart. */
+function checkNotificationTargets(targets: readonly NotificationTarget[]): SchemaProblem | undefined {
+  const firstWithName = new Map<string, number>();
+  for (const [index, target] of targets.entries()) {
+    const path = ['notifications', 'targets', index];
+    const earlier = firstWithName.get(target.name);
+    if (earlier !== undefined) return { pathKeys: [...path, 'name'], message: `"${target.name}" is already the name of notifications.targets[${earlier}]; each target needs its own name` };
+    firstWithName.set(target.name, index);
+    if (!URL.canParse(target.url)) return { pathKeys: [...path, 'url'], message: `"${target.url}" is not a URL` };
   }
   return undefined;
 }
