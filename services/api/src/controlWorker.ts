@@ -1,17 +1,20 @@
 import { parentPort } from 'node:worker_threads';
 import { settle } from '../../core/src/infrastructure/typeScriptWorker.ts';
-import { approveApproval, rejectApproval, runHumanAction } from '../../control_plane/src/index.ts';
-import type { Approval, ControlOptions, ControlOutcome } from '../../control_plane/src/index.ts';
+import { approveApproval, rejectApproval, runForAlerts, runHumanAction } from '../../control_plane/src/index.ts';
+import type { AlertmanagerPayload, Approval, ControlOptions, ControlOutcome, HandledAlert } from '../../control_plane/src/index.ts';
 
-/** A human's decision that the API hands to the control plane. */
+/** A human's decision, or an Alertmanager delivery, that the API hands to the control plane. */
 export type ControlRequest =
   | { kind: 'action'; options: ControlOptions; action: 'retrain_and_evaluate' | 'rollback' }
   | { kind: 'approve'; options: ControlOptions; id: string; reason: string | undefined }
-  | { kind: 'reject'; options: ControlOptions; id: string; reason: string | undefined };
+  | { kind: 'reject'; options: ControlOptions; id: string; reason: string | undefined }
+  | { kind: 'alerts'; options: ControlOptions; payload: AlertmanagerPayload };
 
 export interface ControlResult {
   outcome?: ControlOutcome;
   approval?: Approval;
+  /** What became of each alert of a delivery (kind alerts). */
+  alerts?: HandledAlert[];
 }
 
 function decide(request: ControlRequest): ControlResult {
@@ -22,6 +25,8 @@ function decide(request: ControlRequest): ControlResult {
       return approveApproval(request.options, request.id, request.reason);
     case 'reject':
       return { approval: rejectApproval(request.options, request.id, request.reason) };
+    case 'alerts':
+      return runForAlerts(request.options, request.payload);
   }
 }
 

@@ -16,6 +16,13 @@ export interface ControlLocations {
   dataset?: string;
 }
 
+/** What started a run from outside: an Alertmanager alert, named as its audit record names it. */
+export interface RunTrigger {
+  source: 'alertmanager';
+  alertname: string;
+  fingerprint: string;
+}
+
 /** One control run: where, when (the clock is an input), who, and how long it waits for another run. */
 export interface ControlOptions extends ControlLocations {
   runId: string;
@@ -24,6 +31,8 @@ export interface ControlOptions extends ControlLocations {
   lockTimeoutMs: number;
   /** The window a watcher or a replay runs this for: recorded on every audit record of the run. */
   windowId?: string;
+  /** The alert that started this run (POST /alerts): recorded on every audit record the run decides. */
+  trigger?: RunTrigger;
   /** DRIFTWATCH_AUDIT_KEY: the audit records and head are HMAC-SHA256 with it (plain SHA-256 without). */
   auditKey: string | undefined;
 }

@@ -38,12 +38,20 @@ export interface ControlOutcome {
 /**
  * The run's records, in the audit log: each of this run's own records carries the window
  * it decided when the watcher or a replay started the run, so a window's decision is found
- * by its id. What the run writes for earlier runs (an intent settled, an approval expired)
- * keeps their runs' own windows out of it.
+ * by its id, and the alert that started it when Alertmanager did. What the run writes for
+ * earlier runs (an intent settled, an approval expired) keeps their runs' own windows out of it.
  */
-function appendRunAudit(options: ControlOptions, entries: AuditEntry[]): ReturnType<typeof appendAudit> {
-  const { windowId } = options;
-  const stamped = (entry: AuditEntry): AuditEntry => (windowId !== undefined && entry.run_id === options.runId ? { ...entry, detail: { ...entry.detail, window_id: windowId } } : entry);
+export function appendRunAudit(options: ControlOptions, entries: AuditEntry[]): ReturnType<typeof appendAudit> {
+  const { windowId, trigger } = options;
+  const stamped = (entry: AuditEntry): AuditEntry => (entry.run_id !== options.runId ? entry : {
+    ...entry,
+    detail: {
+      ...entry.detail,
+      ...(windowId === undefined ? {} : { window_id: windowId }),
+      // An alert's own record carries the whole alert; the trigger names it on the records the run decided.
+      ...(trigger === undefined || entry.kind === 'alert' ? {} : { trigger }),
+    },
+  });
   return appendAudit(options.eventsDirectory, entries.map(stamped), options.auditKey);
 }
 
@@ -141,7 +149,7 @@ function alignApprovalsWithAudit(directory: string, records: readonly AuditRecor
 }
 
 /** What a run decides from: the policy, and the summary as that policy judges it. */
-interface ControlInputs {
+export interface ControlInputs {
   policy: PromotionPolicy;
   policySha256: string;
   summary: MonitoringSummary;
@@ -222,13 +230,21 @@ function incidentOf(report: SentinelReport): ApprovalIncident {
 }
 
 /** A refusal is a decision too: it is audited, and nothing else happens. */
-function loadInputsOrRefuse(options: ControlOptions): ControlInputs {
+export function refusingOnError<T>(options: ControlOptions, load: () => T): T {
   try {
-    return loadInputs(options);
+    return load();
   } catch (error) {
     appendRunAudit(options, [{ time: options.now.toISOString(), run_id: options.runId, kind: 'refusal', decision: 'no_action', detail: { reason: errorMessage(error) } }]);
     throw isUserError(error) ? error : new UserError(errorMessage(error));
   }
+}
+
+/** The run's inputs, or its audited refusal; `precondition` lets a caller refuse for a reason of its own first (POST /alerts: no summary yet is a 404). */
+export function loadInputsOrRefuse(options: ControlOptions, precondition: () => void = () => {}): ControlInputs {
+  return refusingOnError(options, () => {
+    precondition();
+    return loadInputs(options);
+  });
 }
 
 /**
@@ -394,22 +410,26 @@ function showInReport(options: ControlOptions, inputs: ControlInputs, sentinel: 
 export function runControl(options: ControlOptions): ControlOutcome {
   return withControlLock(options, `control run ${options.runId}`, () => {
     const records = openControlRun(options);
-    const inputs = loadInputsOrRefuse(options);
-    const registry = ModelRegistry.open(options.registryDirectory);
-    const serving = servingNow(inputs.policy, registry);
-    const sentinel = sentinelFor(options, inputs, serving, records);
-    const writeAhead = new WriteAhead(options, serving.version);
-    const effects = effectsFor(options, inputs, serving, incidentOf(sentinel), writeAhead);
-    const plan = runPlanner(plannerInput(options, inputs, sentinel, records, rollbackComparisonFor(inputs.policy, sentinel, registry, effects)));
-    const release = runRelease({ plan, policy: inputs.policy, now: options.now }, effects);
-    faultPoint('before_events');
-    writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
-    const entries = decisionEntries(options.now, sentinel, plan, release);
-    const deferrals = deferralEntries(options.now, options.runId, openDeferrals(records), plan);
-    appendRunAudit(options, [entries.sentinel, entries.plan, ...deferrals, entries.release, ...closingEntries(options, writeAhead, release)]);
-    showInReport(options, inputs, sentinel, plan, release);
-    return { sentinel, plan, release, runDirectory: runDirectoryPath(options.eventsDirectory, options.runId) };
+    return decideOnInputs(options, records, loadInputsOrRefuse(options));
   });
+}
+
+/** sentinel -> planner -> release on inputs already loaded, by a caller holding the control lock after openControlRun. */
+export function decideOnInputs(options: ControlOptions, records: readonly AuditRecord[], inputs: ControlInputs): ControlOutcome {
+  const registry = ModelRegistry.open(options.registryDirectory);
+  const serving = servingNow(inputs.policy, registry);
+  const sentinel = sentinelFor(options, inputs, serving, records);
+  const writeAhead = new WriteAhead(options, serving.version);
+  const effects = effectsFor(options, inputs, serving, incidentOf(sentinel), writeAhead);
+  const plan = runPlanner(plannerInput(options, inputs, sentinel, records, rollbackComparisonFor(inputs.policy, sentinel, registry, effects)));
+  const release = runRelease({ plan, policy: inputs.policy, now: options.now }, effects);
+  faultPoint('before_events');
+  writeRunEvents(options.eventsDirectory, { sentinel, plan, release });
+  const entries = decisionEntries(options.now, sentinel, plan, release);
+  const deferrals = deferralEntries(options.now, options.runId, openDeferrals(records), plan);
+  appendRunAudit(options, [entries.sentinel, entries.plan, ...deferrals, entries.release, ...closingEntries(options, writeAhead, release)]);
+  showInReport(options, inputs, sentinel, plan, release);
+  return { sentinel, plan, release, runDirectory: runDirectoryPath(options.eventsDirectory, options.runId) };
 }
 
 /** Where a human-initiated action comes from: a pending approval, or a direct request (POST /action). */
