@@ -17,6 +17,8 @@ REPLAY := $(TSX) services/watcher/src/replayCli.ts
 DATA := shared/data
 REGISTRY := shared/registry
 REPORTS := shared/reports
+# The dashboard's page script, bundled from services/api/dashboard/src (git-ignored).
+DASHBOARD_BUNDLE := services/api/dashboard/build/dashboard.js
 # The dataset spec every stage reads its columns from: a name in datasets/ or a YAML file.
 DATASET ?= fraud
 
@@ -36,13 +38,15 @@ install: node_modules/.install-stamp ## install dependencies (npm ci) when neede
 .PHONY: test
 test: node_modules/.install-stamp ## typecheck, lint and run every test
 	npx tsc --noEmit
+	npx tsc --noEmit -p services/api/dashboard
 	npx eslint .
 	@bash infra/ensure-test-packages.sh
 	npx vitest run
 
 .PHONY: typecheck lint
-typecheck: node_modules/.install-stamp ## tsc --noEmit
+typecheck: node_modules/.install-stamp ## tsc --noEmit (the services and the dashboard's page)
 	npx tsc --noEmit
+	npx tsc --noEmit -p services/api/dashboard
 lint: node_modules/.install-stamp ## eslint
 	npx eslint .
 
@@ -84,9 +88,14 @@ monitor: node_modules/.install-stamp ## drift + quality + performance: the servi
 
 # --- serving -------------------------------------------------------------------------
 PORT ?= 8000
-.PHONY: serve monitor-live
-serve: node_modules/.install-stamp ## the prediction API on 127.0.0.1:$$PORT (DRIFTWATCH_API_KEY enables admin endpoints)
+.PHONY: serve monitor-live dashboard-build dashboard-shot
+serve: node_modules/.install-stamp $(DASHBOARD_BUNDLE) ## the prediction API and the dashboard on http://127.0.0.1:$$PORT/ (DRIFTWATCH_API_KEY enables admin endpoints and approving)
 	PORT=$(PORT) $(TSX) services/api/src/server.ts
+dashboard-build: $(DASHBOARD_BUNDLE) ## bundle the dashboard's page script (services/api/dashboard/src -> build/dashboard.js)
+$(DASHBOARD_BUNDLE): node_modules/.install-stamp $(wildcard services/api/dashboard/src/*.ts) services/core/src/domain/actionMarkers.ts
+	$(TSX) services/api/dashboard/build.ts
+dashboard-shot: node_modules/.install-stamp $(DASHBOARD_BUNDLE) ## a full-page screenshot of the dashboard on shared/ -> shared/reports/dashboard.png (Debian's chromium)
+	$(TSX) services/api/dashboard/screenshotCli.ts --out $(REPORTS)/dashboard.png
 monitor-live: node_modules/.install-stamp ## monitor the logged predictions (shared/predictions/) against the reference
 	$(TSX) services/api/src/predictionsToCsvCli.ts --out $(DATA)/live.csv --dataset $(DATASET)
 	$(MONITOR) --current $(DATA)/live.csv --out $(REPORTS)/live --dataset $(DATASET) \

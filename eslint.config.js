@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'shared/**', 'coverage/**', '.bench/**'] },
+  { ignores: ['node_modules/**', 'shared/**', 'coverage/**', '.bench/**', 'services/api/dashboard/build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,9 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { buildDashboard } from '../../services/api/dashboard/build.ts';
 import { BUNDLE_DIRECTORY, BUNDLES_VARIABLE, bundledName, entryScripts } from './scriptBundles.ts';
 
-/** Builds this run's bundles of the entry scripts, and tells the test workers where they are. */
+/** Builds this run's bundles of the entry scripts, and tells the test workers where they are; and the dashboard's script. */
 export default async function bundleScripts(): Promise<void> {
   const directory = join(BUNDLE_DIRECTORY, String(process.pid));
   rmSync(directory, { recursive: true, force: true });
@@ -22,6 +23,8 @@ export default async function bundleScripts(): Promise<void> {
     logLevel: 'warning',
   });
   process.env[BUNDLES_VARIABLE] = directory;
+  // The page's script as `make dashboard-build` writes it: the servers the tests start serve it.
+  await buildDashboard();
 }
 
 export function teardown(): void {

@@ -1,12 +1,17 @@
 import express from 'express';
 import { createApiMetrics, requestMetrics, type ApiMetrics } from './apiMetrics.ts';
 import { ControlWorker } from './controlInWorker.ts';
+import { ChangeFeed } from './dashboard/changeFeed.ts';
+import { watchedFiles } from './dashboard/dashboardReads.ts';
 import { errorResponder, HttpError } from './httpErrors.ts';
 import { ModelHolder } from './modelHolder.ts';
 import { PredictionLog } from './predictionLog.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import type { ApiContext, ApiOptions } from './routes/apiContext.ts';
 import { approvalRoutes } from './routes/approvals.ts';
+import { dashboardApiRoutes, dashboardDirectories } from './routes/dashboardApi.ts';
+import { dashboardPageRoutes } from './routes/dashboardPage.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inspectRoutes } from './routes/inspect.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -21,12 +26,14 @@ export interface ApiApp {
   reload(): { version: number | null; changed: boolean };
   /** The Production version being served now (null: none loaded). */
   servedVersion(): number | null;
+  /** End the dashboard's event streams: a stopping server cannot wait for connections that never end by themselves. */
+  endStreams(): void;
   /** Stop background work and write every accepted prediction. */
   close(): Promise<void>;
 }
 
 /** Every route module, in the order they are mounted; a new concern is one module and one line here. */
-const ROUTES = [healthRoutes, predictRoutes, metricsRoutes, adminRoutes, inspectRoutes, approvalRoutes] as const;
+const ROUTES = [healthRoutes, predictRoutes, metricsRoutes, adminRoutes, inspectRoutes, approvalRoutes, alertRoutes, dashboardApiRoutes, dashboardPageRoutes] as const;
 
 /** The API: shared parts, then the route modules, then the one error mapping. */
 export function createApiApp(options: ApiOptions): ApiApp {
@@ -36,7 +43,8 @@ export function createApiApp(options: ApiOptions): ApiApp {
   const log = new PredictionLog(options.predictionsDirectory, options.maxLogFileBytes, options.predictionLogMode ?? 'durable');
   const metrics = createApiMetrics({ reportsDirectory: options.reportsDirectory, eventsDirectory: options.eventsDirectory, modelVersion: () => model.version() });
   const control = new ControlWorker();
-  const context: ApiContext = { options, model, log, metrics, control, startedAt: Date.now() };
+  const changes = new ChangeFeed(() => watchedFiles(dashboardDirectories({ options })), options.changeFeedIntervalMs ?? 1000);
+  const context: ApiContext = { options, model, log, metrics, control, changes, startedAt: Date.now() };
 
   const app = express();
   app.disable('x-powered-by');
@@ -54,7 +62,9 @@ export function createApiApp(options: ApiOptions): ApiApp {
     log,
     reload: () => model.reload(),
     servedVersion: () => model.version(),
+    endStreams: () => changes.close(),
     async close() {
+      changes.close();
       model.stop();
       await control.stop();
       await log.close();

@@ -29,6 +29,8 @@ function main(): void {
     approvalsDirectory: process.env.DRIFTWATCH_APPROVALS ?? DEFAULT_PATHS.approvals,
     dataDirectory: process.env.DRIFTWATCH_DATA ?? DEFAULT_PATHS.data,
     policyPath: process.env.DRIFTWATCH_POLICY ?? DEFAULT_PATHS.policy,
+    watchDirectory: process.env.DRIFTWATCH_WATCH ?? DEFAULT_PATHS.watch,
+    replayDirectory: process.env.DRIFTWATCH_REPLAY ?? DEFAULT_PATHS.replay,
     apiKey: process.env.DRIFTWATCH_API_KEY || undefined,
     maxBatch: 1000,
     maxLogFileBytes: 64 * 1024 * 1024,
@@ -49,7 +51,8 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`serve: ${signal}: finishing requests and flushing the prediction log\n`);
-    // Stop accepting, let requests in flight finish, then write every logged prediction.
+    // Stop accepting, end the dashboard's streams, let requests in flight finish, then write every logged prediction.
+    api.endStreams();
     server.close(() => {
       void api.close().then(() => {
         process.stderr.write(`serve: ${api.log.written} predictions written in ${api.log.writes} writes; bye\n`);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { appendLinesDurably, cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { adoptKey, chainEntries, GENESIS, signHead, verifyAudit, type AuditEntry, type AuditHead, type AuditRecord, type ChainPosition, type MirroredPosition } from './auditChain.ts';
+import { adoptKey, chainEntries, GENESIS, signHead, verifyAudit, type AuditEntry, type AuditHead, type AuditRecord, type AuditVerification, type ChainPosition, type MirroredPosition } from './auditChain.ts';
 import { auditHeadPath, auditPath } from './eventsStore.ts';
 
 export type { AuditEntry, AuditRecord, ChainPosition } from './auditChain.ts';
@@ -39,6 +39,30 @@ export function readVerifiedAudit(eventsDirectory: string, key: string | undefin
   const verification = verifyAudit(lines, readAuditHead(auditHeadPath(eventsDirectory)), key, mirrored);
   if (!verification.ok) throw new UserError(`${path}${verification.line === null ? '' : `: line ${verification.line}`}: ${verification.problem}`);
   return { position: verification.position, records: parseAuditRecords(lines) };
+}
+
+/**
+ * The log as a reader shows it, never refusing: the verdict of the same check the runs
+ * make (intact, or broken at line N and why), and every record that still parses, so a
+ * broken log can be looked at rather than hidden. A head that is not JSON is a broken log.
+ */
+export function inspectAudit(eventsDirectory: string, key: string | undefined, mirrored: readonly MirroredPosition[]): { verification: AuditVerification; records: AuditRecord[] } {
+  const lines = readAuditLines(auditPath(eventsDirectory));
+  let verification: AuditVerification;
+  try {
+    verification = verifyAudit(lines, readAuditHead(auditHeadPath(eventsDirectory)), key, mirrored);
+  } catch (error) {
+    verification = { ok: false, line: null, problem: (error as Error).message };
+  }
+  const records = lines.flatMap((line) => {
+    try {
+      const record = JSON.parse(line) as unknown;
+      return record !== null && typeof record === 'object' ? [record as AuditRecord] : [];
+    } catch {
+      return [];
+    }
+  });
+  return { verification, records };
 }
 
 /** The log checked as readVerifiedAudit checks it, for callers that need only where it ends. */

@@ -1,14 +1,10 @@
 import { histogramCounts, sturgesBinEdges } from '../../core/src/domain/stattests/binning.ts';
 import { uniqueCount, valueCounts, type ColumnPair, type NumericalPair } from '../../core/src/domain/stattests/columnPair.ts';
+import type { ChartBinning } from '../../core/src/domain/vocabularies.ts';
 import { formatEdge } from './reportFormat.ts';
 
-/**
- * How a column's chart groups its values. equal_width: Sturges bins as Evidently's
- * histograms; log: bins equal on a log scale, for a skewed positive column; quantile:
- * bins holding a tenth of the reference each, for a skewed column with zeros or
- * negatives; values / binary / categories: the share of each value.
- */
-export type ChartBinning = 'equal_width' | 'log' | 'quantile' | 'values' | 'binary' | 'categories';
+export type { ChartBinning } from '../../core/src/domain/vocabularies.ts';
+
 
 /** Reference and current shares over common bins (or values), for one chart. */
 export interface ColumnHistogram {

@@ -52,7 +52,7 @@ await runCommandLine('monitor', spec, async ({ values }) => {
     return { pipeline, store, policy, tables };
   });
   const [reference, current] = tables;
-  const { summary, renderReport } = await pipeline.monitorTables({
+  const { summary, report } = await pipeline.monitorTables({
     reference,
     current,
     referencePath,
@@ -69,7 +69,7 @@ await runCommandLine('monitor', spec, async ({ values }) => {
     runId: optionalString(values, 'run-id') ?? newRunId(now),
     now,
   });
-  store.writeReports(outDirectory, summary, renderReport);
+  store.writeReports(outDirectory, summary, report);
   if (serving) process.stderr.write(`monitor: reference ${serving.path}: ${serving.description}\n`);
   process.stderr.write(`monitor: ${pipeline.verdictLine(summary)} -> ${store.summaryPath(outDirectory)}, ${store.reportPath(outDirectory)}\n`);
 });

@@ -8,14 +8,14 @@ import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { labelsOf, refuseMissingValues, refuseNonIsoTimes } from '../../core/src/domain/datasetColumns.ts';
 import { assertOwnOutput } from '../../core/src/infrastructure/jsonSchema.ts';
 import { yamlLocation } from '../../core/src/infrastructure/yamlFile.ts';
-import { columnHistogram } from './chartBinning.ts';
+import { columnHistogram, type ColumnHistogram } from './chartBinning.ts';
 import { inferredTypeIn, selectColumns } from './columnSelection.ts';
 import { driftSettings } from './datasetDrift.ts';
 import { renderDriftReport } from './htmlReport.ts';
 import { analyseTables, featurePairs, fileIdentity, type MonitoringSummary, type ScoredSides, type VolumeBaseline } from './monitoringSummary.ts';
 import type { MonitorReadPlan } from './readPlan.ts';
 import { computeEachTime, type ReferenceMemo } from './referenceProfile.ts';
-import { validateMonitoringSummary } from './reportsStore.ts';
+import { validateMonitoringSummary, type DriftReportParts } from './reportsStore.ts';
 
 /**
  * The drift section the monitor applies, and which policy file it came from (null:
@@ -129,7 +129,7 @@ async function scoresFrom(input: MonitorInput): Promise<ScoredSides | undefined>
  * only when asked for). The command line and /inspect both call this one function; where
  * the tables come from, and where the outputs go, is theirs.
  */
-export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; renderReport: (summarySha256: string) => string }> {
+export async function monitorTables(input: MonitorInput): Promise<{ summary: MonitoringSummary; report: DriftReportParts }> {
   const { reference, current, plan, policy, prediction } = input;
   const spec = plan.dataset?.spec;
   const memo = input.referenceMemo ?? computeEachTime;
@@ -195,13 +195,13 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
     ...(input.volumeBaseline ? { volumeBaseline: input.volumeBaseline } : {}),
   });
   assertOwnOutput(validateMonitoringSummary, summary, 'monitoring summary');
-  const renderReport = (summarySha256: string): string => renderDriftReport({
-    summary,
-    summarySha256,
-    histograms: columns.features.map((feature) => columnHistogram(feature.name, pairs.get(feature.name) as ColumnPair)),
-    policy: policy.loaded,
-  });
-  return { summary, renderReport };
+  let histograms: ColumnHistogram[] | undefined;
+  const report: DriftReportParts = {
+    // Binned once, on first use, for the report and for the charts file the dashboard reads.
+    histograms: () => (histograms ??= columns.features.map((feature) => columnHistogram(feature.name, pairs.get(feature.name) as ColumnPair))),
+    render: (summarySha256) => renderDriftReport({ summary, summarySha256, histograms: report.histograms(), policy: policy.loaded }),
+  };
+  return { summary, report };
 }
 
 /** The verdict in one line, for the command's output. */

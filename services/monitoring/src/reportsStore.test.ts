@@ -6,7 +6,7 @@ import { parseCsvText } from '../../core/src/infrastructure/csv/csvTable.ts';
 import { inferredTypeIn, selectColumns } from './columnSelection.ts';
 import { renderDriftReport } from './htmlReport.ts';
 import { analyseTables, type MonitoringSummary } from './monitoringSummary.ts';
-import { readMonitoringSummary, recordDecisionInReport, reportPath, summaryPath, writeReports, type ReportDecision } from './reportsStore.ts';
+import { histogramsPath, readColumnHistograms, readMonitoringSummary, recordDecisionInReport, reportPath, summaryPath, writeReports, type ReportDecision } from './reportsStore.ts';
 
 const temp = makeTempDir('reports-store');
 afterAll(() => temp.cleanup());
@@ -31,7 +31,7 @@ function monitoredDirectory(name: string, runId = 'monitor-run'): { directory: s
   const directory = join(temp.path, name);
   mkdirSync(directory, { recursive: true });
   const summary = summaryOf(runId);
-  writeReports(directory, summary, (summarySha256) => renderDriftReport({ summary, summarySha256, histograms: [], policy: null }));
+  writeReports(directory, summary, { histograms: () => [], render: (summarySha256) => renderDriftReport({ summary, summarySha256, histograms: [], policy: null }) });
   return { directory, summarySha256: readMonitoringSummary(summaryPath(directory)).sha256 };
 }
 
@@ -62,7 +62,7 @@ describe('the drift report shows the decision a control run made from its summar
     expect(slot).toContain('<li>challenger beat the champion</li>');
     expect(after.replace(SLOT, '')).toBe(before.replace(SLOT, ''));
     expect(after.indexOf('driftwatch:decision')).toBeLessThan(after.indexOf('Dataset drift'));
-    expect(readdirSync(directory).sort()).toEqual(['drift_report.html', 'monitoring_summary.json']);
+    expect(readdirSync(directory).sort()).toEqual(['column_histograms.json', 'drift_report.html', 'monitoring_summary.json']);
   });
 
   it('a later decision on the same summary replaces the earlier one', () => {
@@ -101,7 +101,7 @@ describe('the drift report shows the decision a control run made from its summar
   it('refuses when the monitor has run again since the decision\'s summary', () => {
     const { directory, summarySha256 } = monitoredDirectory('rerun', 'first-run');
     const summary = summaryOf('second-run');
-    writeReports(directory, summary, (sha) => renderDriftReport({ summary, summarySha256: sha, histograms: [], policy: null }));
+    writeReports(directory, summary, { histograms: () => [], render: (sha) => renderDriftReport({ summary, summarySha256: sha, histograms: [], policy: null }) });
     expect(recordDecisionInReport(directory, decisionFor(summarySha256))).toBe(false);
   });
 
@@ -110,6 +110,20 @@ describe('the drift report shows the decision a control run made from its summar
     const { directory, summarySha256 } = monitoredDirectory('no slot');
     writeFileSync(reportPath(directory), `<html><head><meta name="driftwatch-summary-sha256" content="${summarySha256}"></head></html>`);
     expect(recordDecisionInReport(directory, decisionFor(summarySha256))).toBe(false);
+  });
+
+  it('keeps the charts\' bins beside their summary: read back for that summary only, never another run\'s', () => {
+    const histogram = { column: 'amount', binning: 'equal_width' as const, caption: 'equal-width bins', labels: ['0', '1'], reference: [0.5, 0.5], current: [0.2, 0.8] };
+    const directory = join(temp.path, 'charts');
+    mkdirSync(directory, { recursive: true });
+    const first = summaryOf('charts-first');
+    writeReports(directory, first, { histograms: () => [histogram], render: () => '<html></html>' });
+    const { sha256 } = readMonitoringSummary(summaryPath(directory));
+    expect(readColumnHistograms(directory, sha256)).toEqual({ histograms: [histogram] });
+    expect(readColumnHistograms(directory, 'f'.repeat(64))).toMatchObject({ missing: expect.stringContaining('belongs to another summary') });
+    expect(readColumnHistograms(join(temp.path, 'no-charts'), sha256)).toMatchObject({ missing: expect.stringContaining('no column_histograms.json') });
+    writeFileSync(histogramsPath(directory), '{"summary_sha256": 3}');
+    expect(readColumnHistograms(directory, sha256)).toMatchObject({ missing: expect.stringContaining('column_histograms.json') });
   });
 
   it('the report names the sha256 of the summary\'s very bytes', () => {

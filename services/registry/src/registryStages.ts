@@ -81,3 +81,30 @@ export function productionAt(history: readonly HistoryEntry[], time: Date): numb
   }
   return version;
 }
+
+/** One stretch of time a version was in Production: from its promotion to the move that replaced it (null: still serving). */
+export interface ProductionPeriod {
+  version: number;
+  from: string;
+  until: string | null;
+  /** Who put it there, how, and why (the history line that started the period). */
+  actor: string;
+  operation: HistoryEntry['operation'];
+  reason: string;
+  run_id: string | null;
+}
+
+/** What served when, oldest first: the history's moves into Production, each ended by the next one. */
+export function productionPeriods(history: readonly HistoryEntry[]): ProductionPeriod[] {
+  const periods: ProductionPeriod[] = [];
+  for (const entry of history) {
+    const open = periods[periods.length - 1];
+    if (entry.to === 'Production') {
+      if (open !== undefined && open.until === null) open.until = entry.time;
+      periods.push({ version: entry.version, from: entry.time, until: null, actor: entry.actor, operation: entry.operation, reason: entry.reason, run_id: entry.run_id });
+    } else if (entry.from === 'Production' && open !== undefined && open.until === null && open.version === entry.version) {
+      open.until = entry.time;
+    }
+  }
+  return periods;
+}

@@ -45,7 +45,8 @@ function versionDirectory(directory: string, version: number): string {
   return join(versionsDirectory(directory), `v${version}`);
 }
 
-function historyPath(directory: string): string {
+/** Every move of the registry, one line each: a reader that wants to know when the registry changed watches this file. */
+export function historyPath(directory: string): string {
   return join(directory, 'history.jsonl');
 }
 

@@ -1,4 +1,5 @@
 import { basename, extname, join } from 'node:path';
+import { REPLAY_TIMELINE_FILE } from '../../core/src/domain/timelineFiles.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { jsonFileText, writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
@@ -110,7 +111,7 @@ async function replayInto(out: string, { config, timelineDirectory, policies, ap
     const runStarted = performance.now();
     const replay = await replayPolicy(timeline, { label, policyPath, workDirectory: join(out, 'runs', label), approvals, log });
     replays.push(replay);
-    writeFileAtomic(join(out, 'runs', label, 'timeline.jsonl'), jsonLines(replay.records));
+    writeFileAtomic(join(out, 'runs', label, REPLAY_TIMELINE_FILE), jsonLines(replay.records));
     log(`replay: policy ${label} (${policyPath}): ${replay.records.length} windows, ${replay.verification.unauthorized_actions} unauthorized (${((performance.now() - runStarted) / 1000).toFixed(1)} s)`);
   }
   // The baselines retrain with the first policy's settings: the policy is the only thing that differs.
@@ -142,11 +143,11 @@ async function replayInto(out: string, { config, timelineDirectory, policies, ap
     })),
     runs: runs.map((run) => ({ label: run.label, totals: run.totals, phases: run.phases })),
   };
-  writeFileAtomic(join(out, 'timeline.jsonl'), jsonLines(replays[0]?.records ?? []));
+  writeFileAtomic(join(out, REPLAY_TIMELINE_FILE), jsonLines(replays[0]?.records ?? []));
   writeFileAtomic(join(out, 'summary.json'), jsonFileText(summary));
   writeFileAtomic(join(out, 'replay.html'), renderReplayHtml({ name: timeline.meta.timeline, start: timeline.meta.start, days: timeline.meta.days, phases, runs, unauthorized, generatedAt }));
   const table = compareTable(compared);
   process.stdout.write(table.endsWith('\n') ? table : `${table}\n`);
-  log(`replay: ${join(out, 'timeline.jsonl')}, ${join(out, 'summary.json')}, ${join(out, 'replay.html')} (${((performance.now() - started) / 1000).toFixed(1)} s in all)`);
+  log(`replay: ${join(out, REPLAY_TIMELINE_FILE)}, ${join(out, 'summary.json')}, ${join(out, 'replay.html')} (${((performance.now() - started) / 1000).toFixed(1)} s in all)`);
   if (replays.some((replay) => replay.verification.unauthorized_actions > 0)) process.exitCode = EXIT_UNAUTHORIZED;
 }

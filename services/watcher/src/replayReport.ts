@@ -2,6 +2,7 @@ import { escapeHtml } from '../../monitoring/src/index.ts';
 import { actionRows, aucRows, formatAuc, formatDays, type ComparedRun, type ComparisonRow } from './compareTable.ts';
 import { AFTERMATH_DAYS, LEVEL_WINDOWS, RECOVERY_TOLERANCE, TRAILING_WINDOWS, type PhaseFigure, type RunTotals, type TimelinePhase } from './replayMetrics.ts';
 import type { WindowRecord } from './windowTypes.ts';
+import { ACTION_MARKERS, actionMarker } from '../../core/src/domain/actionMarkers.ts';
 
 /*
  * The replay as one self-contained HTML page: inline SVG, no script, nothing fetched, so
@@ -48,18 +49,6 @@ const PLOT_BOTTOM = HEIGHT - 32;
 const AUC_FLOOR_STEP = 0.05;
 const DAY_MS = 86_400_000;
 
-/**
- * How a window's release shows among the policy's markers; the first entry that matches
- * wins. failed is not in the brief's list but is marked too: a retrain that crashed matters.
- */
-const ACTION_MARKERS: readonly { name: string; glyph: string; colour: string; matches: (record: WindowRecord) => boolean }[] = [
-  { name: 'promoted', glyph: '▲', colour: '#2e7d32', matches: (record) => record.outcome === 'promoted' },
-  { name: 'rolled back', glyph: '▼', colour: '#ef6c00', matches: (record) => record.outcome === 'rolled_back' },
-  { name: 'blocked', glyph: '×', colour: '#c62828', matches: (record) => record.outcome === 'blocked' },
-  { name: 'failed', glyph: '!', colour: '#6d1b1b', matches: (record) => record.outcome === 'failed' },
-  { name: 'awaiting approval or escalated', glyph: '◆', colour: '#7b1fa2', matches: (record) => record.outcome === 'pending_approval' || record.action === 'escalate' },
-  { name: 'deferred by a guardrail', glyph: '○', colour: '#757575', matches: (record) => record.outcome === 'deferred' },
-];
 
 interface Frame {
   days: number;
@@ -173,7 +162,7 @@ function markerTitle(frame: Frame, record: WindowRecord & { day: number }): stri
 
 function actionMarkers(frame: Frame, records: readonly WindowRecord[]): string {
   return records.map((record) => {
-    const marker = ACTION_MARKERS.find((candidate) => candidate.matches(record));
+    const marker = actionMarker(record);
     if (marker === undefined || record.day === null) return '';
     const title = escapeHtml(markerTitle(frame, { ...record, day: record.day }));
     return `<text x="${px(xOfDay(frame, record.day))}" y="${MARKER_Y}" font-size="11" text-anchor="middle" fill="${marker.colour}"><title>${title}</title>${marker.glyph}</text>`;

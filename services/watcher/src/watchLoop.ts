@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { WATCH_WINDOWS_FILE } from '../../core/src/domain/timelineFiles.ts';
 import { join, resolve } from 'node:path';
 import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { appendLinesDurably, cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
@@ -79,7 +80,7 @@ function readSource(options: WatchOptions, position: SourcePosition | null, alre
 
 /** The watcher's own log of its windows, one JSON line each. */
 export function windowsLogPath(watchDirectory: string): string {
-  return join(watchDirectory, 'windows.jsonl');
+  return join(watchDirectory, WATCH_WINDOWS_FILE);
 }
 
 /** Each window's estimate (CBPE) against its realised ROC AUC, once its labels came: one JSON line per window. */

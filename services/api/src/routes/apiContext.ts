@@ -1,4 +1,5 @@
 import type { ApiMetrics } from '../apiMetrics.ts';
+import type { ChangeFeed } from '../dashboard/changeFeed.ts';
 import type { ControlWorker } from '../controlInWorker.ts';
 import type { ModelHolder } from '../modelHolder.ts';
 import type { PredictionLog, PredictionLogMode } from '../predictionLog.ts';
@@ -18,6 +19,11 @@ export interface ApiOptions {
   predictionLogMode?: PredictionLogMode;
   /** How often to look for a new Production version (0: only on POST /reload). */
   reloadIntervalMs: number;
+  /** Where the dashboard finds the loop over time: the watcher's directory and the replays' (absent: no timeline). */
+  watchDirectory?: string;
+  replayDirectory?: string;
+  /** How often the dashboard's change feed looks at the files it announces (default 1000 ms). */
+  changeFeedIntervalMs?: number;
 }
 
 /** What every route module is given: the options and the app's shared parts. */
@@ -28,5 +34,7 @@ export interface ApiContext {
   metrics: ApiMetrics;
   /** Where human decisions (approve, reject, a requested action) run, off the event loop. */
   control: ControlWorker;
+  /** What the dashboard's page hears about when a decision, summary, registry move or approval lands. */
+  changes: ChangeFeed;
   startedAt: number;
 }

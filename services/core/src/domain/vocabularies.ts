@@ -47,6 +47,10 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
 export const ALERT_HANDLING = ['acted', 'duplicate', 'resolved', 'ignored'] as const;
 export type AlertHandling = (typeof ALERT_HANDLING)[number];
 
+/** An alert's state in Alertmanager's webhook (its word, kept as it sends it). */
+export const ALERT_STATUSES = ['firing', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
 /**
  * What a notification target can ask to hear about. escalation: an action waits for a
  * human; guardrail_skip: a guardrail deferred the action (release outcome deferred).
@@ -118,6 +122,15 @@ export type EvidenceDirection = (typeof EVIDENCE_DIRECTIONS)[number];
 /** Which way a feature moved between reference and current (its median or p90, or a category's share). */
 export const MOVE_DIRECTIONS = ['up', 'down', 'flat'] as const;
 export type MoveDirection = (typeof MOVE_DIRECTIONS)[number];
+
+/**
+ * How a column's chart groups its values. equal_width: Sturges bins as Evidently's
+ * histograms; log: bins equal on a log scale, for a skewed positive column; quantile:
+ * bins holding a tenth of the reference each, for a skewed column with zeros or
+ * negatives; values / binary / categories: the share of each value.
+ */
+export const CHART_BINNINGS = ['equal_width', 'log', 'quantile', 'values', 'binary', 'categories'] as const;
+export type ChartBinning = (typeof CHART_BINNINGS)[number];
 
 /** How a feature's rows are cut into segments for performance: by category, or by bins at the reference's quantiles. */
 export const SEGMENT_BASES = ['category', 'reference_quantiles'] as const;

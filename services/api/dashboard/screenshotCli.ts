@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { repositoryPath } from '../../core/src/infrastructure/repoRoot.ts';
+import { chromiumMissing, launchChromium } from './browser.ts';
+
+const spec: CommandSpec = {
+  usage: 'node --import tsx services/api/dashboard/screenshotCli.ts [--out PNG] [--width PX]',
+  summary: 'Start the API on a free loopback port over shared/ (the DRIFTWATCH_* variables as for make serve), open the dashboard in Debian\'s chromium and write a full-page screenshot, then stop the API. make dashboard-shot.',
+  options: {
+    out: { type: 'string', description: 'PNG to write', default: `${DEFAULT_PATHS.reports}/dashboard.png` },
+    width: { type: 'string', description: 'viewport width in CSS pixels', default: '1280' },
+  },
+  exitCodes: { 0: 'screenshot written', 2: 'bad flags, no chromium, or the API did not start' },
+};
+
+await runCommandLine('dashboard-shot', spec, async ({ values }) => {
+  const missing = chromiumMissing();
+  if (missing !== null) throw new UserError(missing);
+  const width = Number(values.width);
+  if (!Number.isInteger(width) || width < 320 || width > 3840) throw new UserError(`--width: must be a whole number of pixels from 320 to 3840, got "${String(values.width)}"`);
+  const out = resolve(String(values.out));
+  const server = spawn(process.execPath, ['--import', 'tsx', repositoryPath('services/api/src/server.ts')], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    const port = await new Promise<number>((resolvePort, reject) => {
+      let stderr = '';
+      const timer = setTimeout(() => reject(new UserError(`the API did not start within 30 s: ${stderr.trim()}`)), 30_000);
+      server.once('exit', (code) => { clearTimeout(timer); reject(new UserError(`the API exited with ${code} before listening: ${stderr.trim()}`)); });
+      server.stderr.on('data', (chunk) => {
+        stderr += String(chunk);
+        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+        if (match) { clearTimeout(timer); resolvePort(Number(match[1])); }
+      });
+    });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
+      mkdirSync(dirname(out), { recursive: true });
+      await page.screenshot({ path: out, fullPage: true });
+    } finally {
+      await browser.close();
+    }
+    process.stderr.write(`dashboard-shot: ${out}\n`);
+  } finally {
+    // Stopped by the PID this command holds.
+    server.kill('SIGTERM');
+  }
+});

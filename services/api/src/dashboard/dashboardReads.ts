@@ -1,0 +1,113 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPLAY_TIMELINE_FILE, WATCH_WINDOWS_FILE } from '../../../core/src/domain/timelineFiles.ts';
+import { errorMessage, isUserError } from '../../../core/src/infrastructure/errors.ts';
+import { auditKeyFromEnvironment, auditPath, inspectAudit, listApprovals, mirroredPositions, readRecordedRun, type Approval } from '../../../control_plane/src/index.ts';
+import { monitorPolicy, readColumnHistograms, readMonitoringSummary, summaryPath } from '../../../monitoring/src/index.ts';
+import { ModelRegistry, registryHistoryPath } from '../../../registry/src/index.ts';
+import { auditView, type AuditView } from './auditView.ts';
+import { decisionsView, type DecisionView, type RecordedRun } from './decisionsView.ts';
+import { registryView, type RegistryView } from './registryView.ts';
+import { summaryView, type SummaryView } from './summaryView.ts';
+import { timelineView, type TimelineView } from './timelineView.ts';
+
+/**
+ * The dashboard's reads: each opens the files of one store through that store's own
+ * functions and hands them to a pure view. Nothing here writes; a reader never takes a
+ * lock, so what it shows can be a moment old, never half-written (every store replaces
+ * its files atomically or appends whole lines).
+ */
+export interface DashboardDirectories {
+  registryDirectory: string;
+  reportsDirectory: string;
+  eventsDirectory: string;
+  approvalsDirectory: string;
+  policyPath: string;
+  watchDirectory: string | undefined;
+  replayDirectory: string | undefined;
+}
+
+export function readRegistry(directories: DashboardDirectories): RegistryView {
+  const registry = ModelRegistry.open(directories.registryDirectory);
+  return registryView(registry.versions(), registry.history());
+}
+
+export function readSummary(directories: DashboardDirectories): SummaryView {
+  const path = summaryPath(directories.reportsDirectory);
+  if (!existsSync(path)) return { available: false, reason: `no monitoring summary yet (${path}): run make monitor or the watcher` };
+  let read: ReturnType<typeof readMonitoringSummary>;
+  try {
+    read = readMonitoringSummary(path);
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    return { available: false, reason: errorMessage(error) };
+  }
+  let policy = null;
+  try {
+    policy = monitorPolicy(directories.policyPath).loaded;
+  } catch (error) {
+    // The verdict is shown without the policy's limits rather than not at all.
+    if (!isUserError(error)) throw error;
+  }
+  return summaryView(path, read.sha256, read.summary, readColumnHistograms(directories.reportsDirectory, read.sha256), policy);
+}
+
+/** The timeline files that exist, newest first: the watcher's log and each replay's timeline. */
+function timelineFiles(directories: DashboardDirectories): { source: 'watcher' | 'replay'; path: string; modifiedMs: number }[] {
+  const found: { source: 'watcher' | 'replay'; path: string; modifiedMs: number }[] = [];
+  const consider = (source: 'watcher' | 'replay', path: string): void => {
+    try {
+      found.push({ source, path, modifiedMs: statSync(path).mtimeMs });
+    } catch {
+      // not there: nothing to show from it
+    }
+  };
+  if (directories.watchDirectory !== undefined) consider('watcher', join(directories.watchDirectory, WATCH_WINDOWS_FILE));
+  if (directories.replayDirectory !== undefined && existsSync(directories.replayDirectory)) {
+    for (const name of readdirSync(directories.replayDirectory)) consider('replay', join(directories.replayDirectory, name, REPLAY_TIMELINE_FILE));
+  }
+  return found.sort((a, b) => b.modifiedMs - a.modifiedMs);
+}
+
+export function readTimeline(directories: DashboardDirectories): TimelineView {
+  const newest = timelineFiles(directories)[0];
+  if (newest === undefined) return { source: null, path: null, windows: [], skipped_lines: 0 };
+  return timelineView(newest.source, newest.path, readFileSync(newest.path, 'utf8'));
+}
+
+/** The files whose change means the dashboard has something new to show. */
+export function watchedFiles(directories: DashboardDirectories): { name: string; path: string }[] {
+  return [
+    { name: 'decisions', path: auditPath(directories.eventsDirectory) },
+    { name: 'summary', path: summaryPath(directories.reportsDirectory) },
+    { name: 'registry', path: registryHistoryPath(directories.registryDirectory) },
+    { name: 'approvals', path: directories.approvalsDirectory },
+    ...timelineFiles(directories).slice(0, 1).map(({ path }) => ({ name: 'timeline', path })),
+  ];
+}
+
+function auditRead(directories: DashboardDirectories) {
+  const mirrored = existsSync(directories.registryDirectory) ? mirroredPositions(ModelRegistry.open(directories.registryDirectory).history()) : [];
+  return inspectAudit(directories.eventsDirectory, auditKeyFromEnvironment(), mirrored);
+}
+
+export function readAudit(directories: DashboardDirectories): AuditView {
+  const { verification, records } = auditRead(directories);
+  return auditView(verification, records.length);
+}
+
+export function readDecisions(directories: DashboardDirectories, limit: number): DecisionView[] {
+  const { records } = auditRead(directories);
+  const recorded = (runId: string): RecordedRun => {
+    try {
+      return readRecordedRun(directories.eventsDirectory, runId);
+    } catch {
+      return {};
+    }
+  };
+  return decisionsView(records, recorded, limit);
+}
+
+export function readPendingApprovals(directories: DashboardDirectories): Approval[] {
+  return listApprovals(directories.approvalsDirectory).filter((approval) => approval.status === 'pending');
+}
