@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium } from '../../services/api/dashboard/browser.ts';
-import { control, ok, workspaces, type Workspace } from '../helpers/controlWorkspace.ts';
-import { makeTempDir } from '../helpers/runScript.ts';
+import { control, controlAsync, ok, workspaces, type Workspace } from '../helpers/controlWorkspace.ts';
+import { makeTempDir, runScriptAsync } from '../helpers/runScript.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
 
 /*
@@ -31,6 +31,14 @@ async function openPage(width: number, height: number): Promise<Page> {
   return page;
 }
 
+/** The API's directories, all in the workspace: nothing of the repository's shared/. */
+function serverEnvironment(): NodeJS.ProcessEnv {
+  return {
+    DRIFTWATCH_API_KEY: KEY, DRIFTWATCH_REGISTRY: ws.registry, DRIFTWATCH_REPORTS: ws.reports, DRIFTWATCH_EVENTS: ws.events, DRIFTWATCH_APPROVALS: ws.approvals,
+    DRIFTWATCH_DATA: ws.data, DRIFTWATCH_POLICY: ws.policy, DRIFTWATCH_PREDICTIONS: join(ws.root, 'predictions'), DRIFTWATCH_WATCH: join(ws.root, 'watch'), DRIFTWATCH_REPLAY: join(ws.root, 'replay'),
+  };
+}
+
 const pending = async (): Promise<unknown[]> => (await (await fetch(`${base}/api/approvals`)).json()) as unknown[];
 
 describe.skipIf(missing !== null)('dashboard in a real browser (chromium via playwright-core)', () => {
@@ -43,10 +51,7 @@ describe.skipIf(missing !== null)('dashboard in a real browser (chromium via pla
       .replace('max_average_precision_drop_vs_champion: 0.02', 'max_average_precision_drop_vs_champion: 0.5'));
     const decided = JSON.parse(ok(control(ws)).stdout) as { outcome: string };
     expect(decided.outcome).toBe('pending_approval');
-    server = await startServerProcess({
-      DRIFTWATCH_API_KEY: KEY, DRIFTWATCH_REGISTRY: ws.registry, DRIFTWATCH_REPORTS: ws.reports, DRIFTWATCH_EVENTS: ws.events, DRIFTWATCH_APPROVALS: ws.approvals,
-      DRIFTWATCH_DATA: ws.data, DRIFTWATCH_POLICY: ws.policy, DRIFTWATCH_PREDICTIONS: join(ws.root, 'predictions'), DRIFTWATCH_WATCH: join(ws.root, 'watch'), DRIFTWATCH_REPLAY: join(ws.root, 'replay'),
-    });
+    server = await startServerProcess(serverEnvironment());
     base = `http://127.0.0.1:${server.port}`;
     browser = await launchChromium();
   }, 120_000);
@@ -105,7 +110,33 @@ describe.skipIf(missing !== null)('dashboard in a real browser (chromium via pla
     expect(await page.locator('#decisions article.decision').first().textContent()).toContain('promoted');
     expect(await pending()).toHaveLength(0);
     expect(existsSync(join(ws.registry, 'versions', 'v2'))).toBe(true);
+
+    // A decision made elsewhere (the command line) lands in the open page by itself.
+    const decisionsBefore = await page.locator('#decisions article.decision').count();
+    const again = JSON.parse(ok(await controlAsync(ws)).stdout) as { run_id: string };
+    await page.waitForSelector(`#decisions article.decision[data-run="${again.run_id}"]`, { timeout: 15_000 });
+    expect(await page.locator('#decisions article.decision').count()).toBe(decisionsBefore + 1);
     await page.close();
     expect(consoleErrors).toEqual([]);
   }, 90_000);
+
+  it('make dashboard-shot\'s command writes a full-page PNG of the page over the state it is pointed at, and stops the API it started', async () => {
+    const out = join(temp.path, 'shots', 'dashboard.png');
+    const result = await runScriptAsync('services/api/dashboard/screenshotCli.ts', ['--out', out], { env: serverEnvironment() });
+    expect(result.status, result.stderr).toBe(0);
+    const png = readFileSync(out);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // Full page: taller than the 900 px viewport (the PNG's height is bytes 20..24 of its header).
+    expect(png.readUInt32BE(20)).toBeGreaterThan(900);
+    expect(result.stderr).toContain(out);
+  }, 60_000);
+
+  it('make dashboard-shot refuses a bad width in one line, writing nothing', async () => {
+    const out = join(temp.path, 'shots', 'narrow.png');
+    const result = await runScriptAsync('services/api/dashboard/screenshotCli.ts', ['--out', out, '--width', '12'], { env: serverEnvironment() });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--width');
+    expect(existsSync(out)).toBe(false);
+  });
 });

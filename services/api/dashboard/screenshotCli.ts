@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { repositoryPath } from '../../core/src/infrastructure/repoRoot.ts';
 import { chromiumMissing, launchChromium } from './browser.ts';
@@ -40,14 +42,22 @@ await runCommandLine('dashboard-shot', spec, async ({ values }) => {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
       await page.goto(`http://127.0.0.1:${port}/`);
       await page.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
+      const png = await page.screenshot({ fullPage: true });
       mkdirSync(dirname(out), { recursive: true });
-      await page.screenshot({ path: out, fullPage: true });
+      // Replaced whole: a reader never sees half a picture, and a failed run leaves the old one.
+      writeFileAtomic(out, png);
     } finally {
       await browser.close();
     }
     process.stderr.write(`dashboard-shot: ${out}\n`);
   } finally {
-    // Stopped by the PID this command holds.
-    server.kill('SIGTERM');
+    // Stopped by the PID this command holds, and waited for: the command ends after its server.
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = once(server, 'exit');
+      server.kill('SIGTERM');
+      const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
   }
 });

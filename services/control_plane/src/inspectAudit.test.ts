@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir } from '../../../tests/helpers/runScript.ts';
+import type { AuditEntry } from './auditChain.ts';
+import { appendAudit, inspectAudit } from './auditLog.ts';
+import { auditHeadPath, auditPath } from './eventsStore.ts';
+
+let temp: ReturnType<typeof makeTempDir>;
+let events: string;
+beforeEach(() => {
+  temp = makeTempDir('inspect-audit');
+  events = join(temp.path, 'events');
+});
+afterEach(() => temp.cleanup());
+
+const entry = (runId: string, kind: AuditEntry['kind'], decision: string): AuditEntry => ({ time: '2026-01-01T00:00:00.000Z', run_id: runId, kind, decision, detail: { note: `${kind} of ${runId}` } });
+
+/** Three records of one run, written as a control run writes them (head announced, lines appended, head committed). */
+function writeThreeRecords(key?: string): void {
+  appendAudit(events, [entry('run-1', 'sentinel', 'data_drift'), entry('run-1', 'plan', 'retrain_and_evaluate'), entry('run-1', 'release', 'promoted')], key);
+}
+
+const lines = (): string[] => readFileSync(auditPath(events), 'utf8').split('\n');
+
+describe('inspectAudit: the log as a reader shows it, never refusing', () => {
+  it('an intact log is ok, with every record', () => {
+    writeThreeRecords();
+    const { verification, records } = inspectAudit(events, undefined, []);
+    expect(verification).toMatchObject({ ok: true, records: 3, keyed: false });
+    expect(records.map((record) => [record.seq, record.kind, record.decision])).toEqual([[1, 'sentinel', 'data_drift'], [2, 'plan', 'retrain_and_evaluate'], [3, 'release', 'promoted']]);
+  });
+
+  it('an intact keyed log is ok and keyed when read with its key', () => {
+    writeThreeRecords('secret');
+    expect(inspectAudit(events, 'secret', []).verification).toMatchObject({ ok: true, records: 3, keyed: true });
+  });
+
+  it('an edited line is broken at that line, and every record that still parses is returned (the edited one included)', () => {
+    writeThreeRecords();
+    const text = lines();
+    text[1] = (text[1] as string).replace('"retrain_and_evaluate"', '"noop"');
+    writeFileSync(auditPath(events), text.join('\n'));
+    const { verification, records } = inspectAudit(events, undefined, []);
+    expect(verification).toMatchObject({ ok: false, line: 2 });
+    expect(verification.ok ? '' : verification.problem).toContain('edited');
+    expect(records.map((record) => record.decision)).toEqual(['data_drift', 'noop', 'promoted']);
+  });
+
+  it('a line that is no longer JSON is broken at that line; the records around it still show', () => {
+    writeThreeRecords();
+    const text = lines();
+    text[1] = '{"seq": 2, torn';
+    writeFileSync(auditPath(events), text.join('\n'));
+    const { verification, records } = inspectAudit(events, undefined, []);
+    expect(verification).toEqual({ ok: false, line: 2, problem: 'not valid JSON' });
+    expect(records.map((record) => record.seq)).toEqual([1, 3]);
+  });
+
+  it('a head that is not JSON is a broken log with no line, not a thrown error; the records still show', () => {
+    writeThreeRecords();
+    writeFileSync(auditHeadPath(events), '{ not json');
+    const { verification, records } = inspectAudit(events, undefined, []);
+    expect(verification).toMatchObject({ ok: false, line: null });
+    expect(verification.ok ? '' : verification.problem).toContain('audit head is not valid JSON');
+    expect(records).toHaveLength(3);
+  });
+
+  it('no log at all is ok with 0 records', () => {
+    const { verification, records } = inspectAudit(events, undefined, []);
+    expect(verification).toMatchObject({ ok: true, records: 0 });
+    expect(records).toEqual([]);
+  });
+});
