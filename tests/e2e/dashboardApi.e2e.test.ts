@@ -134,7 +134,7 @@ describe('dashboard API over a decided drift_feature workspace', () => {
     expect(body[0]).toMatchObject({ run_id: firstRun.run_id, from_audit_only: false, outcome: { outcome: firstRun.outcome } });
     expect(body[0]?.incident?.type).toBeTruthy();
     expect(body[0]?.plan?.action).toBeTruthy();
-    for (const limit of ['0', 'abc', '201', '-1', '1.5', '']) {
+    for (const limit of ['0', 'abc', '201', '-1', '1.5', '', '1&limit=2']) {
       const bad = await getJson<{ error: string }>(`/api/decisions?limit=${limit}`);
       expect(bad.status, `limit=${limit}`).toBe(400);
       expect(bad.body.error).toMatch(/^limit: /);

@@ -66,6 +66,16 @@ describe('inspectAudit: the log as a reader shows it, never refusing', () => {
     expect(records).toHaveLength(3);
   });
 
+  it('a head that is JSON but not an object (null) is broken with line null and a problem naming the audit head, not a TypeError\'s text', () => {
+    writeThreeRecords();
+    writeFileSync(auditHeadPath(events), 'null');
+    const { verification, records } = inspectAudit(events, undefined, []);
+    expect(verification).toMatchObject({ ok: false, line: null });
+    expect(verification.ok ? '' : verification.problem).not.toContain('Cannot read properties');
+    expect(verification.ok ? '' : verification.problem).toContain('audit head');
+    expect(records).toHaveLength(3);
+  });
+
   it('no log at all is ok with 0 records', () => {
     const { verification, records } = inspectAudit(events, undefined, []);
     expect(verification).toMatchObject({ ok: true, records: 0 });

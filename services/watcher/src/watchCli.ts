@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { WATCH_WINDOW_FOLDERS } from '../../core/src/domain/timelineFiles.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { DEFAULT_DATASET, loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
@@ -74,7 +75,7 @@ await runCommandLine('watch', spec, async ({ values }) => {
         registryDirectory,
         eventsDirectory: parseDirectoryFlag('events', String(values.events)),
         approvalsDirectory: parseDirectoryFlag('approvals', String(values.approvals)),
-        windowsDirectory: join(watchDirectory, 'windows'),
+        windowsDirectory: join(watchDirectory, WATCH_WINDOW_FOLDERS),
         profiles: new ReferenceProfiles(),
         actor: actorName(optionalString(values, 'actor')),
         htmlReport: true,

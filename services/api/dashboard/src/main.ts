@@ -52,8 +52,9 @@ async function refresh(names: readonly string[]): Promise<void> {
   const wanted = new Set<SectionName>();
   for (const name of names) {
     if (name in SECTIONS) wanted.add(name as SectionName);
-    // A decision can move the registry and close approvals in the same run.
+    // A decision can move the registry and close approvals in the same run; a watcher's new window brings its summary.
     if (name === 'decisions') ['approvals', 'registry', 'timeline'].forEach((section) => wanted.add(section as SectionName));
+    if (name === 'timeline') wanted.add('summary');
   }
   const failures: string[] = [];
   await Promise.all([

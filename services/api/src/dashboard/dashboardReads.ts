@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPLAY_TIMELINE_FILE, WATCH_WINDOWS_FILE } from '../../../core/src/domain/timelineFiles.ts';
+import { REPLAY_TIMELINE_FILE, WATCH_WINDOW_FOLDERS, WATCH_WINDOWS_FILE } from '../../../core/src/domain/timelineFiles.ts';
 import { errorMessage, isUserError } from '../../../core/src/infrastructure/errors.ts';
 import { auditKeyFromEnvironment, auditPath, inspectAudit, listApprovals, mirroredPositions, readRecordedRun, type Approval } from '../../../control_plane/src/index.ts';
 import { monitorPolicy, readColumnHistograms, readMonitoringSummary, summaryPath } from '../../../monitoring/src/index.ts';
@@ -32,8 +32,41 @@ export function readRegistry(directories: DashboardDirectories): RegistryView {
   return registryView(registry.versions(), registry.history());
 }
 
+/** The folder of the watcher's last window (its summary and charts), when the watcher has decided one. */
+function lastWatchedWindow(directories: DashboardDirectories): string | undefined {
+  if (directories.watchDirectory === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(join(directories.watchDirectory, WATCH_WINDOWS_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const last = timelineView('watcher', null, text).windows.at(-1);
+  return last === undefined ? undefined : join(directories.watchDirectory, WATCH_WINDOW_FOLDERS, last.window);
+}
+
+function modifiedMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Number.NEGATIVE_INFINITY;
+  }
+}
+
+/**
+ * The latest summary: `make monitor`'s in the reports folder, or the watcher's last
+ * window's, whichever was written last (a running watcher judges every window; the
+ * reports folder holds the last one-shot run).
+ */
+export function latestSummaryFolder(directories: DashboardDirectories): string {
+  const window = lastWatchedWindow(directories);
+  if (window === undefined) return directories.reportsDirectory;
+  return modifiedMs(summaryPath(window)) > modifiedMs(summaryPath(directories.reportsDirectory)) ? window : directories.reportsDirectory;
+}
+
 export function readSummary(directories: DashboardDirectories): SummaryView {
-  const path = summaryPath(directories.reportsDirectory);
+  const folder = latestSummaryFolder(directories);
+  const path = summaryPath(folder);
   if (!existsSync(path)) return { available: false, reason: `no monitoring summary yet (${path}): run make monitor or the watcher` };
   let read: ReturnType<typeof readMonitoringSummary>;
   try {
@@ -49,7 +82,7 @@ export function readSummary(directories: DashboardDirectories): SummaryView {
     // The verdict is shown without the policy's limits rather than not at all.
     if (!isUserError(error)) throw error;
   }
-  return summaryView(path, read.sha256, read.summary, readColumnHistograms(directories.reportsDirectory, read.sha256), policy);
+  return summaryView(path, read.sha256, read.summary, readColumnHistograms(folder, read.sha256), policy);
 }
 
 /** The timeline files that exist, newest first: the watcher's log and each replay's timeline. */
@@ -79,7 +112,7 @@ export function readTimeline(directories: DashboardDirectories): TimelineView {
 export function watchedFiles(directories: DashboardDirectories): { name: string; path: string }[] {
   return [
     { name: 'decisions', path: auditPath(directories.eventsDirectory) },
-    { name: 'summary', path: summaryPath(directories.reportsDirectory) },
+    { name: 'summary', path: summaryPath(latestSummaryFolder(directories)) },
     { name: 'registry', path: registryHistoryPath(directories.registryDirectory) },
     { name: 'approvals', path: directories.approvalsDirectory },
     ...timelineFiles(directories).slice(0, 1).map(({ path }) => ({ name: 'timeline', path })),

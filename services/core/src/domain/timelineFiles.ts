@@ -4,4 +4,6 @@
  * replay's folder. Both hold one window record a line (the watcher's window schema).
  */
 export const WATCH_WINDOWS_FILE = 'windows.jsonl';
+/** Each window's own files (its data, summary and report) sit in a folder of this name in the watcher's directory, one per window id. */
+export const WATCH_WINDOW_FOLDERS = 'windows';
 export const REPLAY_TIMELINE_FILE = 'timeline.jsonl';
