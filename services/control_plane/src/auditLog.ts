@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { appendLinesDurably, cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { compileSchema, formatPath } from '../../core/src/infrastructure/jsonSchema.ts';
+import auditHeadSchema from '../schema/audit-head.schema.json' with { type: 'json' };
 import { adoptKey, chainEntries, GENESIS, signHead, verifyAudit, type AuditEntry, type AuditHead, type AuditRecord, type AuditVerification, type ChainPosition, type MirroredPosition } from './auditChain.ts';
 import { auditHeadPath, auditPath } from './eventsStore.ts';
 
@@ -20,13 +22,20 @@ export function readAuditLines(path: string): string[] {
   return lines;
 }
 
+const validateAuditHead = compileSchema<AuditHead>(auditHeadSchema);
+
+/** The head beside the log, or undefined when there is none; JSON of another shape is a broken head, said in one line. */
 export function readAuditHead(path: string): AuditHead | undefined {
   if (!existsSync(path)) return undefined;
+  let head: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as AuditHead;
+    head = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     throw new UserError(`${path}: the audit head is not valid JSON (edited or corrupt); run make audit-verify`);
   }
+  const problem = validateAuditHead.problems(head)[0];
+  if (problem) throw new UserError(`${path}: not an audit head (edited or corrupt): ${formatPath(problem.pathKeys)}: ${problem.message}; run make audit-verify`);
+  return head as AuditHead;
 }
 
 /**
