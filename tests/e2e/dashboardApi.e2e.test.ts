@@ -254,6 +254,24 @@ describe('dashboard API over a decided drift_feature workspace', () => {
     expect(body.drift_table_html).not.toContain('<svg');
   });
 
+  it('a line appended that is not an audit record (no detail): the status strip still answers, and says the chain is broken there', async () => {
+    const path = join(ws.events, 'audit.jsonl');
+    const before = readFileSync(path, 'utf8');
+    const line = before.split('\n').filter((text) => text !== '').length + 1;
+    try {
+      writeFileSync(path, `${before}{"kind":"release","run_id":"x","seq":${line}}\n`);
+      const status = await getJson<{ audit: { state: string; line: number | null } }>('/api/status');
+      expect(status.status).toBe(200);
+      expect(status.body.audit).toMatchObject({ state: 'broken', line });
+      const decisions = await getJson<{ run_id: string }[]>('/api/decisions');
+      expect(decisions.status).toBe(200);
+      expect(decisions.body.map((decision) => decision.run_id)).not.toContain('x');
+    } finally {
+      writeFileSync(path, before);
+    }
+    expect((await getJson<{ state: string }>('/api/audit')).body.state).toBe('verified');
+  });
+
   it('an edited audit line: /api/audit says broken at that line, the other reads still answer', async () => {
     const path = join(ws.events, 'audit.jsonl');
     const lines = readFileSync(path, 'utf8').split('\n');
@@ -280,6 +298,39 @@ describe('dashboard API over a decided drift_feature workspace', () => {
       expect(body.error).toContain(history);
       expect(body.error).toContain('line 1');
       expect(body.error.split('\n')).toHaveLength(1);
+    }
+    // The log's own state still shows: it could not be held against the registry's copies.
+    const audit = await getJson<{ state: string; problem: string }>('/api/audit');
+    expect(audit.status).toBe(200);
+    expect(audit.body).toMatchObject({ state: 'broken' });
+    expect(audit.body.problem).toContain('registry');
+  });
+});
+
+describe('dashboard API over folders that are not what they should be', () => {
+  it('a replay folder that is a file shows no replay; a watcher log that is a folder is a 409 naming it, never a 500', async () => {
+    const root = join(temp.path, 'odd');
+    mkdirSync(join(root, 'watch', 'windows.jsonl'), { recursive: true });
+    writeFileSync(join(root, 'replay-file'), 'not a folder');
+    const app = createApiApp({ ...apiOptions(ws), watchDirectory: join(root, 'watch'), replayDirectory: join(root, 'replay-file') });
+    const listening = await listen(app);
+    try {
+      const response = await fetch(`${listening.base}/api/timeline`);
+      expect(response.status).toBe(409);
+      expect(((await response.json()) as { error: string }).error).toContain('windows.jsonl');
+      const summary = await fetch(`${listening.base}/api/summary`);
+      expect(summary.status).toBe(200);
+    } finally {
+      await stop(app, listening.server);
+    }
+    const noReplay = createApiApp({ ...apiOptions(ws), watchDirectory: join(root, 'no-watch'), replayDirectory: join(root, 'replay-file') });
+    const second = await listen(noReplay);
+    try {
+      const response = await fetch(`${second.base}/api/timeline`);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { source: string | null }).source).toBeNull();
+    } finally {
+      await stop(noReplay, second.server);
     }
   });
 });

@@ -337,8 +337,8 @@ describe('kill -9 during a window\'s effect (after its intent, before the approv
     const lines = windowLines(ws);
     expect(lines.map((line) => [line.window, line.run_id])).toEqual([['2026-09-01', 'window-2026-09-01-attempt2'], ['2026-09-02', 'window-2026-09-02']]);
     expect(lines[0]?.action).toBe('escalate');
-    // The latest window is where make control, approvals and the API read: its summary and report, byte for byte.
-    for (const file of ['monitoring_summary.json', 'drift_report.html']) {
+    // The latest window is where make control, approvals and the API read: its summary, report and charts (the dashboard's), byte for byte.
+    for (const file of ['monitoring_summary.json', 'drift_report.html', 'column_histograms.json']) {
       expect(readFileSync(join(ws.reports, file), 'utf8')).toBe(readFileSync(join(ws.watch, 'windows', '2026-09-02', file), 'utf8'));
     }
   }, 60_000);

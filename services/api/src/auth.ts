@@ -19,7 +19,7 @@ export function requireApiKey(request: Request, apiKey: string | undefined): voi
   if (!apiKey) throw new HttpError(503, 'admin endpoints are disabled: set DRIFTWATCH_API_KEY');
   const header = request.get('authorization');
   const presented = request.get('x-api-key') ?? (header?.startsWith('Bearer ') ? header.slice(7) : undefined);
-  if (!apiKeyMatches(presented, apiKey)) throw new HttpError(401, 'missing or wrong API key (x-api-key header)');
+  if (!apiKeyMatches(presented, apiKey)) throw new HttpError(401, 'missing or wrong API key (x-api-key header, or Authorization: Bearer)');
 }
 
 /** Who a request acts as, in the audit log. */

@@ -4,10 +4,7 @@ import { startTypeScriptWorker, unwrapReply, type WorkerReply } from '../../core
 import type { ControlRequest, ControlResult } from './controlWorker.ts';
 import { pathToFileURL } from 'node:url';
 import { repositoryPath } from '../../core/src/infrastructure/repoRoot.ts';
-import { NotificationDispatcher } from '../../control_plane/src/index.ts';
-
-/** How long a stopping server gives deliveries under way; those still running then are recorded as failed. */
-export const NOTIFICATION_DRAIN_LIMIT_MS = 10_000;
+import { NOTIFICATION_DRAIN_LIMIT_MS, NotificationDispatcher } from '../../control_plane/src/index.ts';
 
 
 /**

@@ -6,7 +6,7 @@ import { hasExpired } from './approvalValidity.ts';
 import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
 import { decisionExitCodes, OUTCOME_EXIT_CODES } from './exitCodes.ts';
 import { narrateOutcome } from './narrator.ts';
-import { NotificationDispatcher } from './notifications/notificationDispatcher.ts';
+import { NOTIFICATION_DRAIN_LIMIT_MS, NotificationDispatcher } from './notifications/notificationDispatcher.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent approvals -- list | show ID | approve ID | reject ID --reason "..."',
@@ -64,5 +64,5 @@ await runCommand('approvals', async () => {
   const notifications = new NotificationDispatcher({ report: (line) => process.stderr.write(`approvals: ${line}\n`) });
   notifications.send(outcome, options);
   await narrateOutcome(options, outcome, (line) => process.stderr.write(`approvals: ${line}\n`));
-  await notifications.drain();
+  await notifications.drain(NOTIFICATION_DRAIN_LIMIT_MS);
 });

@@ -102,11 +102,30 @@ export interface MirroredPosition extends ChainPosition { source: string }
  * every position the registry mirrored.
  */
 export function verifyAudit(lines: readonly string[], head: AuditHead | undefined, key: string | undefined, mirrored: readonly MirroredPosition[] = []): AuditVerification {
-  let previous = { seq: 0, hash: GENESIS_HASH };
-  let keyedSeen = false;
-  const hashes: string[] = [];
+  const walk = chainStart();
+  return walkChain(lines, key, walk, 1) ?? checkEnds(lines.length, walk, head, key, mirrored);
+}
+
+/** How far a walk along the chain got: the last record, whether a keyed one was seen, every hash so far. */
+export interface ChainWalk {
+  previous: { seq: number; hash: string };
+  keyedSeen: boolean;
+  hashes: string[];
+}
+
+export function chainStart(): ChainWalk {
+  return { previous: { seq: 0, hash: GENESIS_HASH }, keyedSeen: false, hashes: [] };
+}
+
+/**
+ * Walks `lines` (the log's lines from number `firstLineNumber` on) along the chain,
+ * extending `walk` in place: each line valid JSON, numbered in order, chained to the one
+ * before, its hash matching its content, never unkeyed after a keyed one. Returns the
+ * first break, or undefined.
+ */
+export function walkChain(lines: readonly string[], key: string | undefined, walk: ChainWalk, firstLineNumber: number): AuditVerification | undefined {
   for (let index = 0; index < lines.length; index += 1) {
-    const lineNumber = index + 1;
+    const lineNumber = firstLineNumber + index;
     let record: AuditRecord;
     try {
       record = JSON.parse(lines[index] as string) as AuditRecord;
@@ -114,23 +133,28 @@ export function verifyAudit(lines: readonly string[], head: AuditHead | undefine
       return broken(lineNumber, 'not valid JSON');
     }
     if (record === null || typeof record !== 'object') return broken(lineNumber, 'not an audit record');
-    if (record.seq !== previous.seq + 1) return broken(lineNumber, `sequence ${record.seq} after ${previous.seq}: a line was removed or reordered`);
-    if (record.prev_hash !== previous.hash) return broken(lineNumber, 'does not chain to the line before: a line was removed, reordered or edited');
+    if (record.seq !== walk.previous.seq + 1) return broken(lineNumber, `sequence ${record.seq} after ${walk.previous.seq}: a line was removed or reordered`);
+    if (record.prev_hash !== walk.previous.hash) return broken(lineNumber, 'does not chain to the line before: a line was removed, reordered or edited');
     if (record.alg === 'hmac-sha256') {
       if (key === undefined) return broken(lineNumber, 'the record is keyed (HMAC-SHA256): set DRIFTWATCH_AUDIT_KEY to verify it');
-      keyedSeen = true;
-    } else if (keyedSeen) {
+      walk.keyedSeen = true;
+    } else if (walk.keyedSeen) {
       return broken(lineNumber, 'an unkeyed record after keyed ones: written without the key');
     }
     const { hash, ...unhashed } = record;
     if (recordHash(unhashed, key) !== hash) return broken(lineNumber, `content does not match its ${record.alg === 'hmac-sha256' ? 'HMAC' : 'hash'}: the line was edited${record.alg === 'hmac-sha256' ? ', forged, or the key is not the one it was written with' : ''}`);
-    previous = { seq: record.seq, hash: record.hash };
-    hashes.push(record.hash);
+    walk.previous = { seq: record.seq, hash: record.hash };
+    walk.hashes.push(record.hash);
   }
-  const position: ChainPosition = { records: lines.length, last_hash: previous.hash };
+  return undefined;
+}
 
+/** After a walk over all `lineCount` lines: the head (its mac, and that the log ends where it says, or within the append it announced), then every position the registry mirrored. */
+export function checkEnds(lineCount: number, walk: ChainWalk, head: AuditHead | undefined, key: string | undefined, mirrored: readonly MirroredPosition[]): AuditVerification {
+  const { hashes, keyedSeen } = walk;
+  const position: ChainPosition = { records: lineCount, last_hash: walk.previous.hash };
   if (head === undefined) {
-    if (lines.length > 0) return broken(null, `${lines.length} records but no head beside the log: the head was deleted`);
+    if (lineCount > 0) return broken(null, `${lineCount} records but no head beside the log: the head was deleted`);
   } else {
     if (head.alg === 'hmac-sha256' && key === undefined) return broken(null, 'the head is keyed (HMAC-SHA256): set DRIFTWATCH_AUDIT_KEY to verify it');
     // Anyone can write an unkeyed head: with a key set, only a keyed one vouches for the log (a new key is adopted once, explicitly).
@@ -139,7 +163,7 @@ export function verifyAudit(lines: readonly string[], head: AuditHead | undefine
     const { mac, ...body } = head;
     if (signHead(body, body.pending ?? [], head.alg === 'hmac-sha256' ? key : undefined).mac !== mac) return broken(null, 'the head does not match its own mac: it was edited, or the key is not the one it was written with');
     const committed = head.records;
-    if (lines.length < committed) return broken(lines.length + 1, `the head says ${committed} records, the log holds ${lines.length}: the log was cut`);
+    if (lineCount < committed) return broken(lineCount + 1, `the head says ${committed} records, the log holds ${lineCount}: the log was cut`);
     if (committed > 0 && hashes[committed - 1] !== head.last_hash) return broken(committed, 'the record where the head says the log ends has another hash: the log was rewritten');
     const extra = hashes.slice(committed);
     if (extra.length > head.pending.length || extra.some((hash, offset) => hash !== head.pending[offset])) {
@@ -148,8 +172,8 @@ export function verifyAudit(lines: readonly string[], head: AuditHead | undefine
   }
 
   for (const mirror of mirrored) {
-    if (mirror.records > lines.length) return broken(lines.length + 1, `${mirror.source} saw the log at ${mirror.records} records; it holds ${lines.length}: the log was cut`);
+    if (mirror.records > lineCount) return broken(lineCount + 1, `${mirror.source} saw the log at ${mirror.records} records; it holds ${lineCount}: the log was cut`);
     if (mirror.records > 0 && hashes[mirror.records - 1] !== mirror.last_hash) return broken(mirror.records, `${mirror.source} saw another record here: the log was rewritten`);
   }
-  return { ok: true, records: lines.length, position, keyed: keyedSeen || head?.alg === 'hmac-sha256' };
+  return { ok: true, records: lineCount, position, keyed: keyedSeen || head?.alg === 'hmac-sha256' };
 }

@@ -3,7 +3,7 @@ import { CONTROL_FLAGS, controlOptionsFrom } from './controlOptions.ts';
 import { runControl } from './controlRun.ts';
 import { decisionExitCodes, OUTCOME_EXIT_CODES } from './exitCodes.ts';
 import { narrateOutcome } from './narrator.ts';
-import { NotificationDispatcher } from './notifications/notificationDispatcher.ts';
+import { NOTIFICATION_DRAIN_LIMIT_MS, NotificationDispatcher } from './notifications/notificationDispatcher.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent control -- [--summary PATH] [--policy PATH] [--registry DIR] [--events DIR] [--approvals DIR] [--now ISO_TIME] [--run-id ID] [--actor NAME] [--lock-timeout SECONDS]',
@@ -26,5 +26,5 @@ await runCommandLine('control', spec, async ({ values }) => {
   // After the decision is written, audited and reported: the narrator only explains it (off unless DRIFTWATCH_LLM_URL is set).
   await narrateOutcome(options, outcome, (line) => process.stderr.write(`control: ${line}\n`));
   // The process must not end before its deliveries do (each is bounded by its target's timeout and retries).
-  await notifications.drain();
+  await notifications.drain(NOTIFICATION_DRAIN_LIMIT_MS);
 });

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';
 import type { AuditEntry } from './auditChain.ts';
-import { appendAudit, inspectAudit } from './auditLog.ts';
+import { appendAudit, AuditReader, inspectAudit } from './auditLog.ts';
 import { auditHeadPath, auditPath } from './eventsStore.ts';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -80,5 +80,47 @@ describe('inspectAudit: the log as a reader shows it, never refusing', () => {
     const { verification, records } = inspectAudit(events, undefined, []);
     expect(verification).toMatchObject({ ok: true, records: 0 });
     expect(records).toEqual([]);
+  });
+});
+
+describe('AuditReader: the same verdicts, look after look, as the log grows', () => {
+  it('a log that grew between looks is verified with its new records, and a torn last line is not one yet', () => {
+    const reader = new AuditReader(events);
+    expect(reader.read(undefined, []).verification).toMatchObject({ ok: true, records: 0 });
+    writeThreeRecords();
+    expect(reader.read(undefined, []).verification).toMatchObject({ ok: true, records: 3 });
+    appendAudit(events, [entry('run-2', 'release', 'no_action')], undefined);
+    const grown = reader.read(undefined, []);
+    expect(grown.verification).toMatchObject({ ok: true, records: 4 });
+    expect(grown.records.map((record) => record.run_id)).toEqual(['run-1', 'run-1', 'run-1', 'run-2']);
+    writeFileSync(auditPath(events), `${readFileSync(auditPath(events), 'utf8')}{"seq":5,"ti`);
+    expect(reader.read(undefined, []).verification).toMatchObject({ ok: true, records: 4 });
+  });
+
+  it('a line edited after a look that found the log intact is found at the next look', () => {
+    const reader = new AuditReader(events);
+    writeThreeRecords();
+    expect(reader.read(undefined, []).verification.ok).toBe(true);
+    const text = lines();
+    text[0] = (text[0] as string).replace('"data_drift"', '"none"');
+    writeFileSync(auditPath(events), text.join('\n'));
+    expect(reader.read(undefined, []).verification).toMatchObject({ ok: false, line: 1 });
+  });
+
+  it('records appended without the head, after an intact look, break the log at the first of them', () => {
+    const reader = new AuditReader(events);
+    writeThreeRecords();
+    const head = readFileSync(auditHeadPath(events), 'utf8');
+    expect(reader.read(undefined, []).verification.ok).toBe(true);
+    appendAudit(events, [entry('run-2', 'release', 'no_action')], undefined);
+    writeFileSync(auditHeadPath(events), head);
+    expect(reader.read(undefined, []).verification).toMatchObject({ ok: false, line: 4 });
+  });
+
+  it('another key is a fresh look: the same log read with a key is judged as keyed', () => {
+    const reader = new AuditReader(events);
+    writeThreeRecords();
+    expect(reader.read(undefined, []).verification.ok).toBe(true);
+    expect(reader.read('a-key', []).verification).toMatchObject({ ok: false });
   });
 });

@@ -9,7 +9,7 @@ import { actorName } from '../../core/src/infrastructure/runContext.ts';
 import { ReferenceProfiles } from '../../monitoring/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { DEFAULT_WATCHER_NAME, watch, type WatchSource } from './watchLoop.ts';
-import { DEFAULT_LOCK_TIMEOUT_SECONDS, NotificationDispatcher } from '../../control_plane/src/index.ts';
+import { DEFAULT_LOCK_TIMEOUT_SECONDS, NOTIFICATION_DRAIN_LIMIT_MS, NotificationDispatcher } from '../../control_plane/src/index.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import type { WindowSize } from './windowCutter.ts';
 
@@ -103,7 +103,7 @@ await runCommandLine('watch', spec, async ({ values }) => {
     });
   } finally {
     // Deliveries under way end (each bounded by its target's timeout and retries) before the process does, also when the watcher stops on an error.
-    await notifications.drain();
+    await notifications.drain(NOTIFICATION_DRAIN_LIMIT_MS);
   }
   process.stderr.write(`watch: ${decided} window(s) decided; checkpoint ${join(watchDirectory, 'state.json')}\n`);
 });

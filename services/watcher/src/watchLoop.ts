@@ -12,7 +12,7 @@ import { checkDueEstimate, registeredArtifacts } from './replayScoring.ts';
 import type { ModelArtifact } from '../../training/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { auditKeyFromEnvironment, mirroredPositions, readRecordedRun, readVerifiedAudit } from '../../control_plane/src/index.ts';
-import { readMonitoringSummary, reportPath, summaryPath } from '../../monitoring/src/index.ts';
+import { histogramsPath, readMonitoringSummary, reportPath, summaryPath } from '../../monitoring/src/index.ts';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { parseBatch, readBatches, type ReadBatches } from './batchDirectorySource.ts';
 import { LabelDirectory } from './labelStore.ts';
@@ -151,9 +151,12 @@ export function auditWindowId(name: string, windowId: string): string {
   return name === DEFAULT_WATCHER_NAME ? windowId : `${name}/${windowId}`;
 }
 
-/** The window's summary and report, byte for byte (the report's decision belongs to that summary's sha256), as the latest. */
+/**
+ * The window's charts, summary and report, byte for byte (the report's decision and the
+ * charts belong to that summary's sha256), as the latest, in the order the monitor writes them.
+ */
 function showLatestWindow(windowDirectory: string, reportsDirectory: string): void {
-  for (const path of [summaryPath, reportPath]) {
+  for (const path of [histogramsPath, summaryPath, reportPath]) {
     const from = path(windowDirectory);
     if (existsSync(from)) writeFileAtomic(path(reportsDirectory), readFileSync(from));
   }

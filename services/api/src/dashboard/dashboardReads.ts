@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPLAY_TIMELINE_FILE, WATCH_WINDOW_FOLDERS, WATCH_WINDOWS_FILE } from '../../../core/src/domain/timelineFiles.ts';
-import { errorMessage, isUserError } from '../../../core/src/infrastructure/errors.ts';
-import { auditKeyFromEnvironment, auditPath, inspectAudit, listApprovals, mirroredPositions, readRecordedRun, type Approval } from '../../../control_plane/src/index.ts';
+import { errorMessage, isUserError, UserError } from '../../../core/src/infrastructure/errors.ts';
+import { AuditReader, auditKeyFromEnvironment, auditPath, listApprovals, mirroredPositions, readRecordedRun, type Approval, type MirroredPosition } from '../../../control_plane/src/index.ts';
 import { monitorPolicy, readColumnHistograms, readMonitoringSummary, summaryPath } from '../../../monitoring/src/index.ts';
 import { ModelRegistry, registryHistoryPath } from '../../../registry/src/index.ts';
 import { auditView, type AuditView } from './auditView.ts';
@@ -96,8 +96,14 @@ function timelineFiles(directories: DashboardDirectories): { source: 'watcher' |
     }
   };
   if (directories.watchDirectory !== undefined) consider('watcher', join(directories.watchDirectory, WATCH_WINDOWS_FILE));
-  if (directories.replayDirectory !== undefined && existsSync(directories.replayDirectory)) {
-    for (const name of readdirSync(directories.replayDirectory)) consider('replay', join(directories.replayDirectory, name, REPLAY_TIMELINE_FILE));
+  if (directories.replayDirectory !== undefined) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(directories.replayDirectory);
+    } catch {
+      // no replay folder (or not a folder): no replay to show
+    }
+    for (const name of names) consider('replay', join(directories.replayDirectory, name, REPLAY_TIMELINE_FILE));
   }
   return found.sort((a, b) => b.modifiedMs - a.modifiedMs);
 }
@@ -105,7 +111,13 @@ function timelineFiles(directories: DashboardDirectories): { source: 'watcher' |
 export function readTimeline(directories: DashboardDirectories): TimelineView {
   const newest = timelineFiles(directories)[0];
   if (newest === undefined) return { source: null, path: null, windows: [], skipped_lines: 0 };
-  return timelineView(newest.source, newest.path, readFileSync(newest.path, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(newest.path, 'utf8');
+  } catch (error) {
+    throw new UserError(`${newest.path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`, 'conflict');
+  }
+  return timelineView(newest.source, newest.path, text);
 }
 
 /** The files whose change means the dashboard has something new to show. */
@@ -119,9 +131,25 @@ export function watchedFiles(directories: DashboardDirectories): { name: string;
   ];
 }
 
-function auditRead(directories: DashboardDirectories) {
-  const mirrored = existsSync(directories.registryDirectory) ? mirroredPositions(ModelRegistry.open(directories.registryDirectory).history()) : [];
-  return inspectAudit(directories.eventsDirectory, auditKeyFromEnvironment(), mirrored);
+/** One reader per events folder, kept: a log that only grew is verified by its new lines alone. */
+const auditReaders = new Map<string, AuditReader>();
+
+function auditRead(directories: DashboardDirectories): ReturnType<AuditReader['read']> {
+  let reader = auditReaders.get(directories.eventsDirectory);
+  if (reader === undefined) {
+    reader = new AuditReader(directories.eventsDirectory);
+    auditReaders.set(directories.eventsDirectory, reader);
+  }
+  let mirrored: MirroredPosition[];
+  try {
+    mirrored = existsSync(directories.registryDirectory) ? mirroredPositions(ModelRegistry.open(directories.registryDirectory).history()) : [];
+  } catch (error) {
+    // The log's own chain is still shown; that it could not be held against the registry's copies is its state.
+    if (!isUserError(error)) throw error;
+    const { records } = reader.read(auditKeyFromEnvironment(), []);
+    return { verification: { ok: false, line: null, problem: `cannot check the log against the registry's copies of its head: ${errorMessage(error)}` }, records };
+  }
+  return reader.read(auditKeyFromEnvironment(), mirrored);
 }
 
 export function readAudit(directories: DashboardDirectories): AuditView {

@@ -21,12 +21,16 @@ export function dashboardDirectories({ options }: Pick<ApiContext, 'options'>): 
   };
 }
 
-/** A store the page reads is unreadable (a corrupt registry, say): the page shows the one line that says why. */
+/**
+ * A store the page reads is unreadable (a corrupt registry; a folder where a file should
+ * be): the page shows the one line that says why in that section, never a 500.
+ */
 function readOrConflict<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
     if (isUserError(error)) throw new HttpError(409, errorMessage(error));
+    if (typeof (error as NodeJS.ErrnoException).code === 'string') throw new HttpError(409, `cannot read ${(error as NodeJS.ErrnoException).path ?? 'a file'}: ${(error as NodeJS.ErrnoException).code}`);
     throw error;
   }
 }
@@ -51,7 +55,7 @@ export function dashboardApiRoutes(context: ApiContext): Router {
 
   router.get('/api/status', (_request, response) => {
     const registry = readOrConflict(() => readRegistry(directories));
-    const summary = readSummary(directories);
+    const summary = readOrConflict(() => readSummary(directories));
     const latest = readOrConflict(() => readDecisions(directories, 1))[0] ?? null;
     response.json({
       production_version: registry.production_version,
@@ -69,10 +73,10 @@ export function dashboardApiRoutes(context: ApiContext): Router {
     response.json(readOrConflict(() => readRegistry(directories)));
   });
   router.get('/api/summary', (_request, response) => {
-    response.json(readSummary(directories));
+    response.json(readOrConflict(() => readSummary(directories)));
   });
   router.get('/api/timeline', (_request, response) => {
-    response.json(readTimeline(directories));
+    response.json(readOrConflict(() => readTimeline(directories)));
   });
   router.get('/api/decisions', (request, response) => {
     response.json(readOrConflict(() => readDecisions(directories, decisionsLimit(request))));

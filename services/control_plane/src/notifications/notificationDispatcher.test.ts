@@ -61,6 +61,16 @@ describe('the notification dispatcher', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('sends one escalation per approval: a later run that joined the approval an earlier run asked for sends none', async () => {
+    const { instance, calls } = dispatcher([target()], 200);
+    const asked = notifiedDecision('pending_approval');
+    instance.send(asked, { policyPath: 'policy.yaml', eventsDirectory: eventsDirectory() });
+    const joined = notifiedDecision('pending_approval');
+    instance.send({ ...joined, release: { ...joined.release, run_id: 'run-2026-11-24', approval_id: asked.release.approval_id } }, { policyPath: 'policy.yaml', eventsDirectory: eventsDirectory() });
+    await instance.drain();
+    expect(calls.map((call) => call.headers['X-DriftWatch-Delivery'])).toEqual(['run-2026-11-23:ops']);
+  });
+
   it('after the last retry, one failed line with the body to resend, valid against its schema', async () => {
     const directory = eventsDirectory();
     const { instance, calls, lines } = dispatcher([target()], 503);

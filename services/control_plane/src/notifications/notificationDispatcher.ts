@@ -2,10 +2,19 @@ import { loadPolicy, type NotificationTarget } from '../../../core/src/domain/pr
 import type { NotificationEvent } from '../../../core/src/domain/vocabularies.ts';
 import { errorMessage } from '../../../core/src/infrastructure/errors.ts';
 import type { ControlOptions } from '../controlOptions.ts';
+import { approvalId } from '../approvalsStore.ts';
 import { notificationEventOf } from './notificationEvents.ts';
 import { recordNotificationFailure } from './notificationFailures.ts';
 import { notificationBody, type NotifiedDecision } from './notificationPayloads.ts';
 import { backoffDelayMs, deliverWebhook, type DeliveryResult, type DeliveryTools } from './webhookDelivery.ts';
+
+/**
+ * How long a process that is ending gives the deliveries under way (a command after its
+ * decision, the watcher or the API when stopped): a receiver that never answers, at the
+ * schema's most patient settings, would hold it for minutes, and a supervisor's SIGKILL
+ * then would leave no failed line. Those still running are stopped and recorded as failed.
+ */
+export const NOTIFICATION_DRAIN_LIMIT_MS = 10_000;
 
 /** Where a decision's notifications look: its policy's targets, its events directory for failed lines, its window. */
 export type DispatchOptions = Pick<ControlOptions, 'policyPath' | 'eventsDirectory' | 'windowId'>;
@@ -69,6 +78,9 @@ export class NotificationDispatcher {
   send(outcome: Pick<NotifiedDecision, 'sentinel' | 'plan' | 'release'>, options: DispatchOptions): void {
     const event = notificationEventOf(outcome.release.outcome);
     if (event === null) return;
+    // A run that joined an approval an earlier run asked for tells nobody anything new: that run
+    // sent the escalation (a watcher would otherwise send one per window while a shock lasts).
+    if (event === 'escalation' && outcome.release.approval_id !== null && outcome.release.approval_id !== approvalId(outcome.release.run_id)) return;
     const decision: NotifiedDecision = { sentinel: outcome.sentinel, plan: outcome.plan, release: outcome.release, windowId: options.windowId };
     const task = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.dispatch(event, decision, options))

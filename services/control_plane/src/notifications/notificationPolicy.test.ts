@@ -58,4 +58,8 @@ describe('the policy\'s notifications section', () => {
     expect(refusal(withNotifications(`  targets:\n${TARGET.replace(', secret_env: DRIFTWATCH_WEBHOOK_SECRET', '')}`))).toMatch(/notifications\.targets\[0\]\.secret_env: is required/);
     expect(refusal(withNotifications(`  targets:\n${TARGET.replace('format: json', 'format: json, retries: 50')}`))).toMatch(/notifications\.targets\[0\]\.retries: must be <= 5/);
   });
+
+  it('refuses a URL with a user name or password in it (fetch would refuse every delivery)', () => {
+    expect(refusal(withNotifications(`  targets:\n${TARGET.replace('https://hooks.example.com', 'https://user:pw@hooks.example.com')}`))).toMatch(/^policy\.yaml:\d+: notifications\.targets\[0\]\.url: must not hold a user name or password/);
+  });
 });

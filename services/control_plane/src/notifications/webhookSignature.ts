@@ -35,7 +35,7 @@ export function verifySignature(body: string, header: string | undefined, secret
   const parts = header.split(',').map((part) => part.trim().split('='));
   const timestamps = parts.filter(([key]) => key === 't').map(([, value]) => value ?? '');
   const signatures = parts.filter(([key]) => key === 'v1').map(([, value]) => value ?? '');
-  if (timestamps.length !== 1 || !/^\d{1,12}$/.test(timestamps[0] as string)) return { valid: false, reason: 'no single t=<unix seconds> in the header' };
+  if (timestamps.length !== 1 || !/^(0|[1-9]\d{0,11})$/.test(timestamps[0] as string)) return { valid: false, reason: 'no single t=<unix seconds> in the header' };
   if (signatures.length === 0) return { valid: false, reason: 'no v1= signature in the header' };
   const timestamp = Number(timestamps[0]);
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { valid: false, reason: `timestamp ${timestamp} is more than ${toleranceSeconds} s from now (${nowSeconds}): a replay or a wrong clock` };

@@ -179,6 +179,9 @@ function checkNotificationTargets(targets: readonly NotificationTarget[]): Schem
     if (earlier !== undefined) return { pathKeys: [...path, 'name'], message: `"${target.name}" is already the name of notifications.targets[${earlier}]; each target needs its own name` };
     firstWithName.set(target.name, index);
     if (!URL.canParse(target.url)) return { pathKeys: [...path, 'url'], message: `"${target.url}" is not a URL` };
+    // fetch refuses a URL with credentials in it; each delivery would fail and be retried for nothing.
+    const url = new URL(target.url);
+    if (url.username !== '' || url.password !== '') return { pathKeys: [...path, 'url'], message: 'must not hold a user name or password (sign with secret_env; put a token in the path or query)' };
   }
   return undefined;
 }
