@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { acquireFileLock } from '../../services/core/src/infrastructure/fileLock.ts';
@@ -11,7 +10,7 @@ import { controlLockPath } from '../../services/control_plane/src/eventsStore.ts
 import { summaryPath } from '../../services/monitoring/src/index.ts';
 import { auditVerify, monitor, ok, workspaces, type Workspace } from '../helpers/controlWorkspace.ts';
 import { makeTempDir, runScript } from '../helpers/runScript.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
+import { freePort, startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
 
 const temp = makeTempDir('alertmanager');
 afterAll(() => temp.cleanup());
@@ -212,15 +211,6 @@ describe('exactly once across a crash', () => {
     ok(auditVerify(ws));
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface AlertmanagerConfig {
   route: { routes: { receiver: string; group_wait?: string; group_interval?: string }[] };

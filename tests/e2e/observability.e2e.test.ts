@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { createApiApp, type ApiApp } from '../../services/api/src/app.ts';
 import { makeTempDir, REPO_ROOT, runScript } from '../helpers/runScript.ts';
+import { freePort } from '../helpers/serverProcess.ts';
 
 const temp = makeTempDir('observability');
 const hasBinary = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
@@ -102,15 +103,6 @@ describe('observability files', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('a real Prometheus scrapes the API', () => {
   let prometheus: ChildProcess | undefined;

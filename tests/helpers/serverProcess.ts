@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { REPO_ROOT, scriptArguments } from './runScript.ts';
 
 export interface ServerProcess {
@@ -37,4 +39,14 @@ export async function startListeningProcess(args: string[], env: NodeJS.ProcessE
     });
   });
   return { child, port, stderr: () => stderr };
+}
+
+/** A loopback port nobody listens on now, for a program that takes its port as a flag (Prometheus, Alertmanager). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
