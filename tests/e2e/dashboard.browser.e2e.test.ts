@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium } from '../../services/api/dashboard/browser.ts';
@@ -51,6 +51,12 @@ describe.skipIf(missing !== null)('dashboard in a real browser (chromium via pla
       .replace('max_average_precision_drop_vs_champion: 0.02', 'max_average_precision_drop_vs_champion: 0.5'));
     const decided = JSON.parse(ok(control(ws)).stdout) as { outcome: string };
     expect(decided.outcome).toBe('pending_approval');
+    // A watcher's log of three windows, one of them a promotion, for the timeline's charts.
+    mkdirSync(join(ws.root, 'watch'), { recursive: true });
+    writeFileSync(join(ws.root, 'watch', 'windows.jsonl'), [1, 2, 3].map((day) => `${JSON.stringify({
+      window: `2026-09-0${day}`, day, start: `2026-09-0${day}T00:00:00.000Z`, end: `2026-09-0${day + 1}T00:00:00.000Z`, rows: 2000, known_auc: 0.9 - day / 50, hindsight_auc: 0.9 - day / 40,
+      estimated_auc: 0.89 - day / 60, drift_share: day / 9, action: day === 2 ? 'retrain_and_evaluate' : 'noop', outcome: day === 2 ? 'promoted' : 'no_action', serving_version_after: day >= 2 ? 2 : 1,
+    })}\n`).join(''));
     server = await startServerProcess(serverEnvironment());
     base = `http://127.0.0.1:${server.port}`;
     browser = await launchChromium();
@@ -73,6 +79,10 @@ describe.skipIf(missing !== null)('dashboard in a real browser (chromium via pla
     // The report's own table: the drifted column first, its chart drawn.
     expect(await page.locator('#drift tr.drifted').count()).toBeGreaterThan(0);
     expect(await page.locator('#drift table svg').count()).toBe(9);
+    // The timeline: the AUC chart (realised, hindsight and estimated lines) and the drift chart, the promotion marked.
+    expect(await page.locator('#timeline svg').count()).toBe(2);
+    expect(await page.locator('#timeline svg path[d^="M"]').count()).toBe(4);
+    expect(await page.locator('#timeline text.marker[data-outcome="promoted"]').count()).toBe(1);
     await page.waitForSelector('#feed-state[data-state="live"]', { timeout: 10_000 });
     await page.close();
     expect(consoleErrors).toEqual([]);
