@@ -172,6 +172,13 @@ replay: node_modules/.install-stamp ## a policy over a timeline on a simulated c
 	$(REPLAY) --timeline $(TIMELINE) --policy $(or $(POLICY),policies/promotion.yaml) --approvals $(APPROVE)
 replay-compare: node_modules/.install-stamp ## several policies over one timeline, side by side (TIMELINE=quarter POLICIES="a.yaml b.yaml")
 	$(REPLAY) --timeline $(TIMELINE) --approvals $(APPROVE) --compare $(POLICIES)
+# make demo-live SPEED=max DAYS=10: flags as in services/traffic/src/liveDemoCli.ts --help.
+SPEED ?= 43200
+DAYS ?=
+.PHONY: demo-live
+demo-live: node_modules/.install-stamp ## the live loop: API + traffic player + watcher over 30 days (drift from day 7): retrain, promote, hot reload; then the replay-style summary
+	@$(DEMO_RESET)
+	$(TSX) services/traffic/src/liveDemoCli.ts --speed $(SPEED) $(if $(DAYS),--days $(DAYS))
 demo-timeline: node_modules/.install-stamp ## replay the quarter timeline under policies/promotion.yaml and print the comparison with the baselines
 	$(REPLAY) --timeline quarter --policy policies/promotion.yaml --approvals $(APPROVE)
 

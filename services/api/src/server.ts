@@ -7,14 +7,17 @@ import { PREDICTION_LOG_MODES, type PredictionLogMode } from './predictionLog.ts
 /**
  * make serve: PORT and DRIFTWATCH_API_KEY from the environment; loopback unless HOST says
  * otherwise; DRIFTWATCH_PREDICTION_LOG=durable (default: a 200 once its record is written)
- * or async (respond first, write after).
+ * or async (respond first, write after); DRIFTWATCH_RELOAD_MS: how often to look for a new
+ * Production version (default 5000; 0: only on POST /reload).
  */
 function main(): void {
   let port: number;
   let predictionLogMode: PredictionLogMode;
+  let reloadMs: number;
   try {
     port = parseIntegerFlag('PORT', process.env.PORT ?? '8000', { min: 0 });
     predictionLogMode = parsePredictionLogMode(process.env.DRIFTWATCH_PREDICTION_LOG || 'durable');
+    reloadMs = parseIntegerFlag('DRIFTWATCH_RELOAD_MS', process.env.DRIFTWATCH_RELOAD_MS ?? '5000', { min: 0 });
   } catch (error) {
     process.stderr.write(`serve: error: ${errorMessage(error)}\n`);
     process.exitCode = 2;
@@ -35,7 +38,7 @@ function main(): void {
     maxBatch: 1000,
     maxLogFileBytes: 64 * 1024 * 1024,
     predictionLogMode,
-    reloadIntervalMs: 5000,
+    reloadIntervalMs: reloadMs,
   });
   const server = api.app.listen(port, host, () => {
     const address = server.address();

@@ -17,5 +17,7 @@ export const DEFAULT_PATHS = {
   /** The watcher's checkpoint and its windows' files. */
   watch: 'shared/watch',
   replay: 'shared/replay',
+  /** Generated timelines (make gen-timeline), one folder each: what the replay and the traffic player play. */
+  timelines: 'shared/timelines',
   policy: 'policies/promotion.yaml',
 } as const;

@@ -1,0 +1,60 @@
+import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { categoricalFeatureNames, type DatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { transactionRecords, type TransactionRecord } from './transactionRecords.ts';
+
+/** What the player needs of a generated timeline (`make gen-timeline`): its days, from timeline.meta.json. */
+export interface PlayedTimeline {
+  directory: string;
+  name: string;
+  start: string;
+  days: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The date of day `day` of a timeline (day 0 is its start). */
+export function dateOfDay(start: string, day: number): string {
+  return new Date(Date.parse(`${start}T00:00:00Z`) + day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function openTimeline(directory: string): PlayedTimeline {
+  const path = join(directory, 'timeline.meta.json');
+  if (!existsSync(path)) throw new UserError(`${path}: no such file: generate the timeline first (make gen-timeline TIMELINE=${basename(directory)})`);
+  let meta: unknown;
+  try {
+    meta = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new UserError(`${path}: not valid JSON (regenerate the timeline)`);
+  }
+  const { timeline, start, days } = (meta ?? {}) as { timeline?: unknown; start?: unknown; days?: unknown };
+  if (typeof timeline !== 'string' || typeof start !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(start) || typeof days !== 'number' || !Number.isInteger(days) || days < 1) {
+    throw new UserError(`${path}: not a timeline's meta (timeline, start and days expected; regenerate it)`);
+  }
+  return { directory, name: timeline, start, days };
+}
+
+/** A day's transactions as request bodies, read from transactions/<date>.csv. */
+export function dayTransactions(timeline: PlayedTimeline, day: number, spec: DatasetSpec): TransactionRecord[] {
+  const path = join(timeline.directory, 'transactions', `${dateOfDay(timeline.start, day)}.csv`);
+  const table = readCsvTable(path, { textColumns: [...(spec.id === undefined ? [] : [spec.id]), ...(spec.time === undefined ? [] : [spec.time]), ...categoricalFeatureNames(spec)] });
+  return transactionRecords(table, spec);
+}
+
+/**
+ * The labels that arrived on day `day` (labels/<date>.csv), put into the watcher's labels
+ * folder whole: copied beside it and renamed in, so the watcher never reads half a file.
+ * Returns the file's name, or null when no label arrived that day.
+ */
+export function dropArrivedLabels(timeline: PlayedTimeline, day: number, labelsDirectory: string): string | null {
+  const name = `${dateOfDay(timeline.start, day)}.csv`;
+  const from = join(timeline.directory, 'labels', name);
+  if (!existsSync(from)) return null;
+  const to = join(labelsDirectory, `${timeline.name}-${name}`);
+  const partial = `${to}.partial-${process.pid}`;
+  copyFileSync(from, partial);
+  renameSync(partial, to);
+  return basename(to);
+}

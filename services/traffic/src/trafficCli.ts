@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { DEFAULT_DATASET, loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { optionalString, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { postBatch, PredictRefused } from './predictClient.ts';
+import { batchDueMs, batchRanges, dayWallMs, labelsDueMs, parseSpeed } from './trafficSchedule.ts';
+import { dateOfDay, dayTransactions, dropArrivedLabels, openTimeline } from './timelineDays.ts';
+
+const spec: CommandSpec = {
+  usage: 'npm run --silent traffic -- --timeline NAME|DIR [--days N] [--speed X|max] [--api URL] [--batch N] [--labels DIR] [--dataset NAME|FILE]',
+  summary: 'Play a generated timeline (make gen-timeline) into a running API: each day\'s transactions are POSTed to /predict in batches, spread over the day\'s share of wall time at --speed times real time, and when the day has been played the labels that arrived that day are dropped into --labels, where the watcher finds them. Prints a line per day with the model versions that answered.',
+  options: {
+    timeline: { type: 'string', description: 'a timeline generated into shared/timelines/NAME, or its folder' },
+    days: { type: 'string', description: 'play the first N days (default: all)' },
+    speed: { type: 'string', description: 'how many times faster than real time (43200: a simulated day every 2 s), or max', default: '43200' },
+    api: { type: 'string', description: 'the API\'s base URL', default: 'http://127.0.0.1:8000' },
+    batch: { type: 'string', description: 'transactions per /predict request (1 to 1000)', default: '250' },
+    labels: { type: 'string', description: 'where the arrived labels are dropped', default: DEFAULT_PATHS.labels },
+    dataset: { type: 'string', description: 'dataset spec of the timeline', default: DEFAULT_DATASET },
+  },
+  exitCodes: { 0: 'every day played', 2: 'bad flags or timeline, or the API refused a batch or could not be reached' },
+};
+
+await runCommandLine('traffic', spec, async ({ values }) => {
+  const name = optionalString(values, 'timeline');
+  if (name === undefined) throw new UserError('--timeline is required (a name in shared/timelines/ or a folder)');
+  const timeline = openTimeline(name.includes('/') ? resolve(name) : join(DEFAULT_PATHS.timelines, name));
+  const days = optionalString(values, 'days') === undefined ? timeline.days : parseIntegerFlag('days', String(values.days), { min: 1 });
+  if (days > timeline.days) throw new UserError(`--days ${days}: the timeline ${timeline.name} has ${timeline.days} days`);
+  let speed;
+  try {
+    speed = parseSpeed(String(values.speed));
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+  const batchSize = parseIntegerFlag('batch', String(values.batch), { min: 1 });
+  if (batchSize > 1000) throw new UserError(`--batch ${batchSize}: the API takes at most 1000 transactions a request`);
+  const apiUrl = String(values.api).replace(/\/+$/, '');
+  if (!URL.canParse(apiUrl)) throw new UserError(`--api: "${apiUrl}" is not a URL`);
+  const labelsDirectory = String(values.labels);
+  mkdirSync(labelsDirectory, { recursive: true });
+  const dataset = loadDatasetSpec(String(values.dataset));
+  const dayMs = dayWallMs(speed);
+  const started = performance.now();
+  const waitUntil = async (dueMs: number): Promise<void> => {
+    const wait = dueMs - (performance.now() - started);
+    if (wait > 0) await new Promise((resolveWait) => setTimeout(resolveWait, wait));
+  };
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (!stopping) process.stderr.write(`traffic: ${signal}: stopping after the batch under way\n`);
+    stopping = true;
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  let sent = 0;
+  for (let day = 0; day < days && !stopping; day += 1) {
+    const date = dateOfDay(timeline.start, day);
+    const transactions = dayTransactions(timeline, day, dataset.spec);
+    const ranges = batchRanges(transactions.length, batchSize);
+    const versions = new Map<number, number>();
+    for (const [index, range] of ranges.entries()) {
+      if (stopping) break;
+      await waitUntil(batchDueMs(day, index, ranges.length, dayMs));
+      let answer;
+      try {
+        answer = await postBatch(apiUrl, transactions.slice(range.start, range.end), `${date}.csv rows ${range.start + 1}-${range.end}`);
+      } catch (error) {
+        if (error instanceof PredictRefused) throw new UserError(error.message);
+        throw error;
+      }
+      for (const prediction of answer.predictions) versions.set(prediction.model_version, (versions.get(prediction.model_version) ?? 0) + 1);
+      sent += answer.predictions.length;
+    }
+    if (stopping) break;
+    await waitUntil(labelsDueMs(day, dayMs));
+    const labels = dropArrivedLabels(timeline, day, labelsDirectory);
+    const byVersion = [...versions].sort(([a], [b]) => a - b).map(([version, count]) => `v${version} ${count}`).join(', ');
+    process.stderr.write(`traffic: day ${day} ${date}: ${transactions.length} predictions (${byVersion || 'none'})${labels === null ? '' : `; labels ${labels} dropped`}\n`);
+  }
+  process.stderr.write(`traffic: ${sent} predictions sent in ${((performance.now() - started) / 1000).toFixed(1)} s${stopping ? ' (stopped early)' : ''}\n`);
+});
