@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { LABELS_FOLDER, labelsFile, TIMELINE_META_FILE, transactionsFile, TRANSACTIONS_FOLDER } from './timelineLayout.ts';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../../services/core/src/infrastructure/errors.ts';
 import { pidExists } from '../../services/core/src/infrastructure/fileLock.ts';
@@ -70,8 +71,8 @@ export async function generateTimeline(timeline: Timeline, out: string): Promise
   removeAbandonedStaging(outDirectory);
   const staging = `${outDirectory}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
-  mkdirSync(join(staging, 'transactions'), { recursive: true });
-  mkdirSync(join(staging, 'labels'), { recursive: true });
+  mkdirSync(join(staging, TRANSACTIONS_FOLDER), { recursive: true });
+  mkdirSync(join(staging, LABELS_FOLDER), { recursive: true });
   const files: Record<string, string> = {};
   try {
     const referenceMeta = await generateDataset(referenceConfig(timeline), { rows: file.reference.rows, seed: file.seed, outPath: join(staging, 'reference.csv') });
@@ -85,7 +86,7 @@ export async function generateTimeline(timeline: Timeline, out: string): Promise
         if (!due(date)) continue;
         const pending = (labelsByDate.get(date) as PendingLabel[]).sort((a, b) => a.ms - b.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         const content = labelHeader + pending.map((label) => `${label.id},${label.label},${label.text}\n`).join('');
-        const relative = `labels/${date}.csv`;
+        const relative = labelsFile(date);
         writeFileSync(join(staging, relative), content);
         files[relative] = sha256Hex(content);
         labelsByDate.delete(date);
@@ -114,7 +115,7 @@ export async function generateTimeline(timeline: Timeline, out: string): Promise
         labelsByDate.set(arrival, pending);
       }
       const content = lines.join('');
-      const relative = `transactions/${day.date}.csv`;
+      const relative = transactionsFile(day.date);
       writeFileSync(join(staging, relative), content);
       files[relative] = sha256Hex(content);
       daySummaries.push({ day: day.day, date: day.date, rows: day.rows, fraud_rate: positives / day.rows, layers: day.layers, config_sha256: sha256Hex(canonicalJson(day.config)) });
@@ -137,7 +138,7 @@ export async function generateTimeline(timeline: Timeline, out: string): Promise
       day_summaries: daySummaries,
       files,
     };
-    writeFileSync(join(staging, 'timeline.meta.json'), jsonFileText(meta));
+    writeFileSync(join(staging, TIMELINE_META_FILE), jsonFileText(meta));
     swapIn(staging, outDirectory);
     return meta;
   } catch (error) {
@@ -155,7 +156,7 @@ function refuseForeignOutput(outDirectory: string, timelineSource: string): void
   if (!existsSync(outDirectory)) return;
   if (!statSync(outDirectory).isDirectory()) throw new UserError(`--out ${outDirectory}: is a file; give a directory for the timeline (it is replaced whole)`);
   const entries = readdirSync(outDirectory);
-  const earlierOutput = entries.includes('timeline.meta.json');
+  const earlierOutput = entries.includes(TIMELINE_META_FILE);
   const holdsTimeline = resolve(timelineSource).startsWith(`${outDirectory}${sep}`);
   if ((entries.length > 0 && !earlierOutput) || holdsTimeline) {
     throw new UserError(`--out ${outDirectory}: holds other files${holdsTimeline ? ' (the timeline itself)' : ''} and no timeline.meta.json; it would be replaced whole: give a new or an earlier output directory`);

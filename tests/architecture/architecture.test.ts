@@ -51,6 +51,7 @@ describe('each store owns its file names', () => {
     'monitoring_summary.json', 'drift_report.html',
     'sentinel_report.json', 'execution_plan.json', 'release_result.json', 'audit.jsonl', 'audit.head.json', '.control.lock', 'challenger_training.csv',
     'history.jsonl', 'metadata.json', 'model.json', '.lock',
+    'column_histograms.json', 'notifications_failed.jsonl', 'timeline.meta.json', 'windows.jsonl', 'timeline.jsonl',
   ];
   for (const name of names) {
     it(`"${name}" is written in one source file only`, () => {

@@ -111,7 +111,7 @@ describe('generate --timeline (real script)', () => {
     expect(expectOneLineUserError(runScript(GENERATE, ['--timeline', bad, '--out', first]))).toMatch(/phases\[2\]\.to_day/);
     expect(tree(first)).toEqual(before);
     mkdirSync(join(temp.path, 'x'), { recursive: true });
-    expect(expectOneLineUserError(runScript(GENERATE, ['--timeline', 'no_such_timeline', '--out', join(temp.path, 'x', 'y')]))).toMatch(/unknown timeline "no_such_timeline" \(known: calm, quarter/);
+    expect(expectOneLineUserError(runScript(GENERATE, ['--timeline', 'no_such_timeline', '--out', join(temp.path, 'x', 'y')]))).toMatch(/unknown timeline "no_such_timeline" \(known: calm, live, quarter/);
     expect(expectOneLineUserError(runScript(GENERATE, ['--timeline', spec, '--seed', '3', '--out', fresh]))).toBe('generate: error: --timeline takes no --seed (the timeline file says it)');
   });
 

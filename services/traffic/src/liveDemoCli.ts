@@ -6,6 +6,8 @@ import { optionalString, parseIntegerFlag, type CommandSpec, runCommandLine } fr
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { readPredictionLog } from '../../api/src/index.ts';
+import { auditPath } from '../../control_plane/src/index.ts';
+import { LABELS_FOLDER, TIMELINE_META_FILE } from '../../../generator/src/index.ts';
 import { compareTable, phaseFigures, runTotals, windowsLogPath, type TimelinePhase, type WindowRecord } from '../../watcher/src/index.ts';
 import { startScript, stopChild, waitForLine, type StartedChild } from './childProcesses.ts';
 import { dayTable, versionsByDay, withHindsight, type ServedPrediction } from './liveSummary.ts';
@@ -35,7 +37,7 @@ function windowLines(path: string): WindowRecord[] {
 /** Every label of the timeline, arrived or not: the truth the hindsight AUC is measured against. */
 function truthLabels(timelineDirectory: string, idColumn: string, target: string): Map<string, 0 | 1> {
   const truth = new Map<string, 0 | 1>();
-  const directory = join(timelineDirectory, 'labels');
+  const directory = join(timelineDirectory, LABELS_FOLDER);
   for (const name of readdirSync(directory).filter((file) => file.endsWith('.csv'))) {
     const table = readCsvTable(join(directory, name), { textColumns: [idColumn, target] });
     const ids = table.column(idColumn);
@@ -146,7 +148,7 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
     version: record.model_version,
   }));
   const judged = withHindsight(records, predictions, truthLabels(paths.timeline, dataset.spec.id ?? '', dataset.spec.target.column), timeline.start);
-  const meta = JSON.parse(readFileSync(join(paths.timeline, 'timeline.meta.json'), 'utf8')) as { phases: TimelinePhase[] };
+  const meta = JSON.parse(readFileSync(join(paths.timeline, TIMELINE_META_FILE), 'utf8')) as { phases: TimelinePhase[] };
   const phases = meta.phases.filter((phase) => phase.from_day < days).map((phase) => ({ ...phase, to_day: Math.min(phase.to_day, days - 1) }));
   const verify = startScript('verify-actions', 'services/control_plane/src/verifyActionsCli.ts', ['--events', paths.events, '--registry', paths.registry, '--policy', paths.policy], {}, say);
   const verified = await verify.exited;
@@ -155,7 +157,7 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   process.stdout.write(`\n=== demo-live: ${timeline.name}, ${days} days through the API in ${((performance.now() - began) / 1000).toFixed(1)} s ===\n\n`);
   process.stdout.write(`${dayTable(judged, versionsByDay(predictions, timeline.start))}\n\n`);
   process.stdout.write(`${compareTable([{ label: 'live (policies/promotion.yaml)', totals: runTotals(judged), phases: phaseFigures(judged, phases), unauthorized: unauthorized === null ? null : Number(unauthorized[1]) }])}\n\n`);
-  process.stdout.write(`Read: ${windowsLogPath(paths.watch)} (every window), ${join(paths.events, 'audit.jsonl')} (every decision), ${paths.predictions}/ (every prediction with its model version).\n`);
+  process.stdout.write(`Read: ${windowsLogPath(paths.watch)} (every window), ${auditPath(paths.events)} (every decision), ${paths.predictions}/ (every prediction with its model version).\n`);
   process.stdout.write('Look: make serve, then http://127.0.0.1:8000/ (the timeline, the decisions and the versions of this run).\n');
   if (verified === 4) process.exitCode = 4;
   else if (verified !== 0) throw new UserError(`verify-actions failed (exit ${verified})`);

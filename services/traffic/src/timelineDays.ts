@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { categoricalFeatureNames, type DatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { labelsFile, TIMELINE_META_FILE, transactionsFile } from '../../../generator/src/index.ts';
 import { transactionRecords, type TransactionRecord } from './transactionRecords.ts';
 
 /** What the player needs of a generated timeline (`make gen-timeline`): its days, from timeline.meta.json. */
@@ -21,7 +22,7 @@ export function dateOfDay(start: string, day: number): string {
 }
 
 export function openTimeline(directory: string): PlayedTimeline {
-  const path = join(directory, 'timeline.meta.json');
+  const path = join(directory, TIMELINE_META_FILE);
   if (!existsSync(path)) throw new UserError(`${path}: no such file: generate the timeline first (make gen-timeline TIMELINE=${basename(directory)})`);
   let meta: unknown;
   try {
@@ -38,7 +39,7 @@ export function openTimeline(directory: string): PlayedTimeline {
 
 /** A day's transactions as request bodies, read from transactions/<date>.csv. */
 export function dayTransactions(timeline: PlayedTimeline, day: number, spec: DatasetSpec): TransactionRecord[] {
-  const path = join(timeline.directory, 'transactions', `${dateOfDay(timeline.start, day)}.csv`);
+  const path = join(timeline.directory, transactionsFile(dateOfDay(timeline.start, day)));
   const table = readCsvTable(path, { textColumns: [...(spec.id === undefined ? [] : [spec.id]), ...(spec.time === undefined ? [] : [spec.time]), ...categoricalFeatureNames(spec)] });
   return transactionRecords(table, spec);
 }
@@ -49,8 +50,9 @@ export function dayTransactions(timeline: PlayedTimeline, day: number, spec: Dat
  * Returns the file's name, or null when no label arrived that day.
  */
 export function dropArrivedLabels(timeline: PlayedTimeline, day: number, labelsDirectory: string): string | null {
-  const name = `${dateOfDay(timeline.start, day)}.csv`;
-  const from = join(timeline.directory, 'labels', name);
+  const date = dateOfDay(timeline.start, day);
+  const from = join(timeline.directory, labelsFile(date));
+  const name = `${date}.csv`;
   if (!existsSync(from)) return null;
   const to = join(labelsDirectory, `${timeline.name}-${name}`);
   const partial = `${to}.partial-${process.pid}`;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_DATASET, loadDatasetSpec, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
-import type { TimelineMeta } from '../../../generator/src/index.ts';
+import { LABELS_FOLDER, TIMELINE_META_FILE, transactionsFile, type TimelineMeta } from '../../../generator/src/index.ts';
 import { parseBatch } from './batchDirectorySource.ts';
 import { parseLabelFile } from './labelStore.ts';
 import type { KeptRow } from './labelWindow.ts';
@@ -58,7 +58,7 @@ const DAY_MS = 86_400_000;
 function readChecked(directory: string, relative: string, meta: TimelineMeta): string {
   const path = join(directory, relative);
   const expected = meta.files[relative];
-  if (expected === undefined) throw new UserError(`${join(directory, 'timeline.meta.json')}: files: no entry for ${relative}; regenerate the timeline`);
+  if (expected === undefined) throw new UserError(`${join(directory, TIMELINE_META_FILE)}: files: no entry for ${relative}; regenerate the timeline`);
   const bytes = readFileSync(path);
   const actual = sha256Hex(bytes);
   if (actual !== expected) throw new UserError(`${path} changed since the timeline was generated (sha256 ${actual.slice(0, 12)}, timeline.meta.json records ${expected.slice(0, 12)}); regenerate it`);
@@ -71,7 +71,7 @@ function dateOf(ms: number): string {
 
 /** The timeline in `directory` (written by npm run generate -- --timeline), read and checked. */
 export function loadTimeline(directory: string): LoadedTimeline {
-  const metaPath = join(directory, 'timeline.meta.json');
+  const metaPath = join(directory, TIMELINE_META_FILE);
   if (!existsSync(metaPath)) throw new UserError(`${metaPath} does not exist: generate the timeline first (make gen-timeline TIMELINE=NAME)`);
   const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as TimelineMeta;
   // The generator writes the fraud transactions' columns.
@@ -80,7 +80,7 @@ export function loadTimeline(directory: string): LoadedTimeline {
   const startMs = Date.parse(`${meta.start}T00:00:00Z`);
   const labels: ArrivedLabel[] = [];
   const hindsight = new Map<string, 0 | 1>();
-  for (const relative of Object.keys(meta.files).filter((name) => name.startsWith('labels/')).sort()) {
+  for (const relative of Object.keys(meta.files).filter((name) => name.startsWith(`${LABELS_FOLDER}/`)).sort()) {
     for (const label of parseLabelFile(readChecked(directory, relative, meta), join(directory, relative), spec)) {
       labels.push(label);
       hindsight.set(label.id, label.label);
@@ -90,7 +90,7 @@ export function loadTimeline(directory: string): LoadedTimeline {
   for (let index = 0; index < meta.days; index += 1) {
     const dayStart = startMs + index * DAY_MS;
     const date = dateOf(dayStart);
-    const relative = `transactions/${date}.csv`;
+    const relative = transactionsFile(date);
     const rows = parseBatch(readChecked(directory, relative, meta), join(directory, relative), spec);
     days.push({
       index,
