@@ -9,7 +9,7 @@ import { readPredictionLog } from '../../services/api/src/index.ts';
 import { makeTempDir, REPO_ROOT, runScriptAsync, scriptArguments } from '../helpers/runScript.ts';
 
 /*
- * make demo-live, shorter: the real API, watcher and traffic player as processes over eight
+ * make demo-live, shorter: the real API, watcher and traffic player as processes over six
  * days with feature drift from day 1. The watcher retrains and promotes; the API's hot
  * reload serves the new version to the traffic after it; everything started is stopped.
  */
@@ -17,16 +17,16 @@ const temp = makeTempDir('live-loop');
 afterAll(() => temp.cleanup());
 
 const TIMELINE = `name: live_test
-description: eight days; feature drift from day 1.
+description: six days; feature drift from day 1.
 start: "2026-09-01"
-days: 8
+days: 6
 rows_per_day: 800
 seed: 5
 reference: { scenario: base, rows: 3000 }
 label_delay_days: { min: 1, max: 4 }
 phases:
-  - { from_day: 0, to_day: 7, scenario: nodrift }
-  - { from_day: 1, to_day: 7, scenario: drift_feature }
+  - { from_day: 0, to_day: 5, scenario: nodrift }
+  - { from_day: 1, to_day: 5, scenario: drift_feature }
 `;
 
 function timelineFile(): string {
@@ -49,20 +49,20 @@ function isRunning(pid: number): boolean {
   }
 }
 
-describe('the live loop (make demo-live, eight days)', () => {
+describe('the live loop (make demo-live, six days)', () => {
   it('retrains and promotes on the drift; the traffic after the promotion is answered by the new version; every process it started is stopped', async () => {
     const root = join(temp.path, 'run');
     const result = await runScriptAsync('services/traffic/src/liveDemoCli.ts', ['--timeline', timelineFile(), '--root', root, '--speed', '43200']);
     expect(result.status, result.stderr).toBe(0);
     const windows = readFileSync(join(root, 'watch', 'windows.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { window: string; outcome: string | null; serving_version_after: number | null });
-    // The last day stays open: seven windows decided, each once.
-    expect(windows.map((window) => window.window)).toEqual(['2026-09-01', '2026-09-02', '2026-09-03', '2026-09-04', '2026-09-05', '2026-09-06', '2026-09-07']);
+    // The last day stays open: five windows decided, each once.
+    expect(windows.map((window) => window.window)).toEqual(['2026-09-01', '2026-09-02', '2026-09-03', '2026-09-04', '2026-09-05']);
     const promoted = windows.findIndex((window) => window.outcome === 'promoted');
     expect(promoted, JSON.stringify(windows)).toBeGreaterThanOrEqual(0);
     // The API picked the new version up by itself: later traffic carries it.
     const versions = new Set(readPredictionLog(join(root, 'predictions')).map((record) => record.model_version));
     expect([...versions].some((version) => version > 1)).toBe(true);
-    expect(result.stdout).toContain('=== demo-live: live_test, 8 days');
+    expect(result.stdout).toContain('=== demo-live: live_test, 6 days');
     expect(result.stdout).toMatch(/promotions\s+[1-9]/);
     expect(result.stdout).toMatch(/unauthorized actions\s+0/);
     const pids = pidsOf(result.stderr);
@@ -70,14 +70,15 @@ describe('the live loop (make demo-live, eight days)', () => {
     for (const pid of pids) expect(isRunning(pid)).toBe(false);
   }, 150_000);
 
-  it('interrupted (Ctrl-C) while the traffic plays: the API, the watcher and the player are stopped, exit 130', async () => {
+  it('interrupted (Ctrl-C) once the traffic plays: the API, the watcher and the player are stopped, exit 130', async () => {
     const root = join(temp.path, 'interrupted');
     const child = spawn(process.execPath, [...scriptArguments('services/traffic/src/liveDemoCli.ts'), '--timeline', timelineFile(), '--root', root, '--speed', '21600'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => { stderr += String(chunk); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 90_000;
-    while (!/traffic: day 0 /.test(stderr) && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Interrupted as soon as all three pieces run: the traffic is playing its first day.
+    while (pidsOf(stderr).length === 0 && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
     const pids = pidsOf(stderr);
     expect(pids, stderr).toHaveLength(3);
     // Stopped by the PID this test holds.
