@@ -68,6 +68,10 @@ describe('the live loop (make demo-live, six days)', () => {
     const pids = pidsOf(result.stderr);
     expect(pids).toHaveLength(3);
     for (const pid of pids) expect(isRunning(pid)).toBe(false);
+    // One run per root: a second over it would count the first's windows and promote over its registry.
+    const again = await runScriptAsync('services/traffic/src/liveDemoCli.ts', ['--timeline', timelineFile(), '--root', root]);
+    expect(again.status).toBe(2);
+    expect(again.stderr.trim().split('\n')).toEqual([`demo-live: error: --root ${root} already holds a run (registry, predictions, watch, events, labels): give an empty --root, or run make demo-live, which empties shared/ first`]);
   }, 150_000);
 
   it('interrupted (Ctrl-C) once the traffic plays: the API, the watcher and the player are stopped, exit 130', async () => {
@@ -88,7 +92,29 @@ describe('the live loop (make demo-live, six days)', () => {
     expect(existsSync(join(root, 'predictions'))).toBe(true);
   }, 150_000);
 
+  it('killed outright (SIGKILL, no handler runs): the API, the watcher and the player see their stdin close and stop themselves', async () => {
+    const root = join(temp.path, 'killed');
+    const child = spawn(process.execPath, [...scriptArguments('services/traffic/src/liveDemoCli.ts'), '--timeline', timelineFile(), '--root', root, '--speed', '21600'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += String(chunk); });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const deadline = Date.now() + 90_000;
+    while (pidsOf(stderr).length === 0 && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+    const pids = pidsOf(stderr);
+    expect(pids, stderr).toHaveLength(3);
+    // Stopped by the PID this test holds.
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const gone = Date.now() + 20_000;
+    while (pids.some(isRunning) && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const pid of pids) expect(isRunning(pid)).toBe(false);
+  }, 150_000);
+
   it('the traffic player: a timeline that is not there, or a batch the API refuses, is one line naming it and exit 2', async () => {
+    writeFileSync(join(temp.path, 'a-file'), 'not a folder');
+    const labelsFile = await runScriptAsync('services/traffic/src/trafficCli.ts', ['--timeline', join(temp.path, 'nowhere'), '--labels', join(temp.path, 'a-file')]);
+    expect(labelsFile.status).toBe(2);
+    expect(labelsFile.stderr.trim().split('\n')).toEqual([`traffic: error: --labels ${join(temp.path, 'a-file')} is not a directory`]);
     const missing = await runScriptAsync('services/traffic/src/trafficCli.ts', ['--timeline', join(temp.path, 'nowhere'), '--api', 'http://127.0.0.1:9']);
     expect(missing.status).toBe(2);
     expect(missing.stderr.trim().split('\n')).toEqual([`traffic: error: ${join(temp.path, 'nowhere', 'timeline.meta.json')}: no such file: generate the timeline first (make gen-timeline TIMELINE=nowhere)`]);

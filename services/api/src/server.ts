@@ -1,4 +1,5 @@
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
+import { stopWithParent } from '../../core/src/infrastructure/stopWithParent.ts';
 import { parseIntegerFlag } from '../../core/src/infrastructure/cliArgs.ts';
 import { errorMessage } from '../../core/src/infrastructure/errors.ts';
 import { createApiApp } from './app.ts';
@@ -17,7 +18,7 @@ function main(): void {
   try {
     port = parseIntegerFlag('PORT', process.env.PORT ?? '8000', { min: 0 });
     predictionLogMode = parsePredictionLogMode(process.env.DRIFTWATCH_PREDICTION_LOG || 'durable');
-    reloadMs = parseIntegerFlag('DRIFTWATCH_RELOAD_MS', process.env.DRIFTWATCH_RELOAD_MS ?? '5000', { min: 0 });
+    reloadMs = parseReloadMs(process.env.DRIFTWATCH_RELOAD_MS);
   } catch (error) {
     process.stderr.write(`serve: error: ${errorMessage(error)}\n`);
     process.exitCode = 2;
@@ -66,6 +67,16 @@ function main(): void {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  stopWithParent(stop);
+}
+
+/** Node's timers take at most 2^31 - 1 ms; a longer one fires after 1 ms, every ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function parseReloadMs(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 5000;
+  if (!/^\d+$/.test(raw) || Number(raw) > MAX_TIMER_MS) throw new Error(`DRIFTWATCH_RELOAD_MS: must be a whole number of milliseconds from 0 (only on POST /reload) to ${MAX_TIMER_MS}, not "${raw}"`);
+  return Number(raw);
 }
 
 function parsePredictionLogMode(value: string): PredictionLogMode {

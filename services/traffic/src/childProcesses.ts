@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { repositoryPath } from '../../core/src/infrastructure/repoRoot.ts';
+import { STOP_WITH_PARENT_VARIABLE } from '../../core/src/infrastructure/stopWithParent.ts';
 
 /** A DriftWatch script started as its own process, its stderr passed on line by line. */
 export interface StartedChild {
@@ -14,10 +15,14 @@ export interface StartedChild {
 
 /**
  * `node --import tsx <script>` from the repository, as `make` runs the stages: the demo runs
- * the real pieces, each its own process. Its stderr lines go to ours as they come.
+ * the real pieces, each its own process. Its stderr lines go to ours as they come. It holds
+ * our end of its stdin: if we die, even by SIGKILL, the pipe closes and it stops itself
+ * (stopWithParent), so nothing is left running.
  */
 export function startScript(name: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv, passLine: (line: string) => void): StartedChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', repositoryPath(script), ...args], { cwd: repositoryPath('.'), env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', repositoryPath(script), ...args], {
+    cwd: repositoryPath('.'), env: { ...process.env, ...env, [STOP_WITH_PARENT_VARIABLE]: '1' }, stdio: ['pipe', 'ignore', 'pipe'],
+  });
   let text = '';
   let partial = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -43,6 +48,11 @@ export async function waitForLine(started: StartedChild, pattern: RegExp, timeou
     if (Date.now() > deadline) throw new Error(`${started.name} was not ready within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Whether it has ended (by its own exit or a signal). */
+export function hasEnded(started: StartedChild): boolean {
+  return started.child.exitCode !== null || started.child.signalCode !== null;
 }
 
 /** SIGTERM by the PID we hold, then SIGKILL if it has not ended within `graceMs`; resolves when it has ended. */

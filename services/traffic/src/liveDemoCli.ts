@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { DEFAULT_DATASET, loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
-import { optionalString, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { optionalString, parseDirectoryFlag, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { readPredictionLog } from '../../api/src/index.ts';
 import { auditPath } from '../../control_plane/src/index.ts';
 import { LABELS_FOLDER, TIMELINE_META_FILE } from '../../../generator/src/index.ts';
 import { compareTable, phaseFigures, runTotals, windowsLogPath, type TimelinePhase, type WindowRecord } from '../../watcher/src/index.ts';
-import { startScript, stopChild, waitForLine, type StartedChild } from './childProcesses.ts';
+import { hasEnded, startScript, stopChild, waitForLine, type StartedChild } from './childProcesses.ts';
 import { dayTable, versionsByDay, withHindsight, type ServedPrediction } from './liveSummary.ts';
 import { parseSpeed } from './trafficSchedule.ts';
 import { openTimeline } from './timelineDays.ts';
@@ -49,9 +49,9 @@ function truthLabels(timelineDirectory: string, idColumn: string, target: string
 }
 
 await runCommandLine('demo-live', spec, async ({ values }) => {
-  const root = resolve(String(values.root));
+  const root = resolve(parseDirectoryFlag('root', String(values.root)));
   const timelineArgument = String(values.timeline);
-  const timelineName = timelineArgument.endsWith('.yaml') ? timelineArgument.replace(/^.*\//, '').replace(/\.yaml$/, '') : timelineArgument;
+  const timelineName = basename(timelineArgument).replace(/\.ya?ml$/i, '');
   const speed = String(values.speed);
   try {
     parseSpeed(speed);
@@ -66,6 +66,9 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
     timeline: join(at('timelines'), timelineName), registry: at('registry'), predictions: at('predictions'), reports: at('reports'), events: at('events'),
     approvals: at('approvals'), data: at('data'), labels: at('labels'), watch: at('watch'), replay: at('replay'), policy: DEFAULT_PATHS.policy,
   };
+  // A run over another run's files would count its windows, and promote over its registry: one run per root.
+  const used = [paths.registry, paths.predictions, paths.watch, paths.events, paths.labels].filter((directory) => existsSync(directory) && readdirSync(directory).length > 0);
+  if (used.length > 0) throw new UserError(`--root ${root} already holds a run (${used.map((directory) => basename(directory)).join(', ')}): give an empty --root, or run make demo-live, which empties shared/ first`);
   for (const directory of [paths.labels, paths.reports, paths.data]) mkdirSync(directory, { recursive: true });
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const started: StartedChild[] = [];
@@ -98,9 +101,10 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   const began = performance.now();
   await step('generate', 'generator/src/cli.ts', ['--timeline', timelineArgument, '--out', paths.timeline]);
   const timeline = openTimeline(paths.timeline);
-  const days = daysFlag === undefined ? timeline.days : Math.min(timeline.days, Number(daysFlag));
+  const days = daysFlag === undefined ? timeline.days : Number(daysFlag);
+  if (days > timeline.days) throw new UserError(`--days ${days}: the timeline ${timeline.name} has ${timeline.days} days`);
   await step('train', 'services/training/src/cli.ts', ['--data', join(paths.timeline, 'reference.csv'), '--model', 'lr', '--registry', paths.registry]);
-  await step('promote', 'services/registry/src/cli.ts', ['--registry', paths.registry, 'promote', 'v1', '--stage', 'Production', '--reason', 'demo-live: the first model']);
+  await step('promote', 'services/registry/src/cli.ts', ['--registry', paths.registry, 'promote', 'latest', '--stage', 'Production', '--reason', 'demo-live: the first model']);
 
   const api = startScript('api', 'services/api/src/server.ts', [], {
     PORT: '0', HOST: '127.0.0.1', DRIFTWATCH_REGISTRY: paths.registry, DRIFTWATCH_PREDICTIONS: paths.predictions, DRIFTWATCH_REPORTS: paths.reports, DRIFTWATCH_EVENTS: paths.events,
@@ -125,20 +129,24 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   const traffic = startScript('traffic', 'services/traffic/src/trafficCli.ts', ['--timeline', paths.timeline, '--days', String(days), '--speed', speed, '--api', apiUrl, '--labels', paths.labels], {}, say);
   started.push(traffic);
   say(`demo-live: the API (pid ${api.child.pid}) on ${apiUrl}, the watcher (pid ${watcher.child.pid}) on its prediction log, the traffic player (pid ${traffic.child.pid}): ${days} days at ${speed} times real time`);
-  const trafficCode = await traffic.exited;
+  // The first of the three to end: the player when the traffic is played, or a piece that died under it.
+  const first = await Promise.race([traffic, api, watcher].map((piece) => piece.exited.then((code) => ({ piece, code }))));
   // Interrupted: the signal's handler stops the rest and exits; this flow must not go on meanwhile.
   if (interrupted) await new Promise(() => {});
-  if (trafficCode !== 0) {
+  if (first.piece !== traffic || first.code !== 0) {
     await stopAll();
-    throw new UserError(`the traffic player failed (exit ${trafficCode}); see its lines above`);
+    throw new UserError(`${first.piece === traffic ? 'the traffic player' : first.piece === api ? 'the API' : 'the watcher'} (pid ${first.piece.child.pid}) ended (${first.code}) before the traffic was played; see its lines above`);
   }
 
   // The last day stays open (no later traffic closes it): every earlier day is a window to decide.
   const expected = days - 1;
   const deadline = Date.now() + SETTLE_MS;
-  while (windowLines(windowsLogPath(paths.watch)).length < expected && Date.now() < deadline && watcher.child.exitCode === null) await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+  while (windowLines(windowsLogPath(paths.watch)).length < expected && Date.now() < deadline && !hasEnded(watcher) && !hasEnded(api)) await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+  const died = [watcher, api].find(hasEnded);
   await stopAll();
+  if (interrupted) await new Promise(() => {});
   const records = windowLines(windowsLogPath(paths.watch));
+  if (died !== undefined && records.length < expected) throw new UserError(`the ${died === api ? 'API' : 'watcher'} (pid ${died.child.pid}) ended (${await died.exited}) with ${records.length} of the ${expected} closed days decided; see its lines above`);
   if (records.length < expected) throw new UserError(`the watcher decided ${records.length} of the ${expected} closed days within ${SETTLE_MS / 1000} s; see its lines above`);
 
   const predictions: ServedPrediction[] = readPredictionLog(paths.predictions).map((record) => ({
@@ -151,14 +159,18 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   const meta = JSON.parse(readFileSync(join(paths.timeline, TIMELINE_META_FILE), 'utf8')) as { phases: TimelinePhase[] };
   const phases = meta.phases.filter((phase) => phase.from_day < days).map((phase) => ({ ...phase, to_day: Math.min(phase.to_day, days - 1) }));
   const verify = startScript('verify-actions', 'services/control_plane/src/verifyActionsCli.ts', ['--events', paths.events, '--registry', paths.registry, '--policy', paths.policy], {}, say);
+  started.push(verify);
   const verified = await verify.exited;
+  if (interrupted) await new Promise(() => {});
   const unauthorized = /(\d+) unauthorized/.exec(verify.stderr());
 
   process.stdout.write(`\n=== demo-live: ${timeline.name}, ${days} days through the API in ${((performance.now() - began) / 1000).toFixed(1)} s ===\n\n`);
   process.stdout.write(`${dayTable(judged, versionsByDay(predictions, timeline.start))}\n\n`);
   process.stdout.write(`${compareTable([{ label: 'live (policies/promotion.yaml)', totals: runTotals(judged), phases: phaseFigures(judged, phases), unauthorized: unauthorized === null ? null : Number(unauthorized[1]) }])}\n\n`);
   process.stdout.write(`Read: ${windowsLogPath(paths.watch)} (every window), ${auditPath(paths.events)} (every decision), ${paths.predictions}/ (every prediction with its model version).\n`);
-  process.stdout.write('Look: make serve, then http://127.0.0.1:8000/ (the timeline, the decisions and the versions of this run).\n');
+  process.stdout.write(root === resolve('shared')
+    ? 'Look: make serve, then http://127.0.0.1:8000/ (the timeline, the decisions and the versions of this run).\n'
+    : `Look: the dashboard of this run is the API over ${root} (DRIFTWATCH_REGISTRY, DRIFTWATCH_EVENTS, DRIFTWATCH_WATCH, ... pointing inside it; make serve reads shared/).\n`);
   if (verified === 4) process.exitCode = 4;
   else if (verified !== 0) throw new UserError(`verify-actions failed (exit ${verified})`);
 });

@@ -13,7 +13,16 @@ const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /** Backoff between tries while the API is starting, reloading or briefly down; past the budget the player stops. */
 const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000, 2000, 2000, 2000, 2000, 2000];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A pause that a stop ends at once. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
 
 /**
  * POST one batch to /predict, as {"transactions": [...]}. A 2xx is the API's promise that the
@@ -21,14 +30,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * tried again with backoff, so the player rides out an API restart; a 4xx is the data's fault and
  * stops the player with the API's one-line reason.
  */
-export async function postBatch(apiUrl: string, transactions: readonly TransactionRecord[], where: string): Promise<BatchAnswer> {
+export async function postBatch(apiUrl: string, transactions: readonly TransactionRecord[], where: string, signal?: AbortSignal): Promise<BatchAnswer> {
   let lastProblem = '';
   for (const delay of [0, ...RETRY_DELAYS_MS]) {
-    if (delay > 0) await sleep(delay);
+    if (delay > 0) await sleep(delay, signal);
+    signal?.throwIfAborted();
     let response: Response;
     try {
-      response = await fetch(`${apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transactions }) });
+      response = await fetch(`${apiUrl}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transactions }), signal });
     } catch (error) {
+      if (signal?.aborted) throw error;
       lastProblem = `cannot reach ${apiUrl}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`;
       continue;
     }

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { categoricalFeatureNames, type DatasetSpec } from '../../core/src/domain/datasetSpec.ts';
+import { categoricalFeatureNames } from '../../core/src/domain/datasetSpec.ts';
+import type { WatchableSpec } from '../../watcher/src/index.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { labelsFile, TIMELINE_META_FILE, transactionsFile } from '../../../generator/src/index.ts';
@@ -38,9 +39,9 @@ export function openTimeline(directory: string): PlayedTimeline {
 }
 
 /** A day's transactions as request bodies, read from transactions/<date>.csv. */
-export function dayTransactions(timeline: PlayedTimeline, day: number, spec: DatasetSpec): TransactionRecord[] {
+export function dayTransactions(timeline: PlayedTimeline, day: number, spec: WatchableSpec): TransactionRecord[] {
   const path = join(timeline.directory, transactionsFile(dateOfDay(timeline.start, day)));
-  const table = readCsvTable(path, { textColumns: [...(spec.id === undefined ? [] : [spec.id]), ...(spec.time === undefined ? [] : [spec.time]), ...categoricalFeatureNames(spec)] });
+  const table = readCsvTable(path, { textColumns: [spec.id, spec.time, ...categoricalFeatureNames(spec)] });
   return transactionRecords(table, spec);
 }
 

@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { DEFAULT_DATASET, loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
-import { optionalString, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
+import { optionalString, parseDirectoryFlag, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { stopWithParent } from '../../core/src/infrastructure/stopWithParent.ts';
+import { requireWatchableSpec } from '../../watcher/src/index.ts';
 import { postBatch, PredictRefused } from './predictClient.ts';
 import { batchDueMs, batchRanges, dayWallMs, labelsDueMs, parseSpeed } from './trafficSchedule.ts';
 import { dateOfDay, dayTransactions, dropArrivedLabels, openTimeline } from './timelineDays.ts';
@@ -20,12 +22,13 @@ const spec: CommandSpec = {
     labels: { type: 'string', description: 'where the arrived labels are dropped', default: DEFAULT_PATHS.labels },
     dataset: { type: 'string', description: 'dataset spec of the timeline', default: DEFAULT_DATASET },
   },
-  exitCodes: { 0: 'every day played', 2: 'bad flags or timeline, or the API refused a batch or could not be reached' },
+  exitCodes: { 0: 'every day played', 2: 'bad flags or timeline, or the API refused a batch or could not be reached', 130: 'stopped by a signal before every day was played' },
 };
 
 await runCommandLine('traffic', spec, async ({ values }) => {
   const name = optionalString(values, 'timeline');
   if (name === undefined) throw new UserError('--timeline is required (a name in shared/timelines/ or a folder)');
+  const labelsDirectory = parseDirectoryFlag('labels', String(values.labels));
   const timeline = openTimeline(name.includes('/') ? resolve(name) : join(DEFAULT_PATHS.timelines, name));
   const days = optionalString(values, 'days') === undefined ? timeline.days : parseIntegerFlag('days', String(values.days), { min: 1 });
   if (days > timeline.days) throw new UserError(`--days ${days}: the timeline ${timeline.name} has ${timeline.days} days`);
@@ -38,47 +41,60 @@ await runCommandLine('traffic', spec, async ({ values }) => {
   const batchSize = parseIntegerFlag('batch', String(values.batch), { min: 1 });
   if (batchSize > 1000) throw new UserError(`--batch ${batchSize}: the API takes at most 1000 transactions a request`);
   const apiUrl = String(values.api).replace(/\/+$/, '');
-  if (!URL.canParse(apiUrl)) throw new UserError(`--api: "${apiUrl}" is not a URL`);
-  const labelsDirectory = String(values.labels);
+  if (!URL.canParse(apiUrl) || !/^https?:$/.test(new URL(apiUrl).protocol)) throw new UserError(`--api: "${apiUrl}" is not an http(s) URL`);
   mkdirSync(labelsDirectory, { recursive: true });
-  const dataset = loadDatasetSpec(String(values.dataset));
+  const spec = requireWatchableSpec(loadDatasetSpec(String(values.dataset)));
   const dayMs = dayWallMs(speed);
   const started = performance.now();
+  // A signal ends the wait for the next batch and the request under way at once, whatever the speed.
+  const stopped = new AbortController();
   const waitUntil = async (dueMs: number): Promise<void> => {
     const wait = dueMs - (performance.now() - started);
-    if (wait > 0) await new Promise((resolveWait) => setTimeout(resolveWait, wait));
+    if (wait <= 0 || stopped.signal.aborted) return;
+    await new Promise<void>((resolveWait) => {
+      const timer = setTimeout(resolveWait, wait);
+      stopped.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolveWait();
+      }, { once: true });
+    });
   };
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (!stopping) process.stderr.write(`traffic: ${signal}: stopping after the batch under way\n`);
-    stopping = true;
+  const stop = (reason: string) => {
+    if (!stopped.signal.aborted) process.stderr.write(`traffic: ${reason}: stopping\n`);
+    stopped.abort();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  stopWithParent(stop);
+  const stopping = () => stopped.signal.aborted;
   let sent = 0;
-  for (let day = 0; day < days && !stopping; day += 1) {
+  for (let day = 0; day < days && !stopping(); day += 1) {
     const date = dateOfDay(timeline.start, day);
-    const transactions = dayTransactions(timeline, day, dataset.spec);
+    const transactions = dayTransactions(timeline, day, spec);
     const ranges = batchRanges(transactions.length, batchSize);
     const versions = new Map<number, number>();
     for (const [index, range] of ranges.entries()) {
-      if (stopping) break;
       await waitUntil(batchDueMs(day, index, ranges.length, dayMs));
+      if (stopping()) break;
       let answer;
       try {
-        answer = await postBatch(apiUrl, transactions.slice(range.start, range.end), `${date}.csv rows ${range.start + 1}-${range.end}`);
+        answer = await postBatch(apiUrl, transactions.slice(range.start, range.end), `${date}.csv rows ${range.start + 1}-${range.end}`, stopped.signal);
       } catch (error) {
+        if (stopping()) break;
         if (error instanceof PredictRefused) throw new UserError(error.message);
         throw error;
       }
       for (const prediction of answer.predictions) versions.set(prediction.model_version, (versions.get(prediction.model_version) ?? 0) + 1);
       sent += answer.predictions.length;
     }
-    if (stopping) break;
+    if (stopping()) break;
     await waitUntil(labelsDueMs(day, dayMs));
+    if (stopping()) break;
     const labels = dropArrivedLabels(timeline, day, labelsDirectory);
     const byVersion = [...versions].sort(([a], [b]) => a - b).map(([version, count]) => `v${version} ${count}`).join(', ');
     process.stderr.write(`traffic: day ${day} ${date}: ${transactions.length} predictions (${byVersion || 'none'})${labels === null ? '' : `; labels ${labels} dropped`}\n`);
   }
-  process.stderr.write(`traffic: ${sent} predictions sent in ${((performance.now() - started) / 1000).toFixed(1)} s${stopping ? ' (stopped early)' : ''}\n`);
+  process.stderr.write(`traffic: ${sent} predictions sent in ${((performance.now() - started) / 1000).toFixed(1)} s${stopping() ? ' (stopped before the last day was played)' : ''}\n`);
+  // Stopped early is not "every day played": whoever started the player must not read it as done.
+  if (stopping()) process.exitCode = 130;
 });

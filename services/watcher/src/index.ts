@@ -3,3 +3,4 @@ export { compareTable, type ComparedRun } from './compareTable.ts';
 export { phaseFigures, runTotals, type TimelinePhase } from './replayMetrics.ts';
 export { windowsLogPath } from './watchLoop.ts';
 export type { WindowRecord } from './windowTypes.ts';
+export { requireWatchableSpec, rowProblem, windowHeader, type WatchableSpec } from './windowHeader.ts';

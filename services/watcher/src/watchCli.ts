@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { stopWithParent } from '../../core/src/infrastructure/stopWithParent.ts';
 import { WATCH_WINDOW_FOLDERS } from '../../core/src/domain/timelineFiles.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { DEFAULT_DATASET, loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
@@ -64,6 +65,7 @@ await runCommandLine('watch', spec, async ({ values }) => {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  stopWithParent(stop);
   // Deliveries run while the next windows are judged; a window's decision never waits for one.
   const notifications = new NotificationDispatcher({ report: (line) => process.stderr.write(`watch: ${line}\n`) });
   let decided: number;
