@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
@@ -49,6 +49,19 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The demo started over `root`, returned as soon as its three pieces run (the traffic is playing its first day). */
+async function demoPlaying(root: string): Promise<{ child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; pids: number[] }> {
+  const child = spawn(process.execPath, [...scriptArguments('services/traffic/src/liveDemoCli.ts'), '--timeline', timelineFile(), '--root', root, '--speed', '21600'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => { stderr += String(chunk); });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const deadline = Date.now() + 90_000;
+  while (pidsOf(stderr).length === 0 && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+  const pids = pidsOf(stderr);
+  expect(pids, stderr).toHaveLength(3);
+  return { child, exited, pids };
+}
+
 describe('the live loop (make demo-live, six days)', () => {
   it('retrains and promotes on the drift; the traffic after the promotion is answered by the new version; every process it started is stopped', async () => {
     const root = join(temp.path, 'run');
@@ -76,35 +89,19 @@ describe('the live loop (make demo-live, six days)', () => {
 
   it('interrupted (Ctrl-C) once the traffic plays: the API, the watcher and the player are stopped, exit 130', async () => {
     const root = join(temp.path, 'interrupted');
-    const child = spawn(process.execPath, [...scriptArguments('services/traffic/src/liveDemoCli.ts'), '--timeline', timelineFile(), '--root', root, '--speed', '21600'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => { stderr += String(chunk); });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 90_000;
-    // Interrupted as soon as all three pieces run: the traffic is playing its first day.
-    while (pidsOf(stderr).length === 0 && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
-    const pids = pidsOf(stderr);
-    expect(pids, stderr).toHaveLength(3);
+    const { child, exited, pids } = await demoPlaying(root);
     // Stopped by the PID this test holds.
     child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    expect((await exited).code).toBe(130);
     for (const pid of pids) expect(isRunning(pid)).toBe(false);
     expect(existsSync(join(root, 'predictions'))).toBe(true);
   }, 150_000);
 
   it('killed outright (SIGKILL, no handler runs): the API, the watcher and the player see their stdin close and stop themselves', async () => {
-    const root = join(temp.path, 'killed');
-    const child = spawn(process.execPath, [...scriptArguments('services/traffic/src/liveDemoCli.ts'), '--timeline', timelineFile(), '--root', root, '--speed', '21600'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => { stderr += String(chunk); });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    const deadline = Date.now() + 90_000;
-    while (pidsOf(stderr).length === 0 && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
-    const pids = pidsOf(stderr);
-    expect(pids, stderr).toHaveLength(3);
+    const { child, exited, pids } = await demoPlaying(join(temp.path, 'killed'));
     // Stopped by the PID this test holds.
     child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    expect((await exited).signal).toBe('SIGKILL');
     const gone = Date.now() + 20_000;
     while (pids.some(isRunning) && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 100));
     for (const pid of pids) expect(isRunning(pid)).toBe(false);

@@ -84,14 +84,17 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   };
   process.on('SIGINT', () => interrupt('SIGINT'));
   process.on('SIGTERM', () => interrupt('SIGTERM'));
+  /** Interrupted: the signal's handler stops what was started and exits; this flow must not go on meanwhile. */
+  const haltIfInterrupted = async (): Promise<void> => {
+    if (interrupted) await new Promise<never>(() => {});
+  };
 
   /** A step run to its end; a failure stops everything started and names the step. */
   const step = async (name: string, script: string, args: string[]): Promise<void> => {
     const child = startScript(name, script, args, {}, say);
     started.push(child);
     const code = await child.exited;
-    // Interrupted: the signal's handler stops the rest and exits; this flow must not go on meanwhile.
-    if (interrupted) await new Promise(() => {});
+    await haltIfInterrupted();
     if (code !== 0) {
       await stopAll();
       throw new UserError(`${name} failed (exit ${code}); see its lines above`);
@@ -131,8 +134,7 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   say(`demo-live: the API (pid ${api.child.pid}) on ${apiUrl}, the watcher (pid ${watcher.child.pid}) on its prediction log, the traffic player (pid ${traffic.child.pid}): ${days} days at ${speed} times real time`);
   // The first of the three to end: the player when the traffic is played, or a piece that died under it.
   const first = await Promise.race([traffic, api, watcher].map((piece) => piece.exited.then((code) => ({ piece, code }))));
-  // Interrupted: the signal's handler stops the rest and exits; this flow must not go on meanwhile.
-  if (interrupted) await new Promise(() => {});
+  await haltIfInterrupted();
   if (first.piece !== traffic || first.code !== 0) {
     await stopAll();
     throw new UserError(`${first.piece === traffic ? 'the traffic player' : first.piece === api ? 'the API' : 'the watcher'} (pid ${first.piece.child.pid}) ended (${first.code}) before the traffic was played; see its lines above`);
@@ -144,7 +146,7 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   while (windowLines(windowsLogPath(paths.watch)).length < expected && Date.now() < deadline && !hasEnded(watcher) && !hasEnded(api)) await new Promise((resolveWait) => setTimeout(resolveWait, 250));
   const died = [watcher, api].find(hasEnded);
   await stopAll();
-  if (interrupted) await new Promise(() => {});
+  await haltIfInterrupted();
   const records = windowLines(windowsLogPath(paths.watch));
   if (died !== undefined && records.length < expected) throw new UserError(`the ${died === api ? 'API' : 'watcher'} (pid ${died.child.pid}) ended (${await died.exited}) with ${records.length} of the ${expected} closed days decided; see its lines above`);
   if (records.length < expected) throw new UserError(`the watcher decided ${records.length} of the ${expected} closed days within ${SETTLE_MS / 1000} s; see its lines above`);
@@ -161,7 +163,7 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   const verify = startScript('verify-actions', 'services/control_plane/src/verifyActionsCli.ts', ['--events', paths.events, '--registry', paths.registry, '--policy', paths.policy], {}, say);
   started.push(verify);
   const verified = await verify.exited;
-  if (interrupted) await new Promise(() => {});
+  await haltIfInterrupted();
   const unauthorized = /(\d+) unauthorized/.exec(verify.stderr());
 
   process.stdout.write(`\n=== demo-live: ${timeline.name}, ${days} days through the API in ${((performance.now() - began) / 1000).toFixed(1)} s ===\n\n`);
