@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
-import type { AlertHandling } from '../../core/src/domain/vocabularies.ts';
+import type { AlertHandling, AlertStatus } from '../../core/src/domain/vocabularies.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { alertEntry, asksForRun, judgeAlerts, triggerOf, type AlertmanagerPayload, type AlertVerdict } from './alertTriggers.ts';
@@ -11,7 +11,7 @@ import { appendRunAudit, decideOnInputs, loadInputsOrRefuse, openControlRun, ref
 export interface HandledAlert {
   alertname: string;
   fingerprint: string;
-  status: 'firing' | 'resolved';
+  status: AlertStatus;
   handling: AlertHandling;
   reason: string;
   /** The control run that answers the alert (this delivery's, or the earlier one of a duplicate); null when none does. */
