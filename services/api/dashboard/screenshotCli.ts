@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { repositoryPath } from '../../core/src/infrastructure/repoRoot.ts';
+import { startScript, stopChild, waitForLine } from '../../core/src/infrastructure/childProcesses.ts';
 import { chromiumMissing, launchChromium } from './browser.ts';
 
 const spec: CommandSpec = {
@@ -25,18 +23,15 @@ await runCommandLine('dashboard-shot', spec, async ({ values }) => {
   const width = Number(values.width);
   if (!Number.isInteger(width) || width < 320 || width > 3840) throw new UserError(`--width: must be a whole number of pixels from 320 to 3840, got "${String(values.width)}"`);
   const out = resolve(String(values.out));
-  const server = spawn(process.execPath, ['--import', 'tsx', repositoryPath('services/api/src/server.ts')], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The API as its own process; it stops itself if this command dies first (stopWithParent).
+  const server = startScript('api', 'services/api/src/server.ts', [], { PORT: '0', HOST: '127.0.0.1' }, () => {});
   try {
-    const port = await new Promise<number>((resolvePort, reject) => {
-      let stderr = '';
-      const timer = setTimeout(() => reject(new UserError(`the API did not start within 30 s: ${stderr.trim()}`)), 30_000);
-      server.once('exit', (code) => { clearTimeout(timer); reject(new UserError(`the API exited with ${code} before listening: ${stderr.trim()}`)); });
-      server.stderr.on('data', (chunk) => {
-        stderr += String(chunk);
-        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
-        if (match) { clearTimeout(timer); resolvePort(Number(match[1])); }
-      });
-    });
+    let port: string;
+    try {
+      port = await waitForLine(server, /listening on http:\/\/127\.0\.0\.1:(\d+)/, 30_000);
+    } catch (error) {
+      throw new UserError(`the API did not start: ${(error as Error).message}`);
+    }
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
@@ -52,12 +47,6 @@ await runCommandLine('dashboard-shot', spec, async ({ values }) => {
     process.stderr.write(`dashboard-shot: ${out}\n`);
   } finally {
     // Stopped by the PID this command holds, and waited for: the command ends after its server.
-    if (server.exitCode === null && server.signalCode === null) {
-      const exited = once(server, 'exit');
-      server.kill('SIGTERM');
-      const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(server, 10_000);
   }
 });

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { appendLinesDurably, cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { writeJsonAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
+import { fileStamp } from '../../core/src/infrastructure/fileStamp.ts';
 import { compileSchema, formatPath } from '../../core/src/infrastructure/jsonSchema.ts';
 import auditHeadSchema from '../schema/audit-head.schema.json' with { type: 'json' };
 import { adoptKey, chainEntries, chainStart, checkEnds, GENESIS, signHead, verifyAudit, walkChain, type AuditEntry, type AuditHead, type AuditRecord, type AuditVerification, type ChainPosition, type ChainWalk, type MirroredPosition } from './auditChain.ts';
@@ -75,16 +76,6 @@ function wholeLines(text: string): { lines: string[]; length: number } {
   const lines = text.slice(0, length).split('\n');
   lines.pop();
   return { lines, length };
-}
-
-/** A file's size and modification time, or that it is absent: what changes when it is written. */
-function fileStamp(path: string): string {
-  try {
-    const stat = statSync(path);
-    return `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
-  } catch {
-    return 'absent';
-  }
 }
 
 /**

@@ -3,13 +3,12 @@ import { basename, join, resolve } from 'node:path';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { DEFAULT_DATASET, loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { optionalString, parseDirectoryFlag, parseIntegerFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
-import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { readPredictionLog } from '../../api/src/index.ts';
 import { auditPath } from '../../control_plane/src/index.ts';
 import { LABELS_FOLDER, TIMELINE_META_FILE } from '../../../generator/src/index.ts';
-import { compareTable, phaseFigures, runTotals, windowsLogPath, type TimelinePhase, type WindowRecord } from '../../watcher/src/index.ts';
-import { hasEnded, startScript, stopChild, waitForLine, type StartedChild } from './childProcesses.ts';
+import { compareTable, parseLabelFile, phaseFigures, requireWatchableSpec, runTotals, windowsLogPath, type TimelinePhase, type WatchableSpec, type WindowRecord } from '../../watcher/src/index.ts';
+import { hasEnded, startScript, stopChild, waitForLine, type StartedChild } from '../../core/src/infrastructure/childProcesses.ts';
 import { dayTable, versionsByDay, withHindsight, type ServedPrediction } from './liveSummary.ts';
 import { parseSpeed } from './trafficSchedule.ts';
 import { openTimeline } from './timelineDays.ts';
@@ -34,16 +33,12 @@ function windowLines(path: string): WindowRecord[] {
   return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as WindowRecord);
 }
 
-/** Every label of the timeline, arrived or not: the truth the hindsight AUC is measured against. */
-function truthLabels(timelineDirectory: string, idColumn: string, target: string): Map<string, 0 | 1> {
+/** Every label of the timeline, arrived or not, read as the watcher reads a label file: the truth the hindsight AUC is measured against. */
+function truthLabels(timelineDirectory: string, spec: WatchableSpec): Map<string, 0 | 1> {
   const truth = new Map<string, 0 | 1>();
   const directory = join(timelineDirectory, LABELS_FOLDER);
-  for (const name of readdirSync(directory).filter((file) => file.endsWith('.csv'))) {
-    const table = readCsvTable(join(directory, name), { textColumns: [idColumn, target] });
-    const ids = table.column(idColumn);
-    const labels = table.column(target);
-    if (ids.kind !== 'categorical' || labels.kind !== 'categorical') continue;
-    for (let row = 0; row < table.rowCount; row += 1) truth.set(ids.categories[ids.codes[row] as number] as string, labels.categories[labels.codes[row] as number] === '1' ? 1 : 0);
+  for (const name of readdirSync(directory).filter((file) => file.endsWith('.csv')).sort()) {
+    for (const label of parseLabelFile(readFileSync(join(directory, name), 'utf8'), name, spec)) truth.set(label.id, label.label);
   }
   return truth;
 }
@@ -60,7 +55,7 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   }
   const daysFlag = optionalString(values, 'days');
   if (daysFlag !== undefined) parseIntegerFlag('days', daysFlag, { min: 2 });
-  const dataset = loadDatasetSpec(DEFAULT_DATASET);
+  const dataset = requireWatchableSpec(loadDatasetSpec(DEFAULT_DATASET));
   const at = (part: keyof typeof DEFAULT_PATHS) => join(root, DEFAULT_PATHS[part].replace(/^shared\//, ''));
   const paths = {
     timeline: join(at('timelines'), timelineName), registry: at('registry'), predictions: at('predictions'), reports: at('reports'), events: at('events'),
@@ -152,12 +147,12 @@ await runCommandLine('demo-live', spec, async ({ values }) => {
   if (records.length < expected) throw new UserError(`the watcher decided ${records.length} of the ${expected} closed days within ${SETTLE_MS / 1000} s; see its lines above`);
 
   const predictions: ServedPrediction[] = readPredictionLog(paths.predictions).map((record) => ({
-    id: String(record.features[dataset.spec.id ?? ''] ?? record.request_id),
-    eventMs: Date.parse(String(record.features[dataset.spec.time ?? ''])),
+    id: String(record.features[dataset.id] ?? record.request_id),
+    eventMs: Date.parse(String(record.features[dataset.time])),
     score: record.score,
     version: record.model_version,
   }));
-  const judged = withHindsight(records, predictions, truthLabels(paths.timeline, dataset.spec.id ?? '', dataset.spec.target.column), timeline.start);
+  const judged = withHindsight(records, predictions, truthLabels(paths.timeline, dataset), timeline.start);
   const meta = JSON.parse(readFileSync(join(paths.timeline, TIMELINE_META_FILE), 'utf8')) as { phases: TimelinePhase[] };
   const phases = meta.phases.filter((phase) => phase.from_day < days).map((phase) => ({ ...phase, to_day: Math.min(phase.to_day, days - 1) }));
   const verify = startScript('verify-actions', 'services/control_plane/src/verifyActionsCli.ts', ['--events', paths.events, '--registry', paths.registry, '--policy', paths.policy], {}, say);

@@ -13,8 +13,8 @@ const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /** Backoff between tries while the API is starting, reloading or briefly down; past the budget the player stops. */
 const RETRY_DELAYS_MS = [100, 250, 500, 1000, 2000, 2000, 2000, 2000, 2000, 2000];
 
-/** A pause that a stop ends at once. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** A pause that a stop ends at once (it resolves; the caller looks at the signal). */
+export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
@@ -33,7 +33,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export async function postBatch(apiUrl: string, transactions: readonly TransactionRecord[], where: string, signal?: AbortSignal): Promise<BatchAnswer> {
   let lastProblem = '';
   for (const delay of [0, ...RETRY_DELAYS_MS]) {
-    if (delay > 0) await sleep(delay, signal);
+    if (delay > 0) await pause(delay, signal);
     signal?.throwIfAborted();
     let response: Response;
     try {

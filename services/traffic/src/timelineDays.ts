@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { categoricalFeatureNames } from '../../core/src/domain/datasetSpec.ts';
-import type { WatchableSpec } from '../../watcher/src/index.ts';
+import { dateOfDay, type WatchableSpec } from '../../watcher/src/index.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { labelsFile, TIMELINE_META_FILE, transactionsFile } from '../../../generator/src/index.ts';
@@ -15,11 +15,9 @@ export interface PlayedTimeline {
   days: number;
 }
 
-const DAY_MS = 86_400_000;
-
-/** The date of day `day` of a timeline (day 0 is its start). */
-export function dateOfDay(start: string, day: number): string {
-  return new Date(Date.parse(`${start}T00:00:00Z`) + day * DAY_MS).toISOString().slice(0, 10);
+/** The date of day `day` of an opened timeline (the replay's calendar; the start was checked when it was opened). */
+export function dayDate(timeline: PlayedTimeline, day: number): string {
+  return dateOfDay(timeline.start, day) as string;
 }
 
 export function openTimeline(directory: string): PlayedTimeline {
@@ -40,7 +38,7 @@ export function openTimeline(directory: string): PlayedTimeline {
 
 /** A day's transactions as request bodies, read from transactions/<date>.csv. */
 export function dayTransactions(timeline: PlayedTimeline, day: number, spec: WatchableSpec): TransactionRecord[] {
-  const path = join(timeline.directory, transactionsFile(dateOfDay(timeline.start, day)));
+  const path = join(timeline.directory, transactionsFile(dayDate(timeline, day)));
   const table = readCsvTable(path, { textColumns: [spec.id, spec.time, ...categoricalFeatureNames(spec)] });
   return transactionRecords(table, spec);
 }
@@ -51,7 +49,7 @@ export function dayTransactions(timeline: PlayedTimeline, day: number, spec: Wat
  * Returns the file's name, or null when no label arrived that day.
  */
 export function dropArrivedLabels(timeline: PlayedTimeline, day: number, labelsDirectory: string): string | null {
-  const date = dateOfDay(timeline.start, day);
+  const date = dayDate(timeline, day);
   const from = join(timeline.directory, labelsFile(date));
   const name = `${date}.csv`;
   if (!existsSync(from)) return null;

@@ -6,9 +6,9 @@ import { optionalString, parseDirectoryFlag, parseIntegerFlag, type CommandSpec,
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { stopWithParent } from '../../core/src/infrastructure/stopWithParent.ts';
 import { requireWatchableSpec } from '../../watcher/src/index.ts';
-import { postBatch, PredictRefused } from './predictClient.ts';
+import { pause, postBatch, PredictRefused } from './predictClient.ts';
 import { batchDueMs, batchRanges, dayWallMs, labelsDueMs, parseSpeed } from './trafficSchedule.ts';
-import { dateOfDay, dayTransactions, dropArrivedLabels, openTimeline } from './timelineDays.ts';
+import { dayDate, dayTransactions, dropArrivedLabels, openTimeline } from './timelineDays.ts';
 
 const spec: CommandSpec = {
   usage: 'npm run --silent traffic -- --timeline NAME|DIR [--days N] [--speed X|max] [--api URL] [--batch N] [--labels DIR] [--dataset NAME|FILE]',
@@ -50,14 +50,7 @@ await runCommandLine('traffic', spec, async ({ values }) => {
   const stopped = new AbortController();
   const waitUntil = async (dueMs: number): Promise<void> => {
     const wait = dueMs - (performance.now() - started);
-    if (wait <= 0 || stopped.signal.aborted) return;
-    await new Promise<void>((resolveWait) => {
-      const timer = setTimeout(resolveWait, wait);
-      stopped.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolveWait();
-      }, { once: true });
-    });
+    if (wait > 0 && !stopped.signal.aborted) await pause(wait, stopped.signal);
   };
   const stop = (reason: string) => {
     if (!stopped.signal.aborted) process.stderr.write(`traffic: ${reason}: stopping\n`);
@@ -69,7 +62,7 @@ await runCommandLine('traffic', spec, async ({ values }) => {
   const stopping = () => stopped.signal.aborted;
   let sent = 0;
   for (let day = 0; day < days && !stopping(); day += 1) {
-    const date = dateOfDay(timeline.start, day);
+    const date = dayDate(timeline, day);
     const transactions = dayTransactions(timeline, day, spec);
     const ranges = batchRanges(transactions.length, batchSize);
     const versions = new Map<number, number>();

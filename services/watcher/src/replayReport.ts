@@ -3,6 +3,9 @@ import { actionRows, aucRows, formatAuc, formatDays, type ComparedRun, type Comp
 import { AFTERMATH_DAYS, LEVEL_WINDOWS, RECOVERY_TOLERANCE, TRAILING_WINDOWS, type PhaseFigure, type RunTotals, type TimelinePhase } from './replayMetrics.ts';
 import type { WindowRecord } from './windowTypes.ts';
 import { ACTION_MARKERS, actionMarker } from '../../core/src/domain/actionMarkers.ts';
+import { aucAxisLow } from '../../core/src/domain/aucAxis.ts';
+
+export { aucAxisLow } from '../../core/src/domain/aucAxis.ts';
 
 /*
  * The replay as one self-contained HTML page: inline SVG, no script, nothing fetched, so
@@ -45,8 +48,6 @@ const MARKER_Y = 14;
 const PLOT_TOP = 24;
 /** Room under the plot for two label lines: the day index and its date. */
 const PLOT_BOTTOM = HEIGHT - 32;
-/** The AUC axis starts at the lowest value floored to this step, so differences near 1 stay visible. */
-const AUC_FLOOR_STEP = 0.05;
 const DAY_MS = 86_400_000;
 
 
@@ -76,14 +77,6 @@ function yOf(frame: Frame, value: number): number {
 export function dateOfDay(start: string, day: number): string | null {
   const ms = Date.parse(start);
   return Number.isNaN(ms) ? null : new Date(ms + day * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The lowest AUC floored to 0.05 (worked in hundredths so 0.85 / 0.05 does not floor to 16), below 1 so the axis has a height. */
-export function aucAxisLow(values: readonly number[]): number {
-  if (values.length === 0) return 0.5;
-  const step = Math.round(AUC_FLOOR_STEP * 100);
-  const hundredths = Math.floor(Math.round(Math.min(...values) * 1e6) / 1e4 / step) * step;
-  return Math.min(100 - step, Math.max(0, hundredths)) / 100;
 }
 
 /** About ten labelled days across the axis, on a round step. */

@@ -1,4 +1,5 @@
 import { ACTION_MARKERS, actionMarker } from '../../../core/src/domain/actionMarkers.ts';
+import { aucAxisLow } from '../../../core/src/domain/aucAxis.ts';
 import type { TimelinePoint, TimelineView } from '../../src/dashboard/timelineView.ts';
 import { el, show, svgEl } from './dom.ts';
 
@@ -52,10 +53,9 @@ function markers(frame: Frame, points: readonly TimelinePoint[]): SVGElement[] {
   });
 }
 
-/** The lowest AUC shown, floored to 0.05 so a move near 1 stays visible. */
+/** The lowest AUC shown, floored as the replay's page floors it. */
 function aucLow(points: readonly TimelinePoint[]): number {
-  const values = points.flatMap((point) => [point.known_auc, point.hindsight_auc, point.estimated_auc]).filter((value): value is number => value !== null);
-  return values.length === 0 ? 0.5 : Math.max(0, Math.min(0.9, Math.floor(Math.min(...values) * 20) / 20));
+  return aucAxisLow(points.flatMap((point) => [point.known_auc, point.hindsight_auc, point.estimated_auc]).filter((value): value is number => value !== null));
 }
 
 function aucChart(points: readonly TimelinePoint[]): SVGElement {

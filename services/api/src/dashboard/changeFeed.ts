@@ -1,19 +1,9 @@
-import { statSync } from 'node:fs';
+import { fileStamp } from '../../../core/src/infrastructure/fileStamp.ts';
 
 /** A file (or folder) whose change the feed announces, by a name the page knows. */
 export interface WatchedFile {
   name: string;
   path: string;
-}
-
-/** What a path looks like now: its size and modification time, or absent. */
-function signature(path: string): string {
-  try {
-    const stat = statSync(path);
-    return `${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return 'absent';
-  }
 }
 
 /** The names whose signature differs between two looks. Pure. */
@@ -23,8 +13,8 @@ export function changedNames(before: ReadonlyMap<string, string>, after: Readonl
 }
 
 /**
- * Tells listeners which of the dashboard's files changed: it looks at their sizes and
- * modification times every interval, and only while someone listens, so an API nobody
+ * Tells listeners which of the dashboard's files changed: it looks at their stamps (size,
+ * modification time, inode) every interval, and only while someone listens, so an API nobody
  * watches does no work for it. Polling a handful of stat calls, not fs.watch: the writers
  * replace files by rename and fs.watch loses a watched file at its first replacement on
  * some platforms. The list of files is asked for at each look (the newest replay can change).
@@ -68,7 +58,7 @@ export class ChangeFeed {
 
   private look(): Map<string, string> {
     const seen = new Map<string, string>();
-    for (const file of this.files()) seen.set(file.name, `${file.path}=${signature(file.path)}`);
+    for (const file of this.files()) seen.set(file.name, `${file.path}=${fileStamp(file.path)}`);
     return seen;
   }
 

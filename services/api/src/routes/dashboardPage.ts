@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileStamp } from '../../../core/src/infrastructure/fileStamp.ts';
 import { Router, type Response } from 'express';
 import { DASHBOARD_BUNDLE, DASHBOARD_STATIC } from '../../dashboard/dashboardFiles.ts';
 import type { ApiContext } from './apiContext.ts';
@@ -11,16 +12,11 @@ const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-sr
 
 /** A file served as it is on disk now, re-read only when it changed (a rebuilt bundle shows without a restart). */
 function cachedFile(path: string): () => Buffer | undefined {
-  let cached: { key: string; body: Buffer } | undefined;
+  let cached: { stamp: string; body: Buffer } | undefined;
   return () => {
-    let key: string;
-    try {
-      const stat = statSync(path);
-      key = `${stat.size}:${stat.mtimeMs}`;
-    } catch {
-      return undefined;
-    }
-    if (cached?.key !== key) cached = { key, body: readFileSync(path) };
+    const stamp = fileStamp(path);
+    if (stamp === 'absent') return undefined;
+    if (cached?.stamp !== stamp) cached = { stamp, body: readFileSync(path) };
     return cached.body;
   };
 }

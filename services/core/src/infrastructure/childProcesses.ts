@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { repositoryPath } from '../../core/src/infrastructure/repoRoot.ts';
-import { STOP_WITH_PARENT_VARIABLE } from '../../core/src/infrastructure/stopWithParent.ts';
+import { repositoryPath } from './repoRoot.ts';
+import { STOP_WITH_PARENT_VARIABLE } from './stopWithParent.ts';
 
 /** A DriftWatch script started as its own process, its stderr passed on line by line. */
 export interface StartedChild {
