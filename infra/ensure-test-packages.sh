@@ -5,6 +5,7 @@
 #   prometheus              the Prometheus client test and the Alertmanager end-to-end test
 #   prometheus-alertmanager the Alertmanager -> POST /alerts end-to-end test
 #   chromium                the dashboard's browser test (driven by playwright-core, never a download)
+#   redis-server            the Redis Streams tests (the API, the player and the watchers on the bus)
 # The tests start their own servers on free loopback ports and stop them by the PID they hold;
 # nothing here stops a process, so a user's own services are never touched.
 set -u
@@ -13,6 +14,7 @@ wanted=(
   "prometheus prometheus"
   "prometheus-alertmanager prometheus-alertmanager"
   "chromium chromium"
+  "redis-server redis-server"
 )
 missing=()
 for pair in "${wanted[@]}"; do

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { acquireFileLock } from '../../services/core/src/infrastructure/fileLock.ts';
 import { assertAuditIntact } from '../../services/control_plane/src/auditLog.ts';
-import { mirroredPositions } from '../../services/control_plane/src/controlRun.ts';
+import { mirroredPositions, runControl } from '../../services/control_plane/src/controlRun.ts';
+import { controlOptionsAt } from '../../services/control_plane/src/controlOptions.ts';
 import { ModelRegistry } from '../../services/registry/src/index.ts';
 import { approvalsAsync, approvals, auditLines, auditVerify, control, event, ok, startWorkspaceApi, workspaces, type Workspace } from '../helpers/controlWorkspace.ts';
 import { expectOneLineUserError, makeTempDir, REPO_ROOT, runScript, scriptArguments, type ScriptResult } from '../helpers/runScript.ts';
@@ -280,6 +281,19 @@ describe('decisions that were recorded are never lost, and never made twice', ()
     const before = readFileSync(join(ws.registry, 'history.jsonl'), 'utf8');
     expect(expectOneLineUserError(control(ws, ['--now', '2026-11-24T10:00:00Z', '--run-id', 'nightly'], KEY))).toMatch(/run id "nightly" is already in .*audit\.jsonl \(line \d+\): a run id names one run/);
     expect(readFileSync(join(ws.registry, 'history.jsonl'), 'utf8')).toBe(before);
+  }, 60_000);
+
+  it('a window is decided once: a second run for a window already decided (another watcher judged it meanwhile) is refused under the lock, before anything is written', () => {
+    const ws = variant(feature, 'window-twice', autonomous);
+    const optionsFor = (runId: string) => controlOptionsAt({ eventsDirectory: ws.events, approvalsDirectory: ws.approvals, registryDirectory: ws.registry, policyPath: ws.policy, summaryPath: join(ws.reports, 'monitoring_summary.json') },
+      { now: new Date(NOW), actor: 'watcher-test', runId, windowId: '2026-09-01', lockTimeoutMs: 0 });
+    runControl(optionsFor('window-2026-09-01'));
+    const audit = readFileSync(join(ws.events, 'audit.jsonl'), 'utf8');
+    const history = readFileSync(join(ws.registry, 'history.jsonl'), 'utf8');
+    // The slower watcher's run, under its own attempt's id: without the check it would decide the window a second time.
+    expect(() => runControl(optionsFor('window-2026-09-01-attempt2'))).toThrow(/window 2026-09-01 was decided by run window-2026-09-01 \(.*audit\.jsonl: line \d+\): a window is decided once; nothing was done/);
+    expect(readFileSync(join(ws.events, 'audit.jsonl'), 'utf8')).toBe(audit);
+    expect(readFileSync(join(ws.registry, 'history.jsonl'), 'utf8')).toBe(history);
   }, 60_000);
 
   it('a run id that is not a plain name, and an events directory that is a file, are refused in one line', () => {

@@ -5,7 +5,9 @@ import { ChangeFeed } from './dashboard/changeFeed.ts';
 import { watchedFiles } from './dashboard/dashboardReads.ts';
 import { errorResponder, HttpError } from './httpErrors.ts';
 import { ModelHolder } from './modelHolder.ts';
+import { PredictionBus } from './predictionBus.ts';
 import { PredictionLog } from './predictionLog.ts';
+import type { PredictionSink } from './predictionSink.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import type { ApiContext, ApiOptions } from './routes/apiContext.ts';
@@ -22,7 +24,7 @@ export type { ApiOptions } from './routes/apiContext.ts';
 export interface ApiApp {
   app: express.Express;
   metrics: ApiMetrics;
-  log: PredictionLog;
+  log: PredictionSink;
   reload(): { version: number | null; changed: boolean };
   /** The Production version being served now (null: none loaded). */
   servedVersion(): number | null;
@@ -40,7 +42,9 @@ export function createApiApp(options: ApiOptions): ApiApp {
   const model = new ModelHolder(options.registryDirectory);
   model.loadAtStart();
   model.watch(options.reloadIntervalMs);
-  const log = new PredictionLog(options.predictionsDirectory, options.maxLogFileBytes, options.predictionLogMode ?? 'durable');
+  const log: PredictionSink = options.bus === undefined
+    ? new PredictionLog(options.predictionsDirectory, options.maxLogFileBytes, options.predictionLogMode ?? 'durable')
+    : new PredictionBus(options.bus);
   const metrics = createApiMetrics({ reportsDirectory: options.reportsDirectory, eventsDirectory: options.eventsDirectory, modelVersion: () => model.version() });
   const control = new ControlWorker();
   const changes = new ChangeFeed(() => watchedFiles(dashboardDirectories({ options })), options.changeFeedIntervalMs ?? 1000);

@@ -2,6 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { errorMessage, UserError } from '../../core/src/infrastructure/errors.ts';
+import type { PredictionSink } from './predictionSink.ts';
 
 /** One line of shared/predictions/predictions-NNNNNN.jsonl. */
 export interface PredictionRecord {
@@ -53,7 +54,7 @@ interface QueuedLine {
  * it. In durable mode each append's promise settles after the write holding its records:
  * resolved, or rejected if that write failed (and none of its records count as written).
  */
-export class PredictionLog {
+export class PredictionLog implements PredictionSink {
   private queue: QueuedLine[] = [];
   private scheduled = false;
   /** performance.now() when the first record of the queued group arrived. */
@@ -216,6 +217,10 @@ export class PredictionLog {
   /** Resolves once everything appended so far has been written (or has failed). */
   async flush(): Promise<void> {
     this.drain();
+  }
+
+  describe(): string {
+    return `prediction log ${this.mode}`;
   }
 
   async close(): Promise<void> {

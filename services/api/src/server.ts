@@ -2,6 +2,8 @@ import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { stopWithParent } from '../../core/src/infrastructure/stopWithParent.ts';
 import { parseIntegerFlag } from '../../core/src/infrastructure/cliArgs.ts';
 import { errorMessage } from '../../core/src/infrastructure/errors.ts';
+import { BUS_VARIABLE } from '../../core/src/domain/busStreams.ts';
+import { parseBusUrl, RedisBus } from '../../core/src/infrastructure/redisBus.ts';
 import { createApiApp } from './app.ts';
 import { PREDICTION_LOG_MODES, type PredictionLogMode } from './predictionLog.ts';
 
@@ -9,17 +11,26 @@ import { PREDICTION_LOG_MODES, type PredictionLogMode } from './predictionLog.ts
  * make serve: PORT and DRIFTWATCH_API_KEY from the environment; loopback unless HOST says
  * otherwise; DRIFTWATCH_PREDICTION_LOG=durable (default: a 200 once its record is written)
  * or async (respond first, write after); DRIFTWATCH_RELOAD_MS: how often to look for a new
- * Production version (default 5000; 0: only on POST /reload).
+ * Production version (default 5000; 0: only on POST /reload); DRIFTWATCH_BUS=redis://host:port:
+ * the predictions go to the bus's stream instead of the log on disk.
  */
-function main(): void {
+async function main(): Promise<void> {
   let port: number;
   let predictionLogMode: PredictionLogMode;
   let reloadMs: number;
+  let bus: RedisBus | undefined;
   try {
     port = parseIntegerFlag('PORT', process.env.PORT ?? '8000', { min: 0 });
     predictionLogMode = parsePredictionLogMode(process.env.DRIFTWATCH_PREDICTION_LOG || 'durable');
     reloadMs = parseReloadMs(process.env.DRIFTWATCH_RELOAD_MS);
+    const busUrl = process.env[BUS_VARIABLE];
+    if (busUrl !== undefined && busUrl !== '') {
+      bus = new RedisBus(parseBusUrl(busUrl, BUS_VARIABLE), 'driftwatch-api');
+      // Reached once at start, so a wrong URL stops the server at once; later outages answer 503 until Redis is back.
+      await bus.connect();
+    }
   } catch (error) {
+    await bus?.close();
     process.stderr.write(`serve: error: ${errorMessage(error)}\n`);
     process.exitCode = 2;
     return;
@@ -39,12 +50,13 @@ function main(): void {
     maxBatch: 1000,
     maxLogFileBytes: 64 * 1024 * 1024,
     predictionLogMode,
+    ...(bus === undefined ? {} : { bus }),
     reloadIntervalMs: reloadMs,
   });
   const server = api.app.listen(port, host, () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    process.stderr.write(`serve: listening on http://${host}:${actualPort} (model v${api.servedVersion() ?? '-'}, prediction log ${predictionLogMode}, admin endpoints ${process.env.DRIFTWATCH_API_KEY ? 'on' : 'off: set DRIFTWATCH_API_KEY'})\n`);
+    process.stderr.write(`serve: listening on http://${host}:${actualPort} (model v${api.servedVersion() ?? '-'}, ${api.log.describe()}, admin endpoints ${process.env.DRIFTWATCH_API_KEY ? 'on' : 'off: set DRIFTWATCH_API_KEY'})\n`);
   });
   server.on('error', (error) => {
     process.stderr.write(`serve: error: cannot listen on ${host}:${port}: ${error.message}\n`);
@@ -85,4 +97,4 @@ function parsePredictionLogMode(value: string): PredictionLogMode {
   return mode;
 }
 
-main();
+await main();

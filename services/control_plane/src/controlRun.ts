@@ -25,6 +25,7 @@ import { auditPath, challengerReferencePath, challengerTrainingPath, controlLock
 import { failedGuardrails, guardrailReason } from './guardrails.ts';
 import { createReleaseEffects, type EffectMark, type EffectStart } from './releaseEffects.ts';
 import { judgeUnderPolicy } from './summaryUnderPolicy.ts';
+import { WindowAlreadyDecided, windowDecision } from './windowDecisions.ts';
 import { intentEntry, intentKey, openIntents, outcomeEntry, retrainTimes, settleIntent } from './writeAhead.ts';
 import { DEFAULT_DATASET, loadDatasetSpec, type LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 
@@ -82,6 +83,9 @@ export function openControlRun(options: ControlOptions): AuditRecord[] {
   } catch (error) {
     throw isUserError(error) ? new UserError(`${error.message}; refusing to act on it, nothing was done (see make audit-verify)`) : error;
   }
+  // Checked and claimed under the lock: two watchers judging one window (under one run id, or two attempts') decide it once.
+  const decided = options.windowId === undefined ? undefined : windowDecision(records, options.windowId);
+  if (decided !== undefined) throw new WindowAlreadyDecided(options.windowId as string, decided.run_id, `${auditPath(options.eventsDirectory)}: line ${decided.seq}`);
   // A run id names one run: it keys the run's intent and its approval, so a second run under it could repeat an effect.
   const earlier = records.find((record) => record.run_id === options.runId);
   if (earlier) throw new UserError(`run id "${options.runId}" is already in ${auditPath(options.eventsDirectory)} (line ${earlier.seq}): a run id names one run; leave --run-id out to get a new one`);

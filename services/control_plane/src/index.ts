@@ -9,6 +9,7 @@ export type { AuditRecord, AuditVerification, MirroredPosition } from './auditCh
 export { auditKeyFromEnvironment, controlOptionsAt, DEFAULT_LOCK_TIMEOUT_SECONDS, type ControlLocations, type ControlOptions } from './controlOptions.ts';
 export { mirroredPositions, runControl, runHumanAction, type ControlOutcome } from './controlRun.ts';
 export { auditPath, eventPath, readRecordedRun } from './eventsStore.ts';
+export { DECIDING_KINDS, WindowAlreadyDecided } from './windowDecisions.ts';
 export type { ExecutionPlan, ReleaseResult, SentinelReport } from './controlTypes.ts';
 export { NOTIFICATION_DRAIN_LIMIT_MS, NotificationDispatcher, type DispatcherSettings, type DispatchOptions } from './notifications/notificationDispatcher.ts';
 export { notificationsFailedPath, type NotificationFailure } from './notifications/notificationFailures.ts';

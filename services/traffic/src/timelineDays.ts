@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { categoricalFeatureNames } from '../../core/src/domain/datasetSpec.ts';
-import { dateOfDay, type WatchableSpec } from '../../watcher/src/index.ts';
+import { dateOfDay, labelFields, parseLabelFile, type WatchableSpec } from '../../watcher/src/index.ts';
 import { readCsvTable } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { labelsFile, TIMELINE_META_FILE, transactionsFile } from '../../../generator/src/index.ts';
@@ -58,4 +58,21 @@ export function dropArrivedLabels(timeline: PlayedTimeline, day: number, labelsD
   copyFileSync(from, partial);
   renameSync(partial, to);
   return basename(to);
+}
+
+/**
+ * The labels that arrived on day `day` as entries for the bus's labels stream: the
+ * dataset's id, its label as the spec spells it, label_time. The file is checked whole
+ * first (a bad line is refused, naming it, before anything is sent); null when no label
+ * arrived that day.
+ */
+export function arrivedLabelEntries(timeline: PlayedTimeline, day: number, spec: WatchableSpec): Record<string, string>[] | null {
+  const path = join(timeline.directory, labelsFile(dayDate(timeline, day)));
+  if (!existsSync(path)) return null;
+  const [idField, labelField, timeField] = labelFields(spec);
+  return parseLabelFile(readFileSync(path, 'utf8'), path, spec).map((label) => ({
+    [idField]: label.id,
+    [labelField]: String(label.label === 1 ? spec.target.positive : spec.target.negative),
+    [timeField]: label.labelTime,
+  }));
 }

@@ -22,21 +22,29 @@ export interface ArrivedLabels {
   quarantined: Quarantined[];
 }
 
+/** The fields a label has, wherever it comes from (a label file's columns, a label entry on the bus). */
+export function labelFields(spec: WatchableSpec): [id: string, label: string, labelTime: string] {
+  return [spec.id, spec.target.column, LABEL_TIME_COLUMN];
+}
+
+/** One label's values checked: the label, or the field at fault and why. */
+export function checkedLabel(spec: WatchableSpec, id: string, value: string, labelTime: string): ArrivedLabel | { field: string; problem: string } {
+  if (id.trim() === '') return { field: spec.id, problem: 'empty (every label names its transaction)' };
+  const label = labelMeaning(spec, value);
+  if (label === undefined) return { field: spec.target.column, problem: `${JSON.stringify(value)} is not a label of dataset "${spec.name}" (${describeLabels(spec)})` };
+  if (comparableUtcTime(labelTime) === undefined) return { field: LABEL_TIME_COLUMN, problem: `${JSON.stringify(labelTime)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})` };
+  return { id, label, labelTime, labelMs: utcMs(labelTime) };
+}
+
 /** One label file's labels, checked whole: the first problem throws, naming the file, the column and the line. */
 export function parseLabelFile(text: string, name: string, spec: WatchableSpec): ArrivedLabel[] {
-  const columns = [spec.id, spec.target.column, LABEL_TIME_COLUMN];
+  const columns = labelFields(spec);
   const csv = readCsvRecords(text, name);
   const [idIndex, labelIndex, timeIndex] = columnIndices(csv, columns, name, `a label file has ${columns.join(', ')}`) as [number, number, number];
   return csv.records.map(({ line, fields }) => {
-    const refuse = (column: string, problem: string) => new UserError(`${name}: line ${line}: column "${column}": ${problem}`);
-    const id = fields[idIndex] as string;
-    const value = fields[labelIndex] as string;
-    const labelTime = fields[timeIndex] as string;
-    if (id.trim() === '') throw refuse(spec.id, 'empty (every label names its transaction)');
-    const label = labelMeaning(spec, value);
-    if (label === undefined) throw refuse(spec.target.column, `${JSON.stringify(value)} is not a label of dataset "${spec.name}" (${describeLabels(spec)})`);
-    if (comparableUtcTime(labelTime) === undefined) throw refuse(LABEL_TIME_COLUMN, `${JSON.stringify(labelTime)} is not an ISO 8601 UTC time (${UTC_TIME_FORMAT})`);
-    return { id, label, labelTime, labelMs: utcMs(labelTime) };
+    const checked = checkedLabel(spec, fields[idIndex] as string, fields[labelIndex] as string, fields[timeIndex] as string);
+    if ('problem' in checked) throw new UserError(`${name}: line ${line}: column "${checked.field}": ${checked.problem}`);
+    return checked;
   });
 }
 

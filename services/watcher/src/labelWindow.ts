@@ -75,6 +75,19 @@ export class LabelWindow {
     return added;
   }
 
+  /**
+   * A window's rows enter: rows older than the label window at its end are forgotten, its
+   * rows are added, and what its decision sees is returned: the traffic kept before it
+   * (what its volume is judged against), its own rows as added (to be marked if it is a
+   * shock) and the label window's rows whose labels had arrived by its end.
+   */
+  enter(rows: readonly KeptRow[], endMs: number, labelWindowDays: number, withShock: boolean): { before: KeptRow[]; added: KeptRow[]; labelled: LabelledRow[] } {
+    this.forgetBefore(labelWindowStart(endMs, labelWindowDays));
+    const before = this.traffic();
+    const added = this.add(rows);
+    return { before, added, labelled: this.labelledAt(endMs, labelWindowDays, withShock) };
+  }
+
   /** Takes back rows just added (a window to be tried again adds them again). */
   takeBack(added: readonly KeptRow[]): void {
     const back = new Set(added);

@@ -1,4 +1,8 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { BUS_VARIABLE } from '../../core/src/domain/busStreams.ts';
+import { BusUnavailable, parseBusUrl, RedisBus } from '../../core/src/infrastructure/redisBus.ts';
+import { busWatch } from './busWatch.ts';
 import { stopWithParent } from '../../core/src/infrastructure/stopWithParent.ts';
 import { WATCH_WINDOW_FOLDERS } from '../../core/src/domain/timelineFiles.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
@@ -10,16 +14,19 @@ import { actorName } from '../../core/src/infrastructure/runContext.ts';
 import { ReferenceProfiles } from '../../monitoring/src/index.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
 import { DEFAULT_WATCHER_NAME, watch, type WatchSource } from './watchLoop.ts';
-import { DEFAULT_LOCK_TIMEOUT_SECONDS, NOTIFICATION_DRAIN_LIMIT_MS, NotificationDispatcher } from '../../control_plane/src/index.ts';
+import { DEFAULT_LOCK_TIMEOUT_SECONDS, NOTIFICATION_DRAIN_LIMIT_MS, NotificationDispatcher, type ControlOptions, type ControlOutcome } from '../../control_plane/src/index.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import type { WindowSize } from './windowCutter.ts';
 
 const spec: CommandSpec = {
-  usage: 'npm run --silent watch -- [--batches DIR | --predictions DIR] [--window-rows N] [--once] [--clock wall|event] [--labels DIR] [--watch-dir DIR] [--dataset NAME|FILE] [--policy PATH] [--registry DIR] [--events DIR] [--approvals DIR]',
-  summary: 'Watch the traffic and decide every window: the monitor judges the window against the serving model\'s reference (read once per reference) and the serving model on the label window\'s arrived labels, the control plane decides under the policy with the window id on every record. Checkpointed in DIR/state.json after each window: a restart (also after kill -9) resumes with no window skipped or decided twice. SIGTERM finishes the window at hand. Bad batches are moved to DIR/quarantine with their reason.',
+  usage: 'npm run --silent watch -- [--batches DIR | --predictions DIR | --bus redis://HOST:PORT [--consumer NAME] [--claim-idle-seconds N]] [--window-rows N] [--once] [--clock wall|event] [--labels DIR] [--watch-dir DIR] [--dataset NAME|FILE] [--policy PATH] [--registry DIR] [--events DIR] [--approvals DIR]',
+  summary: 'Watch the traffic and decide every window: the monitor judges the window against the serving model\'s reference (read once per reference) and the serving model on the label window\'s arrived labels, the control plane decides under the policy with the window id on every record. Checkpointed in DIR/state.json after each window: a restart (also after kill -9) resumes with no window skipped or decided twice. SIGTERM finishes the window at hand. Bad batches are moved to DIR/quarantine with their reason. With --bus (or DRIFTWATCH_BUS), the watcher reads the predictions and labels streams of Redis and decides, in a consumer group with the other watchers, each day window once (see the README\'s scale-out section).',
   options: {
     predictions: { type: 'string', description: 'the API\'s prediction log (the default source)', default: DEFAULT_PATHS.predictions },
     batches: { type: 'string', description: 'watch a directory of dropped CSV batches instead (read in name order)' },
+    bus: { type: 'string', description: `watch the bus instead: Redis Streams at redis://HOST:PORT (default: $${BUS_VARIABLE}); labels come from its labels stream` },
+    consumer: { type: 'string', description: 'with --bus: this watcher\'s name in the group (default: <host>-<pid>)' },
+    'claim-idle-seconds': { type: 'string', description: 'with --bus: a window idle this long with another watcher is claimed from it', default: '60' },
     'window-rows': { type: 'string', description: 'windows of N rows instead of one day of event time' },
     once: { type: 'boolean', description: 'decide the windows already closed, then exit (for cron)' },
     clock: { type: 'string', description: 'decide at the wall clock (wall) or at each window\'s end (event: a backlog judged as it happened)', default: 'wall' },
@@ -50,6 +57,10 @@ await runCommandLine('watch', spec, async ({ values }) => {
   const policyPath = String(values.policy);
   loadPolicy(policyPath);
   const batches = optionalString(values, 'batches');
+  const busFlag = optionalString(values, 'bus') ?? (process.env[BUS_VARIABLE] || undefined);
+  if (busFlag !== undefined && batches !== undefined) throw new UserError('--bus and --batches: choose one source');
+  if (busFlag !== undefined && optionalString(values, 'window-rows') !== undefined) throw new UserError('--window-rows: the bus cuts day windows only (a window of rows would need one count of rows for every watcher)');
+  const busUrl = busFlag === undefined ? undefined : parseBusUrl(busFlag, optionalString(values, 'bus') === undefined ? BUS_VARIABLE : '--bus');
   const source: WatchSource = batches === undefined ? { kind: 'prediction_log', directory: String(values.predictions) } : { kind: 'batches', directory: batches };
   const rowsFlag = optionalString(values, 'window-rows');
   const size: WindowSize = rowsFlag === undefined ? { kind: 'day' } : { kind: 'rows', rows: parseIntegerFlag('window-rows', rowsFlag, { min: 1 }) };
@@ -68,44 +79,54 @@ await runCommandLine('watch', spec, async ({ values }) => {
   stopWithParent(stop);
   // Deliveries run while the next windows are judged; a window's decision never waits for one.
   const notifications = new NotificationDispatcher({ report: (line) => process.stderr.write(`watch: ${line}\n`) });
+  const common = {
+    context: {
+      dataset,
+      policyPath,
+      registryDirectory,
+      eventsDirectory: parseDirectoryFlag('events', String(values.events)),
+      approvalsDirectory: parseDirectoryFlag('approvals', String(values.approvals)),
+      windowsDirectory: join(watchDirectory, WATCH_WINDOW_FOLDERS),
+      profiles: new ReferenceProfiles(),
+      actor: actorName(optionalString(values, 'actor')),
+      htmlReport: true,
+      lockTimeoutMs: parseIntegerFlag('lock-timeout', String(values['lock-timeout']), { min: 0 }) * 1000,
+      notify: (outcome: ControlOutcome, options: ControlOptions) => notifications.send(outcome, options),
+    },
+    watchDirectory,
+    reportsDirectory: parseDirectoryFlag('reports', String(values.reports)),
+    clock: parseChoiceFlag('clock', String(values.clock), ['wall', 'event'] as const),
+    once: values.once === true,
+    name: watcherName(String(values.name)),
+    pollMs: parseIntegerFlag('poll-seconds', String(values['poll-seconds']), { min: 1 }) * 1000,
+    log: (line: string) => process.stderr.write(`${line}\n`),
+    stopRequested: () => stopping,
+    sleep: (ms: number) => new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }),
+  };
+  const claimIdleMs = parseIntegerFlag('claim-idle-seconds', String(values['claim-idle-seconds']), { min: 1 }) * 1000;
+  const consumer = optionalString(values, 'consumer') ?? `${hostname()}-${process.pid}`;
+  if (!/^[\w.:-]{1,80}$/.test(consumer)) throw new UserError(`--consumer must be 1 to 80 letters, digits, ".", ":", "_" or "-", got "${consumer}"`);
   let decided: number;
+  const bus = busUrl === undefined ? undefined : new RedisBus(busUrl, `driftwatch-watch-${consumer}`);
   try {
-    decided = await watch({
-      context: {
-        dataset,
-        policyPath,
-        registryDirectory,
-        eventsDirectory: parseDirectoryFlag('events', String(values.events)),
-        approvalsDirectory: parseDirectoryFlag('approvals', String(values.approvals)),
-        windowsDirectory: join(watchDirectory, WATCH_WINDOW_FOLDERS),
-        profiles: new ReferenceProfiles(),
-        actor: actorName(optionalString(values, 'actor')),
-        htmlReport: true,
-        lockTimeoutMs: parseIntegerFlag('lock-timeout', String(values['lock-timeout']), { min: 0 }) * 1000,
-        notify: (outcome, options) => notifications.send(outcome, options),
-      },
-      source,
-      labelsDirectory: String(values.labels),
-      watchDirectory,
-      reportsDirectory: parseDirectoryFlag('reports', String(values.reports)),
-      size,
-      clock: parseChoiceFlag('clock', String(values.clock), ['wall', 'event'] as const),
-      once: values.once === true,
-      name: watcherName(String(values.name)),
-      pollMs: parseIntegerFlag('poll-seconds', String(values['poll-seconds']), { min: 1 }) * 1000,
-      log: (line) => process.stderr.write(`${line}\n`),
-      stopRequested: () => stopping,
-      sleep: (ms) => new Promise((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      }),
-    });
+    if (bus === undefined) {
+      decided = await watch({ ...common, source, labelsDirectory: String(values.labels), size });
+    } else {
+      await bus.connect().catch((error: unknown) => {
+        throw error instanceof BusUnavailable ? new UserError(error.message) : error;
+      });
+      decided = await busWatch({ ...common, bus, consumer, claimIdleMs });
+    }
   } finally {
+    await bus?.close();
     // Deliveries under way end (each bounded by its target's timeout and retries) before the process does, also when the watcher stops on an error.
     await notifications.drain(NOTIFICATION_DRAIN_LIMIT_MS);
   }
-  process.stderr.write(`watch: ${decided} window(s) decided; checkpoint ${join(watchDirectory, 'state.json')}\n`);
+  process.stderr.write(`watch: ${decided} window(s) decided${bus === undefined ? `; checkpoint ${join(watchDirectory, 'state.json')}` : ` on the bus (${consumer})`}\n`);
 });

@@ -16,7 +16,7 @@ import { histogramsPath, readMonitoringSummary, reportPath, summaryPath } from '
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { parseBatch, readBatches, type ReadBatches } from './batchDirectorySource.ts';
 import { LabelDirectory } from './labelStore.ts';
-import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
+import { eventMs, LabelWindow, type KeptRow } from './labelWindow.ts';
 import { readPredictionLog } from './predictionLogSource.ts';
 import { cutWindows, type CutWindow, type WindowSize } from './windowCutter.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
@@ -69,7 +69,7 @@ export function describeSize(size: WindowSize): string {
 }
 
 /** How far past the clock an event time may be (clocks of feeds drift; a day is a typo, not drift). */
-const FUTURE_GRACE_MS = 86_400_000;
+export const FUTURE_GRACE_MS = 86_400_000;
 
 function readSource(options: WatchOptions, position: SourcePosition | null, alreadyRead: ReadBatches): SourceRead {
   const { source, context } = options;
@@ -132,12 +132,12 @@ function logLines(path: string, what: string): Map<string, Record<string, unknow
  * The windows the log has a line for, with their lines. A torn last line's window is
  * decided, and gets its line again from what its run recorded.
  */
-function recordedWindows(watchDirectory: string): Map<string, Record<string, unknown>> {
+export function recordedWindows(watchDirectory: string): Map<string, Record<string, unknown>> {
   return logLines(windowsLogPath(watchDirectory), 'a window\'s record');
 }
 
 /** The line of a window decided before a restart, from its summary and the run's reports; bare when they are gone. */
-function recordedDecision(context: WindowContext, facts: WindowFacts, runId: string): WindowRecord {
+export function recordedDecision(context: WindowContext, facts: WindowFacts, runId: string): WindowRecord {
   const { sentinel, plan, release } = readRecordedRun(context.eventsDirectory, runId);
   const path = summaryPath(join(context.windowsDirectory, facts.window));
   if (sentinel === undefined || plan === undefined || release === undefined || !existsSync(path)) return undecidedRecord(facts, runId);
@@ -155,7 +155,7 @@ export function auditWindowId(name: string, windowId: string): string {
  * The window's charts, summary and report, byte for byte (the report's decision and the
  * charts belong to that summary's sha256), as the latest, in the order the monitor writes them.
  */
-function showLatestWindow(windowDirectory: string, reportsDirectory: string): void {
+export function showLatestWindow(windowDirectory: string, reportsDirectory: string): void {
   for (const path of [histogramsPath, summaryPath, reportPath]) {
     const from = path(windowDirectory);
     if (existsSync(from)) writeFileAtomic(path(reportsDirectory), readFileSync(from));
@@ -163,7 +163,7 @@ function showLatestWindow(windowDirectory: string, reportsDirectory: string): vo
 }
 
 /** What the audit log says of every window: decided before a restart (never again), or cut short (decided again). */
-function auditedWindows(context: WindowContext): Map<string, WindowHistory> {
+export function auditedWindows(context: WindowContext): Map<string, WindowHistory> {
   const history = ModelRegistry.open(context.registryDirectory).history();
   const { records } = readVerifiedAudit(context.eventsDirectory, auditKeyFromEnvironment(), mirroredPositions(history));
   return windowHistories(records);
@@ -271,10 +271,7 @@ async function watchHoldingLock(options: WatchOptions): Promise<number> {
 async function decideWindow(options: WatchOptions, window: CutWindow, at: { state: WatchState; labelWindow: LabelWindow; audited: Map<string, WindowHistory>; recorded: ReadonlyMap<string, unknown>; pending: PendingChecks; labelWindowDays: number; withShock: boolean }): Promise<{ state: WatchState; retry?: string }> {
   const { context } = options;
   const rows: KeptRow[] = window.rows.map(keptRowOf);
-  at.labelWindow.forgetBefore(labelWindowStart(window.endMs, at.labelWindowDays));
-  const before = at.labelWindow.traffic();
-  const added = at.labelWindow.add(rows);
-  const labelled = at.labelWindow.labelledAt(window.endMs, at.labelWindowDays, at.withShock);
+  const { before, added, labelled } = at.labelWindow.enter(rows, window.endMs, at.labelWindowDays, at.withShock);
   let shock = false;
   const facts: WindowFacts = { window: window.id, day: null, startMs: window.startMs, endMs: window.endMs, rows: rows.length, labelledRows: labelled.length };
   const key = auditWindowId(options.name, window.id);

@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../../control_plane/src/index.ts';
+import { DECIDING_KINDS, type AuditRecord } from '../../control_plane/src/index.ts';
 
 /*
  * Whether a window was decided, from the audit log alone: a window is decided once one of
@@ -12,9 +12,6 @@ export interface WindowHistory {
   /** The run ids that carried the window's id, in the log's order. */
   runs: string[];
 }
-
-/** Kinds of record that say a run reached its decision (or was refused one). */
-const DECIDING_KINDS: ReadonlySet<string> = new Set(['sentinel', 'refusal']);
 
 /** Per window id (the audit records' detail.window_id): decided or not, and its runs so far. */
 export function windowHistories(records: readonly Pick<AuditRecord, 'run_id' | 'kind' | 'detail'>[]): Map<string, WindowHistory> {

@@ -17,11 +17,12 @@ export interface SourceRow {
 /**
  * Where a source stands: the next row to read. A batch position also records its file's
  * row count and sha256 as read, so a file written again under the same name is told apart
- * from the one whose rows were taken.
+ * from the one whose rows were taken. A bus position is the predictions stream's entry id.
  */
 export type SourcePosition =
   | { kind: 'prediction_log'; file: number; offset: number }
-  | { kind: 'batches'; file: string | null; row: number; rows?: number; sha256?: string; bytes?: number };
+  | { kind: 'batches'; file: string | null; row: number; rows?: number; sha256?: string; bytes?: number }
+  | { kind: 'bus'; id: string };
 
 /** A batch (or log file) set aside because it cannot be read, with the one-line reason. */
 export interface Quarantined {

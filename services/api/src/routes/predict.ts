@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { Counter } from 'prom-client';
 import { formatPath } from '../../../core/src/infrastructure/jsonSchema.ts';
+import { BusUnavailable } from '../../../core/src/infrastructure/redisBus.ts';
 import { recordRowSource } from '../../../training/src/index.ts';
 import { HttpError, isPlainObject } from '../httpErrors.ts';
 import type { PredictionRecord } from '../predictionLog.ts';
@@ -12,7 +13,7 @@ type Transaction = Record<string, unknown>;
 /**
  * POST /predict: one row, or {"transactions": [...]}, each checked against the request
  * schema of the serving model's dataset spec; every answered prediction is
- * logged. In the durable log mode the answer waits for the write holding its records (shared
+ * logged (or, with DRIFTWATCH_BUS, appended to the bus's predictions stream). In the durable log mode the answer waits for the write holding its records (shared
  * with concurrent requests), and a failed write is a 500.
  */
 export function predictRoutes({ options, model, log, metrics }: ApiContext): Router {
@@ -60,7 +61,14 @@ export function predictRoutes({ options, model, log, metrics }: ApiContext): Rou
       request_id: transactions.length === 1 ? requestId : `${requestId}-${index}`,
       time, model_version: served.version, features: transactions[index] as Transaction, score: probability, label: probability >= threshold ? 1 : 0,
     }));
-    await log.append(...records);
+    try {
+      await log.append(...records);
+    } catch (error) {
+      // Nothing is answered that was not kept: with the bus away the client is told to come back, not that it failed.
+      if (!(error instanceof BusUnavailable)) throw error;
+      response.setHeader('retry-after', '1');
+      throw new HttpError(503, `prediction not kept, try again: ${error.message}`);
+    }
     if (request.socket.destroyed) {
       unanswered.inc(records.length);
       return;

@@ -1,0 +1,32 @@
+import { BUS_STREAMS } from '../../core/src/domain/busStreams.ts';
+import { describeBus, type RedisBus } from '../../core/src/infrastructure/redisBus.ts';
+import type { PredictionRecord } from './predictionLog.ts';
+import type { PredictionSink } from './predictionSink.ts';
+
+/**
+ * /predict's records on the bus: one XADD per record to driftwatch:predictions, a
+ * request's records in one pipeline, resolved once Redis acknowledged every one (so a 200
+ * means the record is in Redis, as durable as its AOF setting makes it). Nothing here
+ * trims the stream: the watchers trim it below what they no longer need.
+ */
+export class PredictionBus implements PredictionSink {
+  written = 0;
+  writes = 0;
+
+  constructor(private readonly bus: RedisBus) {}
+
+  async append(...records: PredictionRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    this.writes += 1;
+    await this.bus.appendAll(BUS_STREAMS.predictions, records.map((record) => ({ record: JSON.stringify(record) })));
+    this.written += records.length;
+  }
+
+  async close(): Promise<void> {
+    await this.bus.close();
+  }
+
+  describe(): string {
+    return `prediction bus ${describeBus(this.bus.url)} (${BUS_STREAMS.predictions})`;
+  }
+}
