@@ -196,6 +196,12 @@ bench: node_modules/.install-stamp ## print speed and memory figures for every s
 	npx tsx bench/replay.ts
 	@echo
 	npx tsx bench/cbpe.ts
+	@echo
+	npx tsx bench/bus.ts
+
+.PHONY: bench-bus
+bench-bus: node_modules/.install-stamp ## Redis Streams: /predict with the bus vs the file log; 1 API + 2 watchers over 200k predictions, window latency
+	npx tsx bench/bus.ts
 
 .PHONY: bench-api
 bench-api: node_modules/.install-stamp ## autocannon against the API: req/s, p99, and log records == 2xx responses

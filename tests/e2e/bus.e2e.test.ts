@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { RedisBus } from '../../services/core/src/infrastructure/redisBus.ts';
 import { repositoryPath } from '../../services/core/src/infrastructure/repoRoot.ts';
 import { WATCH_WINDOW_FOLDERS } from '../../services/core/src/domain/timelineFiles.ts';
 import { summaryPath } from '../../services/monitoring/src/index.ts';
+import { labelsFile } from '../../generator/src/index.ts';
 import { parseAnnouncement, parseDecision } from '../../services/watcher/src/busWindows.ts';
 import { REPO_ROOT, makeTempDir, runScript, runScriptAsync, scriptArguments } from '../helpers/runScript.ts';
 import { RedisServer, redisMissing } from '../helpers/redisServer.ts';
@@ -157,9 +158,24 @@ async function expectEveryWindowOnce(run: Run, sent: number): Promise<void> {
   // No prediction lost: the windows' rows and the open day's rows are every prediction answered.
   const openDay = await run.bus.range(BUS_STREAMS.predictions, `(${(windows[windows.length - 1] as { last: string }).last}`, '+');
   expect(windows.reduce((total, window) => total + window.rows, 0) + openDay.length).toBe(sent);
+  // Each window saw every label that had arrived by its end, once: the label files of its day and the days before (labels come after their rows).
+  const labelsArrived = windows.map((window, index) => Array.from({ length: index + 1 }, (_, day) => labelCount(window.window, day)).reduce((total, count) => total + count, 0));
+  expect(events.map((entry) => parseDecision(entry).record.labelled_rows)).toEqual(labelsArrived);
   for (const window of windows) expect(await run.bus.pending(BUS_STREAMS.windows, WATCHER_GROUP, `${window.end_ms}-0`), `window ${window.window} acknowledged`).toBeUndefined();
   const verified = runScript('services/control_plane/src/auditVerifyCli.ts', ['--events', join(run.root, 'events'), '--registry', join(run.root, 'registry')]);
   expect(verified.status, verified.stderr).toBe(0);
+}
+
+/** The labels that arrived on day `day` of the timeline (its labels/<date>.csv, less the header). */
+function labelCount(_window: string, day: number): number {
+  const path = join(prepared.timeline, labelsFile(new Date(Date.parse('2026-09-01T00:00:00Z') + day * 86_400_000).toISOString().slice(0, 10)));
+  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').length - 1 : 0;
+}
+
+/** A raw command, as an operator's redis-cli would send it. */
+async function redisCommand(redis: RedisServer, args: string[]): Promise<void> {
+  const result = spawnSync('redis-cli', ['-p', String(redis.port), ...args], { encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
 }
 
 const sentOf = (stderr: string): number => Number(/traffic: (\d+) predictions sent/.exec(stderr)?.[1] ?? Number.NaN);
@@ -185,25 +201,32 @@ describe.skipIf(missing !== undefined)('the loop on Redis Streams (real redis-se
     }
   }, 150_000);
 
-  it('Redis restarted between windows (AOF on): the API answers 503 meanwhile and the player tries again; the watchers go on; nothing lost or decided twice', async () => {
+  it('Redis restarted between windows, after a window was decided and before it was published (AOF on): the API answers 503 meanwhile and the player tries again; the watcher goes on; nothing lost, counted twice or decided twice', async () => {
     const run = await startRun('restarted', 10);
     try {
-      run.startWatcher('one');
-      run.startWatcher('two');
+      // Held for 2.5 s after its first window's decision is recorded, before it is published: Redis goes away in that gap, and stays away past it.
+      const watcher = run.startWatcher('one', { DRIFTWATCH_FAULT_STALL: 'watch_after_record:2500:once' });
       const playing = play(run);
-      await waitFor(run, 'two windows decided', async () => ((await run.bus.length(BUS_STREAMS.events)) >= 2 ? true : undefined));
+      await waitFor(run, 'the first window decided', async () => (/window 2026-09-01: \d+ rows/.test(watcher.stderr()) ? true : undefined));
       await run.redis.stop();
       // Nothing is answered 200 that Redis did not acknowledge: the client is told to come back.
       const refused = await fetch(`http://127.0.0.1:${run.api.port}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(TRANSACTION) });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(((await refused.json()) as { error: string }).error).toMatch(/^prediction not kept, try again: the bus at redis:\/\/127\.0\.0\.1:\d+\/?: /);
+      await new Promise((resolve) => setTimeout(resolve, 3500));
       await run.redis.startAgain();
       const played = await playing;
       expect(played.status, played.stderr).toBe(0);
       await decidedAll(run);
-      expect(run.watchers.map((watcher) => watcher.child.exitCode)).toEqual([null, null]);
+      expect(watcher.child.exitCode).toBeNull();
+      expect(watcher.stderr()).toMatch(/watch: the bus at redis:.*trying again every second\n(.*\n)*watch: the bus is back/);
+      expect(watcher.stderr()).toContain('watch: window 2026-09-01 was decided by run window-2026-09-01 (in the audit log): publishing it, not deciding it again');
       await expectEveryWindowOnce(run, sentOf(played.stderr));
+      // The dashboard follows the bus: its timeline is every watcher's decisions, read from driftwatch:events.
+      const timeline = (await (await fetch(`http://127.0.0.1:${run.api.port}/api/timeline`)).json()) as { source: string; path: string; windows: { window: string }[] };
+      expect(timeline).toMatchObject({ source: 'bus', path: 'driftwatch:events' });
+      expect(timeline.windows.map((window) => window.window)).toEqual(['2026-09-01', '2026-09-02', '2026-09-03', '2026-09-04']);
     } finally {
       await finish(run);
     }
@@ -213,8 +236,8 @@ describe.skipIf(missing !== undefined)('the loop on Redis Streams (real redis-se
     const run = await startRun('slow', 1);
     try {
       const playing = play(run);
-      // Blocked for 6 s between judging and deciding: not even its heartbeat runs.
-      const slow = run.startWatcher('slow', { DRIFTWATCH_FAULT_STALL: 'watch_before_control:6000' });
+      // Blocked for 10 s between judging its first window and deciding it: not even its heartbeat runs.
+      const slow = run.startWatcher('slow', { DRIFTWATCH_FAULT_STALL: 'watch_before_control:10000:once' });
       // Its window's summary is written just before the stall: from then on it holds the window and cannot answer for it.
       await waitFor(run, 'the slow watcher stalled on the first window', async () => (existsSync(summaryPath(join(run.root, 'watch-slow', WATCH_WINDOW_FOLDERS, '2026-09-01'))) ? true : undefined));
       const quick = run.startWatcher('quick');
@@ -228,6 +251,31 @@ describe.skipIf(missing !== undefined)('the loop on Redis Streams (real redis-se
       await finish(run);
     }
   }, 150_000);
+});
+
+describe.skipIf(missing !== undefined)('entries DriftWatch did not write on its own streams', () => {
+  it('a stray decision or announcement stops the watcher with one line naming the stream, the entry and how to remove it, not a silent halt', async () => {
+    const root = join(temp.path, 'stray');
+    const redis = await RedisServer.start(join(root, 'redis'));
+    const bus = new RedisBus(redis.url, 'bus-test');
+    try {
+      await bus.connect();
+      const watch = () => runScriptAsync('services/watcher/src/watchCli.ts', ['--bus', redis.url, '--once', '--consumer', 'w', '--watch-dir', join(root, 'watch'), '--registry', prepared.registry,
+        '--events', join(root, 'events'), '--approvals', join(root, 'approvals'), '--reports', join(root, 'reports')]);
+      const strayEvent = (await bus.appendAll(BUS_STREAMS.events, [{ decision: 'garbage' }]))[0] as string;
+      const first = await watch();
+      expect(first.status).toBe(2);
+      expect(first.stderr.trim().split('\n').at(-1)).toBe(`watch: error: driftwatch:events: entry ${strayEvent}: field "decision": not valid JSON; an entry DriftWatch did not write: remove it (XDEL driftwatch:events ${strayEvent})`);
+      await redisCommand(redis, ['XDEL', BUS_STREAMS.events, strayEvent]);
+      await redisCommand(redis, ['XADD', BUS_STREAMS.windows, '1-0', 'announcement', '{"window":"x"}']);
+      const second = await watch();
+      expect(second.status).toBe(2);
+      expect(second.stderr.trim().split('\n').at(-1)).toMatch(/^watch: error: driftwatch:windows: entry 1-0: announcement: start_ms: is required; an entry DriftWatch did not write: remove it \(XDEL driftwatch:windows 1-0\)$/);
+    } finally {
+      await bus.close();
+      await redis.stop();
+    }
+  }, 60_000);
 });
 
 describe('the bus flags', () => {

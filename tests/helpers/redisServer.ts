@@ -9,19 +9,19 @@ export function redisMissing(): string | undefined {
 }
 
 /**
- * A real redis-server on a free loopback port, its data in `directory` with the AOF on and
- * fsync'd at every write (a restart keeps every acknowledged entry). Stopped by the PID the
- * test holds.
+ * A real redis-server on a free loopback port, its data in `directory` with the AOF on.
+ * Stopped by the PID the test holds.
  */
 export class RedisServer {
   private child: ChildProcess | undefined;
   private output = '';
 
-  private constructor(readonly port: number, private readonly directory: string) {}
+  private constructor(readonly port: number, private readonly directory: string, private readonly appendfsync: 'always' | 'everysec') {}
 
-  static async start(directory: string): Promise<RedisServer> {
+  /** `appendfsync`: always (the tests: a restart keeps every acknowledged entry) or everysec (Redis's default, for the bench). */
+  static async start(directory: string, options: { appendfsync?: 'always' | 'everysec' } = {}): Promise<RedisServer> {
     mkdirSync(directory, { recursive: true });
-    const server = new RedisServer(await freePort(), directory);
+    const server = new RedisServer(await freePort(), directory, options.appendfsync ?? 'always');
     await server.run();
     return server;
   }
@@ -32,7 +32,7 @@ export class RedisServer {
 
   private async run(): Promise<void> {
     const child = spawn('redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.directory, '--appendonly', 'yes', '--appendfsync', 'always',
+      '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.directory, '--appendonly', 'yes', '--appendfsync', this.appendfsync,
       '--save', '', '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'notice',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;

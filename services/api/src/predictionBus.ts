@@ -1,7 +1,6 @@
 import { BUS_STREAMS } from '../../core/src/domain/busStreams.ts';
 import { describeBus, type RedisBus } from '../../core/src/infrastructure/redisBus.ts';
-import type { PredictionRecord } from './predictionLog.ts';
-import type { PredictionSink } from './predictionSink.ts';
+import type { PredictionRecord, PredictionSink } from './predictionSink.ts';
 
 /**
  * /predict's records on the bus: one XADD per record to driftwatch:predictions, a
@@ -17,8 +16,8 @@ export class PredictionBus implements PredictionSink {
 
   async append(...records: PredictionRecord[]): Promise<void> {
     if (records.length === 0) return;
-    this.writes += 1;
     await this.bus.appendAll(BUS_STREAMS.predictions, records.map((record) => ({ record: JSON.stringify(record) })));
+    this.writes += 1;
     this.written += records.length;
   }
 

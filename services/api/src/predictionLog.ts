@@ -2,17 +2,9 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
 import { errorMessage, UserError } from '../../core/src/infrastructure/errors.ts';
-import type { PredictionSink } from './predictionSink.ts';
+import type { PredictionRecord, PredictionSink } from './predictionSink.ts';
 
-/** One line of shared/predictions/predictions-NNNNNN.jsonl. */
-export interface PredictionRecord {
-  request_id: string;
-  time: string;
-  model_version: number;
-  features: Record<string, unknown>;
-  score: number;
-  label: 0 | 1;
-}
+export type { PredictionRecord } from './predictionSink.ts';
 
 const FILE_PATTERN = /^predictions-(\d{6})\.jsonl$/;
 

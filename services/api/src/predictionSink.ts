@@ -1,4 +1,12 @@
-import type { PredictionRecord } from './predictionLog.ts';
+/** One answered prediction: a line of shared/predictions/predictions-NNNNNN.jsonl, or the `record` of a bus entry. */
+export interface PredictionRecord {
+  request_id: string;
+  time: string;
+  model_version: number;
+  features: Record<string, unknown>;
+  score: number;
+  label: 0 | 1;
+}
 
 /**
  * Where /predict puts what it answered: the prediction log on disk (the default), or the

@@ -74,7 +74,7 @@ export function mirroredPositions(history: readonly HistoryEntry[]): MirroredPos
  * line), and the intents of runs that died are settled from what the registry and the
  * approvals show. Returns the log's records, settlements included.
  */
-export function openControlRun(options: ControlOptions): AuditRecord[] {
+export function openControlRun(options: ControlOptions, run: { decidesWindow: boolean } = { decidesWindow: false }): AuditRecord[] {
   const registry = ModelRegistry.open(options.registryDirectory);
   const history = registry.history();
   let records: AuditRecord[];
@@ -84,7 +84,8 @@ export function openControlRun(options: ControlOptions): AuditRecord[] {
     throw isUserError(error) ? new UserError(`${error.message}; refusing to act on it, nothing was done (see make audit-verify)`) : error;
   }
   // Checked and claimed under the lock: two watchers judging one window (under one run id, or two attempts') decide it once.
-  const decided = options.windowId === undefined ? undefined : windowDecision(records, options.windowId);
+  // Only a run deciding its window: a human's answer given in a window (a replay's approvals) is not that window's decision.
+  const decided = !run.decidesWindow || options.windowId === undefined ? undefined : windowDecision(records, options.windowId);
   if (decided !== undefined) throw new WindowAlreadyDecided(options.windowId as string, decided.run_id, `${auditPath(options.eventsDirectory)}: line ${decided.seq}`);
   // A run id names one run: it keys the run's intent and its approval, so a second run under it could repeat an effect.
   const earlier = records.find((record) => record.run_id === options.runId);
@@ -413,7 +414,7 @@ function showInReport(options: ControlOptions, inputs: ControlInputs, sentinel: 
 /** make control: sentinel -> planner -> release under the policy; events and audit written by this runner alone. */
 export function runControl(options: ControlOptions): ControlOutcome {
   return withControlLock(options, `control run ${options.runId}`, () => {
-    const records = openControlRun(options);
+    const records = openControlRun(options, { decidesWindow: true });
     return decideOnInputs(options, records, loadInputsOrRefuse(options));
   });
 }

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { BUS_STREAMS, WATCHER_GROUP } from '../../core/src/domain/busStreams.ts';
 import { loadPolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { appendLinesDurably } from '../../core/src/infrastructure/appendOnlyLines.ts';
-import { errorMessage, isUserError } from '../../core/src/infrastructure/errors.ts';
+import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
-import { BusUnavailable, describeBus, type BusEntry, type RedisBus } from '../../core/src/infrastructure/redisBus.ts';
+import { BusUnavailable, describeBus, isNoGroup, type BusEntry, type RedisBus } from '../../core/src/infrastructure/redisBus.ts';
 import { WindowAlreadyDecided } from '../../control_plane/src/index.ts';
 import { busLabels, busRows } from './busSource.ts';
 import { announcementFields, announcementOf, claimStep, decisionFields, followFromMs, parseAnnouncement, parseDecision, predictionsTrimPoint, windowEntryId, type BusDecision, type WindowAnnouncement } from './busWindows.ts';
-import { eventMs, LabelWindow, type KeptRow } from './labelWindow.ts';
+import { eventMs, LabelWindow, type KeptRow, type LabelledRow } from './labelWindow.ts';
 import { attemptRunId } from './windowAttempts.ts';
 import { cutWindows } from './windowCutter.ts';
 import { keptRowOf } from './windowCsv.ts';
@@ -87,10 +87,23 @@ function entryMs(id: string): number {
  * by any watcher (their rows read back from the predictions stream, their shocks from the
  * events stream), and every label arrived on the labels stream.
  */
+/** A window's rows in the label window, and what its decision sees (LabelWindow.enter). */
+interface Entered {
+  rows: KeptRow[];
+  before: KeptRow[];
+  added: KeptRow[];
+  labelled: LabelledRow[];
+}
+
 class BusFollower {
-  readonly labelWindow = new LabelWindow();
+  private readonly labelWindow = new LabelWindow();
   /** The windows entry through which the windows' rows are in the label window. */
   private followed = '0-0';
+  /**
+   * The window entered and not yet followed past (its decision, or its publication, may be
+   * tried again after an outage): entered once, so its rows are never counted twice.
+   */
+  private current: { id: string; entered: Entered } | undefined;
   private labelsAfter = '0-0';
   private readonly reported = new Set<string>();
 
@@ -121,21 +134,43 @@ class BusFollower {
   }
 
   /** The windows decided before `next` that the label window still needs, added in order (with their shocks), up to `next`. */
-  async catchUp(next: WindowAnnouncement, labelWindowDays: number, withShock: boolean): Promise<void> {
+  private async catchUp(next: WindowAnnouncement, labelWindowDays: number, withShock: boolean): Promise<void> {
     const fromMs = followFromMs(next.end_ms, labelWindowDays);
     const start = entryMs(this.followed) >= fromMs ? `(${this.followed}` : windowEntryId(Math.max(fromMs, 0));
     const { bus } = this.options;
     for (const entry of await rangeAll(bus, BUS_STREAMS.windows, start, `(${windowEntryId(next.end_ms)}`)) {
       const earlier = parseAnnouncement(entry);
-      const { added } = this.labelWindow.enter(await this.windowRows(earlier), earlier.end_ms, labelWindowDays, withShock);
+      // Entered here already, and decided (or published) by another watcher after an outage here: its rows are in once.
+      const { added } = this.current?.id === entry.id ? this.current.entered : this.labelWindow.enter(await this.windowRows(earlier), earlier.end_ms, labelWindowDays, withShock);
       const published = (await bus.range(BUS_STREAMS.events, entry.id, entry.id))[0];
       if (published !== undefined && parseDecision(published).record.incident === 'shock') markShock(added);
       this.followed = entry.id;
+      this.current = undefined;
     }
   }
 
+  /** The window's rows enter the label window after every window before it, once however often it is tried. */
+  async enter(announcement: WindowAnnouncement, labelWindowDays: number, withShock: boolean): Promise<Entered> {
+    const id = windowEntryId(announcement.end_ms);
+    if (this.current?.id === id) return this.current.entered;
+    await this.catchUp(announcement, labelWindowDays, withShock);
+    await this.learnLabels();
+    const rows = await this.windowRows(announcement);
+    const entered = { rows, ...this.labelWindow.enter(rows, announcement.end_ms, labelWindowDays, withShock) };
+    this.current = { id, entered };
+    return entered;
+  }
+
+  /** The window is to be tried again from the start (its run was refused before it decided): its rows leave. */
+  takeBack(): void {
+    if (this.current !== undefined) this.labelWindow.takeBack(this.current.entered.added);
+    this.current = undefined;
+  }
+
+  /** The window is decided: the next one follows it. */
   followedThrough(id: string): void {
     this.followed = id;
+    this.current = undefined;
   }
 }
 
@@ -156,17 +191,39 @@ async function announceClosedWindows(options: BusWatchOptions, follower: BusFoll
   const windows = cutWindows(rows, { kind: 'day' }, minSamples, { firstRowIndex: 0, eventMs, ...(last === undefined ? {} : { decidedThroughMs: last.end_ms }) });
   for (const window of windows) {
     const announcement = announcementOf(window, after, announcedAt);
-    if (!(await bus.appendOnce(BUS_STREAMS.windows, windowEntryId(announcement.end_ms), announcementFields(announcement)))) return;
+    const id = windowEntryId(announcement.end_ms);
+    if (!(await bus.appendOnce(BUS_STREAMS.windows, id, announcementFields(announcement)))) {
+      // Another watcher announced it first (the usual case), or the stream holds a later id no window of this feed has.
+      if ((await bus.range(BUS_STREAMS.windows, id, id)).length === 0) throw new UserError(`${BUS_STREAMS.windows}: window ${announcement.window} cannot be announced under ${id}: the stream's last entry is later (${(await bus.last(BUS_STREAMS.windows))?.id ?? '?'}); an entry DriftWatch did not write: remove it (XDEL ${BUS_STREAMS.windows} <id>)`);
+      return;
+    }
     options.log(`watch: window ${announcement.window} closed: ${announcement.rows} rows${announcement.late_rows > 0 ? ` (${announcement.late_rows} late)` : ''}; announced on ${BUS_STREAMS.windows}`);
     after = announcement.last;
   }
 }
 
-/** The first announced window without a published decision: the next to decide. */
+/**
+ * The first announced window without a published decision: the next to decide. The last
+ * decision must be a decided window's, under its announcement's id: an entry another
+ * program wrote there would hide every window before its id (and block every publication
+ * after it), so it stops the watcher, named.
+ */
 async function nextUndecided(bus: RedisBus): Promise<WindowAnnouncement | undefined> {
   const lastDecided = await bus.last(BUS_STREAMS.events);
+  if (lastDecided !== undefined) {
+    const decided = parseDecision(lastDecided);
+    const announced = (await bus.range(BUS_STREAMS.windows, lastDecided.id, lastDecided.id))[0];
+    if (announced === undefined || parseAnnouncement(announced).window !== decided.window) {
+      throw new UserError(`${BUS_STREAMS.events}: entry ${lastDecided.id} (window ${decided.window}) is not the decision of the window announced under its id on ${BUS_STREAMS.windows}; an entry DriftWatch did not write: remove it (XDEL ${BUS_STREAMS.events} ${lastDecided.id})`);
+    }
+  }
   const next = (await bus.range(BUS_STREAMS.windows, lastDecided === undefined ? '-' : `(${lastDecided.id}`, '+', 1))[0];
   return next === undefined ? undefined : parseAnnouncement(next);
+}
+
+/** Windows before the next one are decided: any left pending (an acknowledgement lost in an outage) are acknowledged now. */
+async function acknowledgeDecidedBefore(bus: RedisBus, nextId: string): Promise<void> {
+  await bus.acknowledge(BUS_STREAMS.windows, WATCHER_GROUP, ...(await bus.pendingIds(BUS_STREAMS.windows, WATCHER_GROUP, '-', `(${nextId}`, 100)));
 }
 
 /** The predictions below what any watcher still reads are dropped, once the window ending at `decidedEndMs` is decided. */
@@ -181,7 +238,7 @@ async function trimPredictions(bus: RedisBus, decidedEndMs: number, labelWindowD
 type Decided = { record: WindowRecord & { refused?: string }; runId: string | null } | 'retry';
 
 /** The window's decision: judged and decided by this watcher, or read back from the audit log when a run already decided it. */
-async function decision(options: BusWatchOptions, announcement: WindowAnnouncement, entered: { before: KeptRow[]; labelled: ReturnType<LabelWindow['labelledAt']>; rows: KeptRow[] }): Promise<Decided> {
+async function decision(options: BusWatchOptions, announcement: WindowAnnouncement, entered: Entered): Promise<Decided> {
   const { context } = options;
   const facts: WindowFacts = { window: announcement.window, day: null, startMs: announcement.start_ms, endMs: announcement.end_ms, rows: entered.rows.length, labelledRows: entered.labelled.length };
   const key = auditWindowId(options.name, announcement.window);
@@ -228,19 +285,14 @@ async function decideHeldWindow(options: BusWatchOptions, follower: BusFollower,
   }, Math.max(100, Math.floor(options.claimIdleMs / 3)));
   try {
     const labelWindowDays = policy.performance_policy.label_window_days;
-    const withShock = policy.shock_policy.retrain_includes_shock;
-    await follower.catchUp(announcement, labelWindowDays, withShock);
-    await follower.learnLabels();
-    const rows = await follower.windowRows(announcement);
-    const { before, added, labelled } = follower.labelWindow.enter(rows, announcement.end_ms, labelWindowDays, withShock);
-    const decided = await decision(options, announcement, { before, labelled, rows });
+    const entered = await follower.enter(announcement, labelWindowDays, policy.shock_policy.retrain_includes_shock);
+    const decided = await decision(options, announcement, entered);
     if (decided === 'retry') {
-      follower.labelWindow.takeBack(added);
+      follower.takeBack();
       return 'retry';
     }
     const { record, runId } = decided;
-    if (record.incident === 'shock') markShock(added);
-    follower.followedThrough(id);
+    if (record.incident === 'shock') markShock(entered.added);
     if (!recorded.has(announcement.window)) appendLinesDurably(windowsLogPath(options.watchDirectory), [recordLine(record)]);
     recorded.add(announcement.window);
     faultPoint('watch_after_record');
@@ -249,6 +301,7 @@ async function decideHeldWindow(options: BusWatchOptions, follower: BusFollower,
       options.log(`watch: window ${announcement.window}: a later window's decision is on ${BUS_STREAMS.events} already; this one is in the audit log and windows.jsonl only`);
     }
     await bus.acknowledge(BUS_STREAMS.windows, WATCHER_GROUP, id);
+    follower.followedThrough(id);
     await trimPredictions(bus, announcement.end_ms, labelWindowDays);
     return 'decided';
   } finally {
@@ -294,6 +347,7 @@ async function busWatchHoldingLock(options: BusWatchOptions): Promise<number> {
         continue;
       }
       const id = windowEntryId(next.end_ms);
+      await acknowledgeDecidedBefore(bus, id);
       const step = claimStep(await bus.pending(BUS_STREAMS.windows, WATCHER_GROUP, id), options.consumer, options.claimIdleMs);
       if (step.kind === 'wait') {
         if (options.once) break;
@@ -317,6 +371,12 @@ async function busWatchHoldingLock(options: BusWatchOptions): Promise<number> {
       }
       decided += 1;
     } catch (error) {
+      if (isNoGroup(error)) {
+        // Redis came back without its data between two polls, or someone deleted the stream: the group is made again.
+        options.log(`watch: ${errorMessage(error)}: making the group again`);
+        groupReady = false;
+        continue;
+      }
       if (!(error instanceof BusUnavailable)) throw error;
       if (!outage) options.log(`watch: ${error.message}; trying again every second`);
       outage = true;

@@ -1,7 +1,7 @@
 import { BUS_STREAMS } from '../../core/src/domain/busStreams.ts';
 import { compileContractSchema } from '../../core/src/domain/vocabularySchema.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
-import { assertOwnOutput, assertValid, compileSchema } from '../../core/src/infrastructure/jsonSchema.ts';
+import { assertOwnOutput, assertValid, compileSchema, formatPath } from '../../core/src/infrastructure/jsonSchema.ts';
 import type { BusEntry, PendingEntry } from '../../core/src/infrastructure/redisBus.ts';
 import announcementSchema from '../schema/bus-window.schema.json' with { type: 'json' };
 import decisionSchema from '../schema/bus-decision.schema.json' with { type: 'json' };
@@ -58,20 +58,35 @@ export function announcementFields(announcement: WindowAnnouncement): Record<str
   return { announcement: JSON.stringify(assertOwnOutput(validateAnnouncement, announcement, 'window announcement')) };
 }
 
+/** What to do about an entry on a stream only DriftWatch writes that is not DriftWatch's: every watcher stops on it until it is gone. */
+function removeIt(stream: string, id: string): string {
+  return `an entry DriftWatch did not write: remove it (XDEL ${stream} ${id})`;
+}
+
 function parsedField(entry: BusEntry, stream: string, field: string): unknown {
   const text = entry.fields[field];
-  if (text === undefined) throw new UserError(`${stream}: entry ${entry.id}: no "${field}" field`);
+  if (text === undefined) throw new UserError(`${stream}: entry ${entry.id}: no "${field}" field; ${removeIt(stream, entry.id)}`);
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new UserError(`${stream}: entry ${entry.id}: field "${field}": not valid JSON`);
+    throw new UserError(`${stream}: entry ${entry.id}: field "${field}": not valid JSON; ${removeIt(stream, entry.id)}`);
+  }
+}
+
+/** The entry's field checked against its schema: one line naming the stream, the entry and the field. */
+function checkedField<T>(validator: Parameters<typeof assertValid<T>>[0], entry: BusEntry, stream: string, field: string): T {
+  try {
+    return assertValid(validator, parsedField(entry, stream, field), `${stream}: entry ${entry.id}: ${field}`);
+  } catch (error) {
+    if (!(error instanceof UserError) || error.message.includes('XDEL')) throw error;
+    throw new UserError(`${error.message}; ${removeIt(stream, entry.id)}`);
   }
 }
 
 /** An entry of the windows stream, checked: one line naming the entry and the field when it is not an announcement. */
 export function parseAnnouncement(entry: BusEntry): WindowAnnouncement {
-  const announcement = assertValid(validateAnnouncement, parsedField(entry, BUS_STREAMS.windows, 'announcement'), `${BUS_STREAMS.windows}: entry ${entry.id}: announcement`);
-  if (entry.id !== windowEntryId(announcement.end_ms)) throw new UserError(`${BUS_STREAMS.windows}: entry ${entry.id}: announcement: end_ms ${announcement.end_ms} is not the entry's id`);
+  const announcement = checkedField(validateAnnouncement, entry, BUS_STREAMS.windows, 'announcement');
+  if (entry.id !== windowEntryId(announcement.end_ms)) throw new UserError(`${BUS_STREAMS.windows}: entry ${entry.id}: announcement: end_ms ${announcement.end_ms} is not the entry's id; ${removeIt(BUS_STREAMS.windows, entry.id)}`);
   return announcement;
 }
 
@@ -81,9 +96,9 @@ export function decisionFields(decision: BusDecision): Record<string, string> {
 
 /** An entry of the events stream, checked, its window record included. */
 export function parseDecision(entry: BusEntry): BusDecision {
-  const source = `${BUS_STREAMS.events}: entry ${entry.id}: decision`;
-  const decision = assertValid(validateDecision, parsedField(entry, BUS_STREAMS.events, 'decision'), source);
-  assertValid(validateWindowRecord, decision.record, `${source}: record`);
+  const decision = checkedField(validateDecision, entry, BUS_STREAMS.events, 'decision');
+  const problem = validateWindowRecord.problems(decision.record)[0];
+  if (problem !== undefined) throw new UserError(`${BUS_STREAMS.events}: entry ${entry.id}: decision.record: ${formatPath(problem.pathKeys)}: ${problem.message}; ${removeIt(BUS_STREAMS.events, entry.id)}`);
   return decision;
 }
 

@@ -18,6 +18,11 @@ import { DEFAULT_LOCK_TIMEOUT_SECONDS, NOTIFICATION_DRAIN_LIMIT_MS, Notification
 import { requireWatchableSpec } from './windowHeader.ts';
 import type { WindowSize } from './windowCutter.ts';
 
+/** A window idle this long with its holder is claimed from it: far longer than a window's decision takes. */
+const DEFAULT_CLAIM_IDLE_SECONDS = 60;
+/** The longest poll or idle time the flags take: past it Node's timers overflow (2^31 ms), and a day is already no watcher. */
+const DAY_SECONDS = 86_400;
+
 const spec: CommandSpec = {
   usage: 'npm run --silent watch -- [--batches DIR | --predictions DIR | --bus redis://HOST:PORT [--consumer NAME] [--claim-idle-seconds N]] [--window-rows N] [--once] [--clock wall|event] [--labels DIR] [--watch-dir DIR] [--dataset NAME|FILE] [--policy PATH] [--registry DIR] [--events DIR] [--approvals DIR]',
   summary: 'Watch the traffic and decide every window: the monitor judges the window against the serving model\'s reference (read once per reference) and the serving model on the label window\'s arrived labels, the control plane decides under the policy with the window id on every record. Checkpointed in DIR/state.json after each window: a restart (also after kill -9) resumes with no window skipped or decided twice. SIGTERM finishes the window at hand. Bad batches are moved to DIR/quarantine with their reason. With --bus (or DRIFTWATCH_BUS), the watcher reads the predictions and labels streams of Redis and decides, in a consumer group with the other watchers, each day window once (see the README\'s scale-out section).',
@@ -26,7 +31,7 @@ const spec: CommandSpec = {
     batches: { type: 'string', description: 'watch a directory of dropped CSV batches instead (read in name order)' },
     bus: { type: 'string', description: `watch the bus instead: Redis Streams at redis://HOST:PORT (default: $${BUS_VARIABLE}); labels come from its labels stream` },
     consumer: { type: 'string', description: 'with --bus: this watcher\'s name in the group (default: <host>-<pid>)' },
-    'claim-idle-seconds': { type: 'string', description: 'with --bus: a window idle this long with another watcher is claimed from it', default: '60' },
+    'claim-idle-seconds': { type: 'string', description: `with --bus: a window idle this long with another watcher is claimed from it (default ${DEFAULT_CLAIM_IDLE_SECONDS})` },
     'window-rows': { type: 'string', description: 'windows of N rows instead of one day of event time' },
     once: { type: 'boolean', description: 'decide the windows already closed, then exit (for cron)' },
     clock: { type: 'string', description: 'decide at the wall clock (wall) or at each window\'s end (event: a backlog judged as it happened)', default: 'wall' },
@@ -60,6 +65,8 @@ await runCommandLine('watch', spec, async ({ values }) => {
   const busFlag = optionalString(values, 'bus') ?? (process.env[BUS_VARIABLE] || undefined);
   if (busFlag !== undefined && batches !== undefined) throw new UserError('--bus and --batches: choose one source');
   if (busFlag !== undefined && optionalString(values, 'window-rows') !== undefined) throw new UserError('--window-rows: the bus cuts day windows only (a window of rows would need one count of rows for every watcher)');
+  const busOnly = ['consumer', 'claim-idle-seconds'].find((flag) => optionalString(values, flag) !== undefined);
+  if (busFlag === undefined && busOnly !== undefined) throw new UserError(`--${busOnly}: only with --bus (or ${BUS_VARIABLE})`);
   const busUrl = busFlag === undefined ? undefined : parseBusUrl(busFlag, optionalString(values, 'bus') === undefined ? BUS_VARIABLE : '--bus');
   const source: WatchSource = batches === undefined ? { kind: 'prediction_log', directory: String(values.predictions) } : { kind: 'batches', directory: batches };
   const rowsFlag = optionalString(values, 'window-rows');
@@ -98,7 +105,7 @@ await runCommandLine('watch', spec, async ({ values }) => {
     clock: parseChoiceFlag('clock', String(values.clock), ['wall', 'event'] as const),
     once: values.once === true,
     name: watcherName(String(values.name)),
-    pollMs: parseIntegerFlag('poll-seconds', String(values['poll-seconds']), { min: 1 }) * 1000,
+    pollMs: parseIntegerFlag('poll-seconds', String(values['poll-seconds']), { min: 1, max: DAY_SECONDS }) * 1000,
     log: (line: string) => process.stderr.write(`${line}\n`),
     stopRequested: () => stopping,
     sleep: (ms: number) => new Promise<void>((resolve) => {
@@ -109,7 +116,7 @@ await runCommandLine('watch', spec, async ({ values }) => {
       };
     }),
   };
-  const claimIdleMs = parseIntegerFlag('claim-idle-seconds', String(values['claim-idle-seconds']), { min: 1 }) * 1000;
+  const claimIdleMs = parseIntegerFlag('claim-idle-seconds', optionalString(values, 'claim-idle-seconds') ?? String(DEFAULT_CLAIM_IDLE_SECONDS), { min: 1, max: DAY_SECONDS }) * 1000;
   const consumer = optionalString(values, 'consumer') ?? `${hostname()}-${process.pid}`;
   if (!/^[\w.:-]{1,80}$/.test(consumer)) throw new UserError(`--consumer must be 1 to 80 letters, digits, ".", ":", "_" or "-", got "${consumer}"`);
   let decided: number;

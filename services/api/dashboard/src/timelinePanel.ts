@@ -84,6 +84,9 @@ function swatch(colour: string, text: string): HTMLElement[] {
   return [el('span', { class: 'swatch', style: `background:${colour}` }), el('span', {}, text)];
 }
 
+/** Where the windows came from, as the caption says it. */
+const TIMELINE_SOURCES: Record<NonNullable<TimelineView['source']>, string> = { watcher: "watcher's log", replay: 'last replay', bus: "watchers' decisions on the bus" };
+
 export function renderTimeline(target: Element, timeline: TimelineView): void {
   if (timeline.source === null || timeline.windows.length === 0) {
     show(target, el('p', {}, 'No timeline yet: run the watcher (make watch) or a replay (make replay).'));
@@ -91,7 +94,7 @@ export function renderTimeline(target: Element, timeline: TimelineView): void {
   }
   const points = timeline.windows;
   show(target,
-    el('p', { class: 'caption' }, `${points.length} windows from the ${timeline.source === 'watcher' ? "watcher's log" : 'last replay'} (${timeline.path ?? ''})${timeline.skipped_lines > 0 ? `; ${timeline.skipped_lines} unreadable lines left out` : ''}.`),
+    el('p', { class: 'caption' }, `${points.length} windows from the ${TIMELINE_SOURCES[timeline.source]} (${timeline.path ?? ''})${timeline.skipped_lines > 0 ? `; ${timeline.skipped_lines} unreadable lines left out` : ''}.`),
     el('p', { class: 'legend' }, ...swatch(REALISED_COLOUR, 'ROC AUC on the labels known then'), ...swatch(HINDSIGHT_COLOUR, 'with every label (hindsight)'), ...swatch(ESTIMATED_COLOUR, 'estimated without labels (CBPE)'),
       el('br'), 'Actions: ', ...ACTION_MARKERS.flatMap((marker) => [el('span', { style: `color:${marker.colour}` }, ` ${marker.glyph} `), `${marker.name} `])),
     el('div', { class: 'scroll' }, aucChart(points)),

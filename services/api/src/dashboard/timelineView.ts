@@ -16,9 +16,9 @@ export interface TimelinePoint {
   serving_version_after: number | null;
 }
 
-/** GET /api/timeline: the newest of the watcher's windows and the last replay's timeline. */
+/** GET /api/timeline: the newest of the watcher's windows and the last replay's timeline; with the bus, its decided windows. */
 export interface TimelineView {
-  source: 'watcher' | 'replay' | null;
+  source: 'watcher' | 'replay' | 'bus' | null;
   /** The file read, relative to the repository's runtime folders as configured. */
   path: string | null;
   windows: TimelinePoint[];
@@ -34,12 +34,15 @@ const stringOrNull = (value: unknown): string | null => (typeof value === 'strin
 
 /** A window record's line as a point, or null for a line that is not one. */
 export function timelinePoint(line: string): TimelinePoint | null {
-  let value: unknown;
   try {
-    value = JSON.parse(line);
+    return timelinePointOf(JSON.parse(line));
   } catch {
     return null;
   }
+}
+
+/** A window record (a parsed line, or the record a decision on the bus carries) as a point, or null. */
+export function timelinePointOf(value: unknown): TimelinePoint | null {
   if (value === null || typeof value !== 'object') return null;
   const record = value as Record<string, unknown>;
   if (typeof record.window !== 'string' || typeof record.start !== 'string' || typeof record.end !== 'string') return null;
@@ -64,4 +67,17 @@ export function timelineView(source: TimelineView['source'], path: string | null
   const points = lines.map(timelinePoint);
   const windows = points.filter((point): point is TimelinePoint => point !== null);
   return { source, path, windows: windows.slice(-TIMELINE_WINDOWS_SHOWN), skipped_lines: points.length - windows.length };
+}
+
+/** The decisions on the bus's events stream (field "decision", its "record" a window record), oldest first, as the timeline. */
+export function busTimelineView(stream: string, entries: readonly { fields: Record<string, string> }[]): TimelineView {
+  const points = entries.map((entry) => {
+    try {
+      return timelinePointOf((JSON.parse(entry.fields.decision ?? 'null') as { record?: unknown } | null)?.record);
+    } catch {
+      return null;
+    }
+  });
+  const windows = points.filter((point): point is TimelinePoint => point !== null);
+  return { source: 'bus', path: stream, windows, skipped_lines: points.length - windows.length };
 }

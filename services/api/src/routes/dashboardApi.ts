@@ -1,6 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { errorMessage, isUserError } from '../../../core/src/infrastructure/errors.ts';
 import { readAudit, readDecisions, readPendingApprovals, readRegistry, readSummary, readTimeline, type DashboardDirectories } from '../dashboard/dashboardReads.ts';
+import { BUS_STREAMS } from '../../../core/src/domain/busStreams.ts';
+import { BusUnavailable } from '../../../core/src/infrastructure/redisBus.ts';
+import { busTimelineView, TIMELINE_WINDOWS_SHOWN } from '../dashboard/timelineView.ts';
 import { HttpError } from '../httpErrors.ts';
 import type { ApiContext } from './apiContext.ts';
 
@@ -75,8 +78,20 @@ export function dashboardApiRoutes(context: ApiContext): Router {
   router.get('/api/summary', (_request, response) => {
     response.json(readOrConflict(() => readSummary(directories)));
   });
-  router.get('/api/timeline', (_request, response) => {
-    response.json(readOrConflict(() => readTimeline(directories)));
+  router.get('/api/timeline', async (_request, response) => {
+    const { bus } = context.options;
+    if (bus === undefined) {
+      response.json(readOrConflict(() => readTimeline(directories)));
+      return;
+    }
+    // On the bus every watcher's decisions are on the events stream; each watcher's own log holds only its share.
+    try {
+      response.json(busTimelineView(BUS_STREAMS.events, await bus.latest(BUS_STREAMS.events, TIMELINE_WINDOWS_SHOWN)));
+    } catch (error) {
+      if (!(error instanceof BusUnavailable)) throw error;
+      response.setHeader('retry-after', '1');
+      throw new HttpError(503, error.message);
+    }
   });
   router.get('/api/decisions', (request, response) => {
     response.json(readOrConflict(() => readDecisions(directories, decisionsLimit(request))));

@@ -95,11 +95,12 @@ export function optionalString(values: ParsedCommand['values'], name: string): s
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-export function parseIntegerFlag(name: string, raw: string, options: { min?: number } = {}): number {
+export function parseIntegerFlag(name: string, raw: string, options: { min?: number; max?: number } = {}): number {
   if (!/^-?\d+$/.test(raw.trim())) throw new UserError(`--${name} must be an integer, got "${raw}"`);
   const value = Number(raw);
   if (!Number.isSafeInteger(value)) throw new UserError(`--${name} is out of range: ${raw}`);
   if (options.min !== undefined && value < options.min) throw new UserError(`--${name} must be >= ${options.min}, got ${raw}`);
+  if (options.max !== undefined && value > options.max) throw new UserError(`--${name} must be <= ${options.max}, got ${raw}`);
   return value;
 }
 

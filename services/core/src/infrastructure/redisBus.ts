@@ -39,7 +39,7 @@ export function parseBusUrl(raw: string, from: string): string {
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new UserError(`${from}: ${JSON.stringify(raw)}: the bus is Redis, redis://host:port or rediss://host:port`);
   if (url.hostname === '') throw new UserError(`${from}: ${JSON.stringify(raw)}: no host`);
-  if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,2}$/.test(url.pathname)) throw new UserError(`${from}: ${JSON.stringify(raw)}: the path is a database number (/0 to /15)`);
+  if (url.pathname !== '' && url.pathname !== '/' && !/^\/(\d|1[0-5])$/.test(url.pathname)) throw new UserError(`${from}: ${JSON.stringify(raw)}: the path is a database number (/0 to /15)`);
   return raw;
 }
 
@@ -65,6 +65,17 @@ function flatten(fields: Record<string, string>): string[] {
   return Object.entries(fields).flat();
 }
 
+/**
+ * Redis's refusals that are its state, not the command's fault (out of memory, a failing
+ * disk, a replica, loading its data, credentials): the command may work once it is put right.
+ */
+const UNAVAILABLE_REPLIES = /^(OOM|MISCONF|READONLY|LOADING|BUSY|MASTERDOWN|NOPERM|NOAUTH|WRONGPASS)\b/;
+
+/** A group that is not there (Redis restarted without its data, the stream deleted): made again. */
+export function isNoGroup(error: unknown): boolean {
+  return /^NOGROUP\b/.test(errorMessage(error));
+}
+
 /** Redis's answer to an explicit id at or below the stream's last one. */
 function isIdTooSmall(error: unknown): boolean {
   return /equal or smaller than the target stream top item/.test(errorMessage(error));
@@ -82,6 +93,8 @@ return 0`;
 /** One Redis connection and the stream commands on it. */
 export class RedisBus {
   private readonly client: Redis;
+  /** The connection's last error: a failed handshake's cause (a wrong password, TLS to a plain server), which connect() alone does not say. */
+  private lastError: string | undefined;
 
   constructor(readonly url: string, name: string) {
     this.client = new Redis(url, {
@@ -92,8 +105,10 @@ export class RedisBus {
       retryStrategy: (times) => Math.min(times * 100, 1000),
       lazyConnect: true,
     });
-    // Each command reports its own failure; the connection's errors are only the reconnecting's noise.
-    this.client.on('error', () => {});
+    // Each command reports its own failure; the connection's errors are kept only to explain a failed connect().
+    this.client.on('error', (error: Error) => {
+      this.lastError = error.message;
+    });
   }
 
   /** Connected, or BusUnavailable naming the URL (without its password). */
@@ -101,7 +116,9 @@ export class RedisBus {
     try {
       await this.client.connect();
     } catch (error) {
-      throw new BusUnavailable(`cannot reach the bus at ${describeBus(this.url)}: ${errorMessage(error)}`);
+      this.client.disconnect();
+      const cause = this.lastError !== undefined && this.lastError !== errorMessage(error) ? ` (${this.lastError})` : '';
+      throw new BusUnavailable(`cannot reach the bus at ${describeBus(this.url)}: ${errorMessage(error)}${cause}`);
     }
   }
 
@@ -109,8 +126,8 @@ export class RedisBus {
     try {
       return await this.client.call(command, ...args);
     } catch (error) {
-      // Redis's own answer (NOGROUP, an id too small...) is the command's result; anything else is the connection.
-      if (error instanceof (ReplyError as typeof Error)) throw error;
+      // Redis's own answer (NOGROUP, an id too small...) is the command's result; its state (OOM...) or the connection is an outage.
+      if (error instanceof (ReplyError as typeof Error) && !UNAVAILABLE_REPLIES.test(errorMessage(error))) throw error;
       throw new BusUnavailable(`the bus at ${describeBus(this.url)}: ${command}: ${errorMessage(error)}`);
     }
   }
@@ -118,6 +135,7 @@ export class RedisBus {
   /** Appends every entry in one round trip (a pipeline) and resolves with their ids once Redis acknowledged them all. */
   async appendAll(stream: string, entries: readonly Record<string, string>[]): Promise<string[]> {
     if (entries.length === 0) return [];
+    if (entries.length === 1) return [String(await this.send('XADD', stream, '*', ...flatten(entries[0] as Record<string, string>)))];
     const pipeline = this.client.pipeline();
     for (const fields of entries) pipeline.xadd(stream, '*', ...flatten(fields));
     let replies: [Error | null, unknown][] | null;
@@ -147,6 +165,11 @@ export class RedisBus {
   /** Entries from `start` to `end` (inclusive; "(" before an id excludes it), at most `count`. */
   async range(stream: string, start: string, end: string, count?: number): Promise<BusEntry[]> {
     return entriesOf(await this.send('XRANGE', stream, start, end, ...(count === undefined ? [] : ['COUNT', count])));
+  }
+
+  /** The stream's last `count` entries, oldest first. */
+  async latest(stream: string, count: number): Promise<BusEntry[]> {
+    return entriesOf(await this.send('XREVRANGE', stream, '+', '-', 'COUNT', count)).reverse();
   }
 
   /** The stream's last entry, if any. */
@@ -195,8 +218,14 @@ export class RedisBus {
     return Number(await this.send('EVAL', TOUCH_IF_HELD, 1, stream, group, consumer, id)) === 1;
   }
 
-  async acknowledge(stream: string, group: string, id: string): Promise<void> {
-    await this.send('XACK', stream, group, id);
+  async acknowledge(stream: string, group: string, ...ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.send('XACK', stream, group, ...ids);
+  }
+
+  /** The entries the group delivered and nobody acknowledged, from `start` to `end` (inclusive; "(" excludes), at most `count`. */
+  async pendingIds(stream: string, group: string, start: string, end: string, count: number): Promise<string[]> {
+    const reply = await this.send('XPENDING', stream, group, start, end, count);
+    return Array.isArray(reply) ? reply.map((item) => String((item as unknown[])[0])) : [];
   }
 
   /** Drops the entries below `minId` (exact, never approximate: "~" could keep or drop a different set on each node). */
