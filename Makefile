@@ -38,11 +38,14 @@ install: node_modules/.install-stamp ## install dependencies (npm ci) when neede
 .PHONY: test
 # The Debian packages the real-component tests use are installed (in CI) while the code is
 # type-checked and linted: the download and the compiler overlap instead of adding up.
-test: node_modules/.install-stamp ## typecheck, lint and run every test
-	@packages_log=$$(mktemp); bash infra/ensure-test-packages.sh > "$$packages_log" 2>&1 & packages=$$!; \
-	  npx tsc --noEmit && npx tsc --noEmit -p services/api/dashboard && npx eslint .; checked=$$?; \
-	  wait $$packages; cat "$$packages_log"; rm -f "$$packages_log"; \
-	  [ $$checked -eq 0 ] || exit $$checked; \
+test: node_modules/.install-stamp ## typecheck and lint (side by side, while the test packages install), then run every test
+	@logs=$$(mktemp -d); bash infra/ensure-test-packages.sh > "$$logs/packages" 2>&1 & packages=$$!; \
+	  npx tsc --noEmit > "$$logs/tsc" 2>&1 & tsc=$$!; \
+	  npx tsc --noEmit -p services/api/dashboard > "$$logs/tsc-dashboard" 2>&1 & page=$$!; \
+	  npx eslint . > "$$logs/eslint" 2>&1; linted=$$?; \
+	  wait $$tsc; typed=$$?; wait $$page; paged=$$?; wait $$packages; \
+	  cat "$$logs/packages" "$$logs/tsc" "$$logs/tsc-dashboard" "$$logs/eslint"; rm -rf "$$logs"; \
+	  [ $$typed -eq 0 ] && [ $$paged -eq 0 ] && [ $$linted -eq 0 ] || { echo "make test: the type-check or the lint failed (above)"; exit 1; }; \
 	  npx vitest run
 
 .PHONY: typecheck lint

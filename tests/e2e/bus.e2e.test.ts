@@ -26,7 +26,12 @@ const missing = redisMissing();
 if (missing !== undefined) console.log(`SKIP: the Redis Streams tests: ${missing}`);
 
 const temp = makeTempDir('bus');
-afterAll(() => temp.cleanup());
+/** Every run started, stopped at the end even when a test timed out before its own finally could run. */
+const runs: Run[] = [];
+afterAll(async () => {
+  for (const run of runs) await finish(run);
+  temp.cleanup();
+});
 
 const DAYS = 5;
 const TIMELINE = `name: bus_test
@@ -99,7 +104,9 @@ async function startRun(name: string, claimIdleSeconds: number): Promise<Run> {
     watchers.push(watcher);
     return watcher;
   };
-  return { root, redis, api, bus, watchers, startWatcher };
+  const run = { root, redis, api, bus, watchers, startWatcher };
+  runs.push(run);
+  return run;
 }
 
 function play(run: Run): Promise<{ status: number | null; stderr: string }> {
