@@ -16,10 +16,10 @@ import { cutWindows } from './windowCutter.ts';
 import { keptRowOf } from './windowCsv.ts';
 import { requireWatchableSpec, windowHeader, type WatchableSpec } from './windowHeader.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
-import { runWindow, WindowDataRefused, WindowNotJudged, type WindowContext } from './windowRun.ts';
+import { runWindow, WindowDataRefused, WindowNotJudged } from './windowRun.ts';
 import type { Quarantined, WindowRecord } from './windowTypes.ts';
 import { recordLine } from './watchSchemas.ts';
-import { auditedWindows, auditWindowId, FUTURE_GRACE_MS, recordedDecision, recordedWindows, showLatestWindow, windowsLogPath } from './watchLoop.ts';
+import { auditedWindows, auditWindowId, FUTURE_GRACE_MS, recordedDecision, recordedWindows, showLatestWindow, windowsLogPath, type WatcherRun } from './watchLoop.ts';
 
 /*
  * The watcher on the bus (DRIFTWATCH_BUS): any number of watchers, on any hosts that share
@@ -44,24 +44,12 @@ import { auditedWindows, auditWindowId, FUTURE_GRACE_MS, recordedDecision, recor
  *   window), never past what is not yet cut into a window.
  */
 
-export interface BusWatchOptions {
-  context: WindowContext;
+export interface BusWatchOptions extends WatcherRun {
   bus: RedisBus;
   /** This watcher's name in the group (one per process: a restarted watcher is a new consumer, and claims what the old one held). */
   consumer: string;
-  /** The watchers' common name: run ids <name>-<window>, and the audit's window ids. The same for every watcher of one feed. */
-  name: string;
-  watchDirectory: string;
-  reportsDirectory: string;
-  clock: 'wall' | 'event';
-  /** Decide the windows closed and free now, then exit. */
-  once: boolean;
-  pollMs: number;
   /** How long a window may sit idle with its holder before another watcher claims it. */
   claimIdleMs: number;
-  log: (line: string) => void;
-  stopRequested: () => boolean;
-  sleep: (ms: number) => Promise<void>;
 }
 
 /** XRANGE in chunks: a backlog of a million predictions is not one reply. */
@@ -193,8 +181,10 @@ async function announceClosedWindows(options: BusWatchOptions, follower: BusFoll
     const announcement = announcementOf(window, after, announcedAt);
     const id = windowEntryId(announcement.end_ms);
     if (!(await bus.appendOnce(BUS_STREAMS.windows, id, announcementFields(announcement)))) {
-      // Another watcher announced it first (the usual case), or the stream holds a later id no window of this feed has.
-      if ((await bus.range(BUS_STREAMS.windows, id, id)).length === 0) throw new UserError(`${BUS_STREAMS.windows}: window ${announcement.window} cannot be announced under ${id}: the stream's last entry is later (${(await bus.last(BUS_STREAMS.windows))?.id ?? '?'}); an entry DriftWatch did not write: remove it (XDEL ${BUS_STREAMS.windows} <id>)`);
+      // Another watcher announced it (or, under a policy changed meanwhile, a window cut otherwise) first; an
+      // entry that is no announcement at all would block every later one, and stops the watcher, named.
+      const top = await bus.last(BUS_STREAMS.windows);
+      if (top !== undefined) parseAnnouncement(top);
       return;
     }
     options.log(`watch: window ${announcement.window} closed: ${announcement.rows} rows${announcement.late_rows > 0 ? ` (${announcement.late_rows} late)` : ''}; announced on ${BUS_STREAMS.windows}`);

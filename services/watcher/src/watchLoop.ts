@@ -30,10 +30,9 @@ import type { SourcePosition, SourceRead, WindowRecord } from './windowTypes.ts'
 /** What the watcher reads from: the API's prediction log, or a directory of dropped CSV batches. */
 export type WatchSource = { kind: 'prediction_log'; directory: string } | { kind: 'batches'; directory: string };
 
-export interface WatchOptions {
+/** What every watcher is given, whatever it reads from (files, or the bus). */
+export interface WatcherRun {
   context: WindowContext;
-  source: WatchSource;
-  labelsDirectory: string;
   watchDirectory: string;
   /**
    * Where the latest window's summary and drift report are also put, as the monitor's
@@ -41,15 +40,15 @@ export interface WatchOptions {
    * on the latest window.
    */
   reportsDirectory: string;
-  size: WindowSize;
   /** Decide at the wall clock (a live watcher) or at each window's end (a backlog judged as it happened). */
   clock: 'wall' | 'event';
+  /** Decide the windows closed now (on the bus: those no other watcher holds), then exit. */
   once: boolean;
   pollMs: number;
   /**
    * The watcher's name: its windows' run ids start with it (`<name>-<window>`), so watchers
-   * of different feeds can share one events folder. The default, "window", leaves the
-   * window id alone in the audit records.
+   * of different feeds can share one events folder (the watchers of one bus share one name).
+   * The default, "window", leaves the window id alone in the audit records.
    */
   name: string;
   log: (line: string) => void;
@@ -57,6 +56,12 @@ export interface WatchOptions {
   stopRequested: () => boolean;
   /** Resolves after the poll interval, or earlier when a stop is requested. */
   sleep: (ms: number) => Promise<void>;
+}
+
+export interface WatchOptions extends WatcherRun {
+  source: WatchSource;
+  labelsDirectory: string;
+  size: WindowSize;
 }
 
 /** The source as the checkpoint names it: its kind and its absolute path (DIR and DIR/ are one source). */
