@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, measureScript, report } from './measure.ts';
 import { DEFAULT_PATHS } from '../services/core/src/domain/defaultPaths.ts';
 import { eventPath } from '../services/control_plane/src/index.ts';
 import { artifactPath } from '../services/registry/src/index.ts';
+import { reportPath, summaryPath } from '../services/monitoring/src/index.ts';
+import { writeWideTable } from './wideTables.ts';
 
 const BENCH_DIR = join(REPO_ROOT, '.bench');
 mkdirSync(BENCH_DIR, { recursive: true });
@@ -61,6 +63,33 @@ for (const monitorCase of monitorCases) {
     else report('  NumPy/SciPy script', `failed: ${python.stderr.split('\n').at(-2) ?? ''}`);
   } else {
     report('  NumPy/SciPy comparison', 'skipped: python3 with numpy and scipy not installed');
+  }
+}
+
+// The wide case: 356k x 100 vs 356k x 100, all numerical, 10 columns shifted by 0.3 sd (Evidently users report
+// about 23 minutes for this size, evidently#763); the NumPy/SciPy script beside it, and the report's size.
+{
+  const WIDE_ROWS = 356_000;
+  const WIDE_COLUMNS = 100;
+  const referencePath = join(BENCH_DIR, 'wide-ref.csv');
+  const currentPath = join(BENCH_DIR, 'wide-cur.csv');
+  const started = performance.now();
+  writeWideTable(referencePath, { rows: WIDE_ROWS, columns: WIDE_COLUMNS, seed: 1 });
+  writeWideTable(currentPath, { rows: WIDE_ROWS, columns: WIDE_COLUMNS, seed: 2, shifted: 10, shiftSd: 0.3 });
+  report('wide tables generated (bench/wideTables.ts, 2 x 356,000 x 100)', `${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const wideReports = join(BENCH_DIR, 'reports-wide');
+  const monitored = measureScript('services/monitoring/src/cli.ts', ['--reference', referencePath, '--current', currentPath, '--out', wideReports, '--policy', 'policies/promotion.yaml']);
+  report('monitor: 356,000 x 100 vs 356,000 x 100 (whole process)', `${monitored.seconds.toFixed(2)} s, ${monitored.maxRssMb?.toFixed(0) ?? '?'} MB`, '<= 6 s, <= 1.5 GB');
+  report('  its HTML report', `${(statSync(reportPath(wideReports)).size / 2 ** 20).toFixed(2)} MB`, '<= 2 MB');
+  const wideSummary = JSON.parse(readFileSync(summaryPath(wideReports), 'utf8')) as { number_of_drifted_columns: number; number_of_columns: number };
+  report('  drifted columns found (10 were shifted)', `${wideSummary.number_of_drifted_columns} of ${wideSummary.number_of_columns}`);
+  if (pythonReady) {
+    const pythonStarted = performance.now();
+    const python = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', 'python3', join(REPO_ROOT, 'bench/numpy_monitor.py'), referencePath, currentPath], { encoding: 'utf8', maxBuffer: 2 ** 24 });
+    const pythonSeconds = (performance.now() - pythonStarted) / 1000;
+    const rss = /MAXRSS_KB=(\d+)/.exec(python.stderr);
+    if (python.status === 0) report('  NumPy/SciPy script, same verdicts (wide)', `${pythonSeconds.toFixed(2)} s, ${rss ? (Number(rss[1]) / 1024).toFixed(0) : '?'} MB, ratio ${(pythonSeconds / monitored.seconds).toFixed(1)}x`);
+    else report('  NumPy/SciPy script (wide)', `failed: ${python.stderr.split('\n').at(-2) ?? ''}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { terminalProgress } from './monitorProgress.ts';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { optionalString, parseListFlag, type CommandSpec, runCommandLine } from '../../core/src/infrastructure/cliArgs.ts';
 import { readCsvHeader } from '../../core/src/infrastructure/csv/csvFile.ts';
@@ -52,6 +53,7 @@ await runCommandLine('monitor', spec, async ({ values }) => {
     return { pipeline, store, policy, tables };
   });
   const [reference, current] = tables;
+  const progress = terminalProgress(process.stderr);
   const { summary, report } = await pipeline.monitorTables({
     reference,
     current,
@@ -68,7 +70,9 @@ await runCommandLine('monitor', spec, async ({ values }) => {
     registryDirectory: String(values.registry),
     runId: optionalString(values, 'run-id') ?? newRunId(now),
     now,
+    ...(progress ? { progress: progress.report } : {}),
   });
+  progress?.end();
   store.writeReports(outDirectory, summary, report);
   if (serving) process.stderr.write(`monitor: reference ${serving.path}: ${serving.description}\n`);
   process.stderr.write(`monitor: ${pipeline.verdictLine(summary)} -> ${store.summaryPath(outDirectory)}, ${store.reportPath(outDirectory)}\n`);

@@ -1,3 +1,4 @@
+import type { ColumnProgress } from './monitorProgress.ts';
 import { existsSync } from 'node:fs';
 import { DEFAULT_PATHS } from '../../core/src/domain/defaultPaths.ts';
 import { loadPolicyWithHash, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
@@ -78,6 +79,8 @@ export interface MonitorInput {
   referenceMemo?: ReferenceMemo;
   /** Over time: volume judged against the traffic before the window, not the reference file. */
   volumeBaseline?: VolumeBaseline;
+  /** Told of each column prepared and tested (the command's progress on a terminal). */
+  progress?: ColumnProgress;
   registryDirectory?: string;
   runId: string;
   now: Date;
@@ -172,7 +175,7 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
   }
   const scores = await scoresFrom(input);
   if (scores) refuseGlobalTestForScores(policy, `the scores of ${scores.source}`);
-  const pairs = featurePairs(columns, reference, current, memo);
+  const pairs = featurePairs(columns, reference, current, memo, input.progress);
   const summary = analyseTables({
     pairs,
     reference,
@@ -193,6 +196,7 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
     policy: policy.identity,
     referenceMemo: memo,
     ...(input.volumeBaseline ? { volumeBaseline: input.volumeBaseline } : {}),
+    ...(input.progress ? { progress: input.progress } : {}),
   });
   assertOwnOutput(validateMonitoringSummary, summary, 'monitoring summary');
   let histograms: ColumnHistogram[] | undefined;

@@ -1,3 +1,4 @@
+import type { ColumnProgress } from './monitorProgress.ts';
 import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { ColumnTable } from '../../core/src/infrastructure/csv/columnTable.ts';
 import type { DataTable } from '../../core/src/infrastructure/csv/dataTable.ts';
@@ -148,6 +149,8 @@ export interface AnalysisInput {
   referenceMemo?: ReferenceMemo;
   /** What volume is judged against instead of the reference file (over time: the traffic before the window). */
   volumeBaseline?: VolumeBaseline;
+  /** Told of each column tested (the monitor's progress on a terminal). */
+  progress?: ColumnProgress;
 }
 
 /**
@@ -173,8 +176,12 @@ function pairFor(name: string, type: ColumnType, reference: DataTable, current: 
   return categoricalPair(memo(`category-counts:${name}`, () => countCategories(reference.categorical(name))), current.categorical(name));
 }
 
-export function featurePairs(columns: SelectedColumns, reference: DataTable, current: DataTable, memo: ReferenceMemo = computeEachTime): Map<string, ColumnPair> {
-  return new Map(columns.features.map((feature) => [feature.name, pairFor(feature.name, feature.type, reference, current, memo)]));
+export function featurePairs(columns: SelectedColumns, reference: DataTable, current: DataTable, memo: ReferenceMemo = computeEachTime, progress?: ColumnProgress): Map<string, ColumnPair> {
+  return new Map(columns.features.map((feature, index) => {
+    const pair = pairFor(feature.name, feature.type, reference, current, memo);
+    progress?.('prepared', index + 1, columns.features.length);
+    return [feature.name, pair];
+  }));
 }
 
 export function fileIdentity(path: string, table: DataTable): FileIdentity {
@@ -268,7 +275,11 @@ export function analyseTables(input: AnalysisInput): MonitoringSummary {
     };
   }
 
-  const results = columns.features.map((feature) => columnDrift(feature.name, pairs.get(feature.name) as ColumnPair, input.drift));
+  const results = columns.features.map((feature, index) => {
+    const result = columnDrift(feature.name, pairs.get(feature.name) as ColumnPair, input.drift);
+    input.progress?.('tested', index + 1, columns.features.length);
+    return result;
+  });
   const drift = datasetDrift(results, input.drift);
 
   let performance: PerformanceSummary | null = null;
