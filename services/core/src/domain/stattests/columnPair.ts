@@ -122,12 +122,37 @@ export function currentRows(pair: ColumnPair): number {
   return pair.type === 'numerical' ? pair.current.length : sum(pair.currentCounts);
 }
 
-/** Distinct values over reference and current together (pandas nunique of the concatenation). */
+/** Distinct values of two sorted arrays together: valueCounts' merge, counting and building nothing. */
+function distinctInMerge(reference: Float64Array, current: Float64Array): number {
+  let distinct = 0;
+  let i = 0;
+  let j = 0;
+  while (i < reference.length || j < current.length) {
+    const value = Math.min(i < reference.length ? (reference[i] as number) : Infinity, j < current.length ? (current[j] as number) : Infinity);
+    distinct += 1;
+    while (i < reference.length && reference[i] === value) i += 1;
+    while (j < current.length && current[j] === value) j += 1;
+  }
+  return distinct;
+}
+
+/** Distinct values of one sorted array. */
+function distinctInSorted(values: Float64Array): number {
+  let distinct = 0;
+  for (let index = 0; index < values.length; index += 1) if (index === 0 || values[index] !== values[index - 1]) distinct += 1;
+  return distinct;
+}
+
+/**
+ * Distinct values over reference and current together (pandas nunique of the
+ * concatenation). A numerical pair is counted without valueCounts' arrays: each column's
+ * test choice asks, and a wide table of 356k-row columns spent most of its time building them.
+ */
 export function uniqueCount(pair: ColumnPair): number {
-  return valueCounts(pair).referenceCounts.length;
+  return pair.type === 'numerical' ? distinctInMerge(pair.reference, pair.current) : valueCounts(pair).referenceCounts.length;
 }
 
 /** Distinct values in the reference alone. */
 export function referenceUniqueCount(pair: ColumnPair): number {
-  return valueCounts(pair).referenceCounts.filter((count) => count > 0).length;
+  return pair.type === 'numerical' ? distinctInSorted(pair.reference) : valueCounts(pair).referenceCounts.filter((count) => count > 0).length;
 }

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import seedrandom from 'seedrandom';
+import { numericalPair, referenceUniqueCount, uniqueCount, valueCounts } from './columnPair.ts';
+
+describe('distinct values of a numerical pair', () => {
+  it('are counted without valueCounts\' arrays, and agree with them: both sides together, and the reference alone', () => {
+    const random = seedrandom('distinct');
+    for (const draw of [() => Math.round(random() * 10), () => random(), () => Math.round(random() * 3) - 1.5]) {
+      const pair = numericalPair(Float64Array.from({ length: 3000 }, draw).sort(), Float64Array.from({ length: 2000 }, draw).sort());
+      const counts = valueCounts(pair);
+      expect(uniqueCount(pair)).toBe(counts.referenceCounts.length);
+      expect(referenceUniqueCount(pair)).toBe(counts.referenceCounts.filter((count) => count > 0).length);
+    }
+    const edges = numericalPair(Float64Array.of(-0, 0, 1), new Float64Array(0));
+    expect([uniqueCount(edges), referenceUniqueCount(edges)]).toEqual([valueCounts(edges).referenceCounts.length, 2]);
+  });
+});
