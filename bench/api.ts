@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { readPredictionLog, type PredictionLogMode } from '../services/api/src/predictionLog.ts';
 import { startListeningProcess, startServerProcess, type ServerProcess } from '../tests/helpers/serverProcess.ts';
 import { REPO_ROOT, report } from './measure.ts';
+import { CONNECTIONS, loadPredict, servedCounts, stopProcess, WARM_UP_SECONDS } from './predictLoad.ts';
 
 /**
  * make bench-api: autocannon against real server processes on 127.0.0.1 (50 connections,
@@ -24,12 +25,7 @@ run('generator/src/cli.ts', ['--scenario', 'base', '--out', join(BENCH_DIR, 'ref
 run('services/training/src/cli.ts', ['--data', join(BENCH_DIR, 'reference.csv'), '--model', 'lr', '--registry', registry]);
 run('services/registry/src/cli.ts', ['--registry', registry, 'promote', 'v1', '--stage', 'Production']);
 
-const CONNECTIONS = 50;
 const SECONDS = 10;
-// The first second runs at half speed while V8 compiles the hot path (max latency ~600 ms);
-// a short unmeasured warm-up keeps that start-up cost out of the steady-state figures.
-const WARM_UP_SECONDS = 2;
-const BODY = JSON.stringify({ transaction_amount: 120.5, transaction_hour: 21, customer_age: 35, account_tenure_days: 400, merchant_risk_score: 0.4, geo_distance_km: 30, is_international: 0, merchant_category: 'electronics', channel: 'online' });
 
 /** The peer: express 5, the same settings as the API (no ETag, no x-powered-by), the body parsed, a constant answer of a prediction's size. */
 const BARE_EXPRESS_SERVER = `
@@ -52,20 +48,10 @@ interface Measured {
   log?: { served2xx: number; unanswered: number; logged: number; perWrite: string };
 }
 
-const load = (port: number, duration: number) => autocannon({
-  url: `http://127.0.0.1:${port}/predict`, connections: CONNECTIONS, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY,
-});
-
 async function measure(name: string, server: ServerProcess): Promise<Measured> {
-  const warmUp = await load(server.port, WARM_UP_SECONDS);
-  const result = await load(server.port, SECONDS);
+  const warmUp = await loadPredict(server.port, WARM_UP_SECONDS);
+  const result = await loadPredict(server.port, SECONDS);
   return { name, result, warmUp };
-}
-
-async function stop(server: ServerProcess): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
 }
 
 async function benchPredict(mode: PredictionLogMode): Promise<Measured> {
@@ -76,14 +62,9 @@ async function benchPredict(mode: PredictionLogMode): Promise<Measured> {
     { nodeFlags: (process.env.SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean), stdout: 'inherit' },
   );
   const measured = await measure(`/predict, log ${mode}`, server);
-  // autocannon stops counting at the deadline with requests still in flight; the server's own
-  // count of 2xx answers (read once they have finished) is what the log must match.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const metricsText = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
-  const served2xx = Number(/driftwatch_http_requests_total\{route="\/predict",method="POST",status="200"\} (\d+)/.exec(metricsText)?.[1] ?? Number.NaN);
   // Durable only: requests autocannon dropped at a deadline while their write was under way were logged but never answered.
-  const unanswered = Number(/driftwatch_predictions_unanswered_total (\d+)/.exec(metricsText)?.[1] ?? Number.NaN);
-  await stop(server);
+  const { served2xx, unanswered } = await servedCounts(server.port);
+  await stopProcess(server.child);
   const writes = /(\d+) predictions written in (\d+) writes/.exec(server.stderr());
   const perWrite = writes ? `${(Number(writes[1]) / Number(writes[2])).toFixed(1)} records per write` : 'records per write unknown';
   return { ...measured, log: { served2xx, unanswered, logged: readPredictionLog(predictions).length, perWrite } };
@@ -93,7 +74,7 @@ const asyncRun = await benchPredict('async');
 const durableRun = await benchPredict('durable');
 const bareServer = await startListeningProcess(['--input-type=module', '-e', BARE_EXPRESS_SERVER], {});
 const bareRun = await measure('bare express 5 route (parse JSON, answer a constant)', bareServer);
-await stop(bareServer);
+await stopProcess(bareServer.child);
 
 process.stdout.write(`DriftWatch API benchmark (autocannon, 127.0.0.1, ${CONNECTIONS} connections, ${SECONDS} s after a ${WARM_UP_SECONDS} s warm-up each, single-row POST /predict)\n`);
 for (const { name, result, warmUp, log } of [asyncRun, durableRun, bareRun]) {

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +8,9 @@ import { RedisBus } from '../services/core/src/infrastructure/redisBus.ts';
 import { auditPath } from '../services/control_plane/src/index.ts';
 import { parseAnnouncement, parseDecision } from '../services/watcher/src/busWindows.ts';
 import { RedisServer, redisMissing } from '../tests/helpers/redisServer.ts';
-import { startServerProcess, type ServerProcess } from '../tests/helpers/serverProcess.ts';
+import { startServerProcess } from '../tests/helpers/serverProcess.ts';
 import { REPO_ROOT, report } from './measure.ts';
+import { CONNECTIONS, loadPredict, servedCounts, stopProcess, WARM_UP_SECONDS } from './predictLoad.ts';
 
 /**
  * make bench-bus: the loop on Redis Streams, on this machine's loopback (Debian's
@@ -55,13 +56,6 @@ run('generator/src/cli.ts', ['--timeline', join(BENCH_DIR, 'bus_bench.yaml'), '-
 run('services/training/src/cli.ts', ['--data', join(timeline, 'reference.csv'), '--model', 'lr', '--registry', freshRegistry]);
 run('services/registry/src/cli.ts', ['--registry', freshRegistry, 'promote', 'latest', '--stage', 'Production']);
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
-
 interface Workspace { root: string; registry: string; predictions: string; events: string; approvals: string; reports: string; policy: string }
 
 /** A workspace of its own for each part: the registry copied, the policy the shipped one. */
@@ -84,23 +78,14 @@ function apiEnvironment(paths: Workspace, extra: NodeJS.ProcessEnv): NodeJS.Proc
 }
 
 // --- 1. /predict with the bus against the file log ----------------------------------------
-const CONNECTIONS = 50;
 const SECONDS = 8;
-const BODY = JSON.stringify({ transaction_amount: 120.5, transaction_hour: 21, customer_age: 35, account_tenure_days: 400, merchant_risk_score: 0.4, geo_distance_km: 30, is_international: 0, merchant_category: 'electronics', channel: 'online' });
-const load = (port: number, duration: number) => autocannon({ url: `http://127.0.0.1:${port}/predict`, connections: CONNECTIONS, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
-
-async function served2xx(server: ServerProcess): Promise<number> {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
-  return Number(/driftwatch_http_requests_total\{route="\/predict",method="POST",status="200"\} (\d+)/.exec(text)?.[1] ?? Number.NaN);
-}
 
 async function throughput(name: string, env: NodeJS.ProcessEnv, kept: () => Promise<number>): Promise<{ name: string; result: autocannon.Result; served: number; kept: number }> {
   const server = await startServerProcess(env);
-  await load(server.port, 2);
-  const result = await load(server.port, SECONDS);
-  const served = await served2xx(server);
-  await stop(server.child);
+  await loadPredict(server.port, WARM_UP_SECONDS);
+  const result = await loadPredict(server.port, SECONDS);
+  const { served2xx: served } = await servedCounts(server.port);
+  await stopProcess(server.child);
   return { name, result, served, kept: await kept() };
 }
 
@@ -119,7 +104,7 @@ const redisAloneRate = /([\d.]+) requests per second/.exec(redisAlone.stdout)?.[
 await loadBus.close();
 await redisForLoad.stop();
 
-process.stdout.write(`DriftWatch on Redis Streams (Debian redis-server, 127.0.0.1, AOF fsync every second; autocannon ${CONNECTIONS} connections, ${SECONDS} s after a 2 s warm-up, single-row POST /predict)\n`);
+process.stdout.write(`DriftWatch on Redis Streams (Debian redis-server, 127.0.0.1, AOF fsync every second; autocannon ${CONNECTIONS} connections, ${SECONDS} s after a ${WARM_UP_SECONDS} s warm-up, single-row POST /predict)\n`);
 for (const { name, result, served, kept } of [fileRun, busRun]) {
   process.stdout.write(`\n${name}\n`);
   report('  throughput', `${result.requests.average.toFixed(0)} req/s`);
@@ -180,8 +165,8 @@ const streamLength = await bus.length(BUS_STREAMS.predictions);
 const announcedRows = (await bus.range(BUS_STREAMS.windows, '-', '+')).map(parseAnnouncement).reduce((total, announcement) => total + announcement.rows, 0);
 const lastWindow = parseAnnouncement((await bus.last(BUS_STREAMS.windows)) as NonNullable<Awaited<ReturnType<typeof bus.last>>>);
 const openDayRows = (await bus.range(BUS_STREAMS.predictions, `(${lastWindow.last}`, '+')).length;
-for (const watcher of watchers) await stop(watcher);
-await stop(api.child);
+for (const watcher of watchers) await stopProcess(watcher);
+await stopProcess(api.child);
 await bus.close();
 await redis.stop();
 

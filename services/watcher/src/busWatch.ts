@@ -3,23 +3,22 @@ import { join } from 'node:path';
 import { BUS_STREAMS, WATCHER_GROUP } from '../../core/src/domain/busStreams.ts';
 import { loadPolicy, type PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { appendLinesDurably } from '../../core/src/infrastructure/appendOnlyLines.ts';
-import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
+import { errorMessage, UserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { BusUnavailable, describeBus, isNoGroup, type BusEntry, type RedisBus } from '../../core/src/infrastructure/redisBus.ts';
-import { WindowAlreadyDecided } from '../../control_plane/src/index.ts';
 import { busLabels, busRows } from './busSource.ts';
-import { announcementFields, announcementOf, claimStep, decisionFields, followFromMs, parseAnnouncement, parseDecision, predictionsTrimPoint, windowEntryId, type BusDecision, type WindowAnnouncement } from './busWindows.ts';
-import { eventMs, LabelWindow, type KeptRow, type LabelledRow } from './labelWindow.ts';
+import { announcementFields, announcementOf, claimStep, decisionFields, parseAnnouncement, parseDecision, predictionsTrimPoint, windowEntryId, type BusDecision, type WindowAnnouncement } from './busWindows.ts';
+import { eventMs, LabelWindow, markShock, windowsKeptFromMs, type KeptRow, type LabelledRow } from './labelWindow.ts';
 import { attemptRunId } from './windowAttempts.ts';
 import { cutWindows } from './windowCutter.ts';
 import { keptRowOf } from './windowCsv.ts';
 import { requireWatchableSpec, windowHeader, type WatchableSpec } from './windowHeader.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
-import { runWindow, WindowDataRefused, WindowNotJudged } from './windowRun.ts';
+import { attemptWindow, auditedWindows } from './windowRun.ts';
 import type { Quarantined, WindowRecord } from './windowTypes.ts';
 import { recordLine } from './watchSchemas.ts';
-import { auditedWindows, auditWindowId, FUTURE_GRACE_MS, recordedDecision, recordedWindows, showLatestWindow, windowsLogPath, type WatcherRun } from './watchLoop.ts';
+import { auditWindowId, FUTURE_GRACE_MS, recordedDecision, recordedWindows, showLatestWindow, windowsLogPath, type WatcherRun } from './watchLoop.ts';
 
 /*
  * The watcher on the bus (DRIFTWATCH_BUS): any number of watchers, on any hosts that share
@@ -70,11 +69,6 @@ function entryMs(id: string): number {
   return Number(id.split('-')[0]);
 }
 
-/**
- * What a watcher knows of the traffic: the label window over every window decided so far
- * by any watcher (their rows read back from the predictions stream, their shocks from the
- * events stream), and every label arrived on the labels stream.
- */
 /** A window's rows in the label window, and what its decision sees (LabelWindow.enter). */
 interface Entered {
   rows: KeptRow[];
@@ -83,6 +77,11 @@ interface Entered {
   labelled: LabelledRow[];
 }
 
+/**
+ * What a watcher knows of the traffic: the label window over every window decided so far
+ * by any watcher (their rows read back from the predictions stream, their shocks from the
+ * events stream), and every label arrived on the labels stream.
+ */
 class BusFollower {
   private readonly labelWindow = new LabelWindow();
   /** The windows entry through which the windows' rows are in the label window. */
@@ -123,7 +122,7 @@ class BusFollower {
 
   /** The windows decided before `next` that the label window still needs, added in order (with their shocks), up to `next`. */
   private async catchUp(next: WindowAnnouncement, labelWindowDays: number, withShock: boolean): Promise<void> {
-    const fromMs = followFromMs(next.end_ms, labelWindowDays);
+    const fromMs = windowsKeptFromMs(next.end_ms, labelWindowDays);
     const start = entryMs(this.followed) >= fromMs ? `(${this.followed}` : windowEntryId(Math.max(fromMs, 0));
     const { bus } = this.options;
     for (const entry of await rangeAll(bus, BUS_STREAMS.windows, start, `(${windowEntryId(next.end_ms)}`)) {
@@ -160,11 +159,6 @@ class BusFollower {
     this.followed = id;
     this.current = undefined;
   }
-}
-
-/** A shock's rows stay out of later windows' performance and retrains (shock_policy.retrain_includes_shock: false). */
-function markShock(rows: readonly KeptRow[]): void {
-  for (const row of rows) row.shock = true;
 }
 
 /** Cuts the predictions after the last announced window and announces each window they close, stopping where another watcher was first. */
@@ -218,7 +212,7 @@ async function acknowledgeDecidedBefore(bus: RedisBus, nextId: string): Promise<
 
 /** The predictions below what any watcher still reads are dropped, once the window ending at `decidedEndMs` is decided. */
 async function trimPredictions(bus: RedisBus, decidedEndMs: number, labelWindowDays: number): Promise<void> {
-  const oldestNeeded = (await bus.range(BUS_STREAMS.windows, `(${windowEntryId(Math.max(followFromMs(decidedEndMs, labelWindowDays), 0))}`, '+', 1))[0];
+  const oldestNeeded = (await bus.range(BUS_STREAMS.windows, `(${windowEntryId(Math.max(windowsKeptFromMs(decidedEndMs, labelWindowDays), 0))}`, '+', 1))[0];
   const newest = await bus.last(BUS_STREAMS.windows);
   const announced = [oldestNeeded, newest].filter((entry) => entry !== undefined).map(parseAnnouncement);
   const point = predictionsTrimPoint(announced, decidedEndMs, labelWindowDays);
@@ -240,30 +234,25 @@ async function decision(options: BusWatchOptions, announcement: WindowAnnounceme
   }
   const runId = attemptRunId(options.name, announcement.window, history.runs.length);
   const now = options.clock === 'event' ? new Date(announcement.end_ms) : new Date();
-  try {
-    const result = await runWindow(context, { id: announcement.window, runId, auditWindowId: key, rows: entered.rows, before: entered.before, labelled: entered.labelled, now });
+  const attempt = await attemptWindow(context, { id: announcement.window, runId, auditWindowId: key, rows: entered.rows, before: entered.before, labelled: entered.labelled, now }, { once: options.once });
+  if ('decided' in attempt) {
+    const result = attempt.decided;
     faultPoint('watch_after_decision');
     showLatestWindow(result.directory, options.reportsDirectory);
     const record = windowRecord(facts, result.summary, result.control, runId);
     options.log(`watch: window ${announcement.window}: ${entered.rows.length} rows, ${entered.labelled.length} labelled; ${record.incident}/${record.severity ?? '-'} -> ${record.action} -> ${record.outcome} (run ${runId}, ${options.consumer})`);
     return { record, runId };
-  } catch (error) {
-    if (error instanceof WindowAlreadyDecided) {
-      options.log(`watch: ${error.message} (claimed from this watcher while it judged it)`);
-      return { record: recordedDecision(context, facts, error.decidedBy), runId: error.decidedBy };
-    }
-    if (!isUserError(error) || error instanceof WindowNotJudged) throw error;
-    const audited = error instanceof WindowDataRefused || (auditedWindows(context).get(key)?.decided ?? false);
-    if (!audited) {
-      if (error.problem === 'conflict' && !options.once) {
-        options.log(`watch: window ${announcement.window} waits for the next poll: ${error.message}`);
-        return 'retry';
-      }
-      throw error;
-    }
-    options.log(`watch: window ${announcement.window} refused: ${errorMessage(error)}`);
-    return { record: { ...undecidedRecord(facts, runId), refused: errorMessage(error) }, runId };
   }
+  if ('decidedBy' in attempt) {
+    options.log(`watch: ${attempt.reason} (claimed from this watcher while it judged it)`);
+    return { record: recordedDecision(context, facts, attempt.decidedBy), runId: attempt.decidedBy };
+  }
+  if ('retry' in attempt) {
+    options.log(`watch: window ${announcement.window} waits for the next poll: ${attempt.retry}`);
+    return 'retry';
+  }
+  options.log(`watch: window ${announcement.window} refused: ${attempt.refused}`);
+  return { record: { ...undecidedRecord(facts, runId), refused: attempt.refused }, runId };
 }
 
 /** One window, held by this watcher: decided (or read back), recorded, published, acknowledged; its window kept fresh meanwhile. */

@@ -8,6 +8,7 @@ import decisionSchema from '../schema/bus-decision.schema.json' with { type: 'js
 import { validateWindowRecord } from './watchSchemas.ts';
 import type { CutWindow } from './windowCutter.ts';
 import type { WindowRecord } from './windowTypes.ts';
+import { windowsKeptFromMs } from './labelWindow.ts';
 
 /*
  * The windows on the bus, as data: what a closed window's announcement holds, what a
@@ -15,8 +16,6 @@ import type { WindowRecord } from './windowTypes.ts';
  * holds it, and how far the predictions stream may be trimmed. Pure: busWatch.ts does the
  * talking to Redis.
  */
-
-const DAY_MS = 86_400_000;
 
 /** A closed window: its rows are the predictions entries after `after` up to `last`, inclusive. */
 export interface WindowAnnouncement {
@@ -120,15 +119,6 @@ export function claimStep(pending: PendingEntry | undefined, consumer: string, c
   return { kind: 'wait', holder: pending.consumer, idleMs: pending.idleMs };
 }
 
-/**
- * The oldest window whose rows a watcher still needs after `decidedEndMs` (the end of the
- * last window decided): the windows of the label window before the next window, and a day
- * more, as the file watcher keeps them. Rows after its `after` stay in the predictions stream.
- */
-export function followFromMs(endMs: number, labelWindowDays: number): number {
-  return endMs - labelWindowDays * DAY_MS - DAY_MS;
-}
-
 /** The entry id just after `id`: XTRIM MINID keeps it and everything later. */
 export function nextEntryId(id: string): string {
   const [ms, sequence] = id.split('-');
@@ -142,7 +132,7 @@ export function nextEntryId(id: string): string {
  * day is read again at every cut). `announced` is in stream order. Undefined: nothing to trim.
  */
 export function predictionsTrimPoint(announced: readonly WindowAnnouncement[], decidedEndMs: number, labelWindowDays: number): string | undefined {
-  const from = followFromMs(decidedEndMs, labelWindowDays);
+  const from = windowsKeptFromMs(decidedEndMs, labelWindowDays);
   const oldestNeeded = announced.find((announcement) => announcement.end_ms > from);
   if (oldestNeeded !== undefined) return oldestNeeded.after === '0-0' ? undefined : nextEntryId(oldestNeeded.after);
   const newest = announced[announced.length - 1];

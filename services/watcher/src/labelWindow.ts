@@ -129,6 +129,20 @@ function attach(row: KeptRow, label: ArrivedLabel): void {
   row.labelMs = label.labelMs;
 }
 
+/** A shock's rows stay out of later windows' performance and retrains (shock_policy.retrain_includes_shock: false). */
+export function markShock(rows: readonly KeptRow[]): void {
+  for (const row of rows) row.shock = true;
+}
+
+/**
+ * The end after which a window's rows are still kept once the window ending at `endMs` is
+ * decided: the label window's windows, and a day more. What a restarted watcher rebuilds
+ * its label window from (the file watcher's checkpoint, the bus's predictions stream).
+ */
+export function windowsKeptFromMs(endMs: number, labelWindowDays: number): number {
+  return labelWindowStart(endMs, labelWindowDays) - DAY_MS;
+}
+
 /** The start of the label window that ends at `asOfMs`. */
 export function labelWindowStart(asOfMs: number, labelWindowDays: number): number {
   return asOfMs - labelWindowDays * DAY_MS;

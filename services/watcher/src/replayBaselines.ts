@@ -1,6 +1,6 @@
 import type { PromotionPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { DEFAULT_TRAINING, trainModels, type ModelArtifact } from '../../training/src/index.ts';
-import { LabelWindow, labelWindowStart } from './labelWindow.ts';
+import { LabelWindow } from './labelWindow.ts';
 import { hindsightAuc, rowsTable } from './replayScoring.ts';
 import { LabelFeed, type LoadedTimeline } from './replayTimeline.ts';
 import { undecidedRecord } from './windowRecord.ts';
@@ -24,9 +24,7 @@ export function replayBaseline(timeline: LoadedTimeline, baseline: Baseline, pol
   const windowDays = policy.performance_policy.label_window_days;
   return timeline.days.map((day) => {
     labelWindow.learn(feed.deliverThrough(day.endMs));
-    labelWindow.forgetBefore(labelWindowStart(day.endMs, windowDays));
-    labelWindow.add(day.kept);
-    const labelled = labelWindow.labelledAt(day.endMs, windowDays);
+    const { labelled } = labelWindow.enter(day.kept, day.endMs, windowDays, true);
     const record = undecidedRecord({ window: day.date, day: day.index, startMs: day.startMs, endMs: day.endMs, rows: day.kept.length, labelledRows: labelled.length }, null);
     record.serving_version = version;
     record.hindsight_auc = hindsightAuc(serving, timeline.dataset, day.kept, timeline.hindsight, `${baseline} ${day.date}`);

@@ -9,7 +9,7 @@ import { ModelRegistry, promoteVersion, registerVersion } from '../../registry/s
 import { DEFAULT_TRAINING, registrationRecord, trainModels } from '../../training/src/index.ts';
 import { approveApproval, auditKeyFromEnvironment, loadApproval, controlOptionsAt, mirroredPositions, readRecordedRun, readVerifiedAudit, rejectApproval, type VerificationReport, verifyActions } from '../../control_plane/src/index.ts';
 import { answerDueMs, describeApprovalsRule, type ApprovalsRule } from './approvalsRule.ts';
-import { eventMs, LabelWindow, labelWindowStart, type KeptRow } from './labelWindow.ts';
+import { eventMs, LabelWindow, markShock, type KeptRow } from './labelWindow.ts';
 import { checkDueEstimate, hindsightAuc, registeredArtifacts } from './replayScoring.ts';
 import { PendingChecks } from './estimateChecks.ts';
 import { LabelFeed, type LoadedTimeline } from './replayTimeline.ts';
@@ -141,10 +141,7 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
       open = open.slice(window.rows.length);
       labelWindow.learn(feed.deliverThrough(window.endMs));
       checkEstimates(window.endMs);
-      labelWindow.forgetBefore(labelWindowStart(window.endMs, labelWindowDays));
-      const before = labelWindow.traffic();
-      const added = labelWindow.add(windowRows);
-      const labelled = labelWindow.labelledAt(window.endMs, labelWindowDays, policy.shock_policy.retrain_includes_shock);
+      const { before, added, labelled } = labelWindow.enter(windowRows, window.endMs, labelWindowDays, policy.shock_policy.retrain_includes_shock);
       const now = new Date(window.endMs);
       const facts: WindowFacts = { window: window.id, day: Math.round((window.endMs - DAY_MS - (timeline.days[0] as { startMs: number }).startMs) / DAY_MS), startMs: window.startMs, endMs: window.endMs, rows: windowRows.length, labelledRows: labelled.length };
       const servingBefore = ModelRegistry.open(paths.registryDirectory).productionVersion();
@@ -152,7 +149,7 @@ export async function replayPolicy(timeline: LoadedTimeline, input: { label: str
       try {
         const result = await runWindow(context, { id: window.id, runId: windowRunId(window.id), auditWindowId: window.id, rows: windowRows, before, labelled, now });
         record = windowRecord(facts, result.summary, result.control, result.runId);
-        if (record.incident === 'shock') for (const row of added) row.shock = true;
+        if (record.incident === 'shock') markShock(added);
         if (result.control.release.outcome === 'pending_approval' && result.control.release.approval_id !== null && !waiting.some((entry) => entry.id === result.control.release.approval_id)) {
           waiting.push({ id: result.control.release.approval_id, dueMs: answerDueMs(input.approvals, window.endMs), record });
         }

@@ -3,27 +3,26 @@ import { WATCH_WINDOWS_FILE } from '../../core/src/domain/timelineFiles.ts';
 import { join, resolve } from 'node:path';
 import { loadPolicy } from '../../core/src/domain/promotionPolicy.ts';
 import { appendLinesDurably, cutTornTail } from '../../core/src/infrastructure/appendOnlyLines.ts';
-import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
+import { UserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { acquireFileLock } from '../../core/src/infrastructure/fileLock.ts';
 import { estimateCheckLine, recordLine } from './watchSchemas.ts';
 import { PendingChecks } from './estimateChecks.ts';
 import { checkDueEstimate, registeredArtifacts } from './replayScoring.ts';
 import type { ModelArtifact } from '../../training/src/index.ts';
-import { ModelRegistry } from '../../registry/src/index.ts';
-import { auditKeyFromEnvironment, mirroredPositions, readRecordedRun, readVerifiedAudit } from '../../control_plane/src/index.ts';
+import { readRecordedRun } from '../../control_plane/src/index.ts';
 import { histogramsPath, readMonitoringSummary, reportPath, summaryPath } from '../../monitoring/src/index.ts';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { parseBatch, readBatches, type ReadBatches } from './batchDirectorySource.ts';
 import { LabelDirectory } from './labelStore.ts';
-import { eventMs, LabelWindow, type KeptRow } from './labelWindow.ts';
+import { eventMs, LabelWindow, markShock, windowsKeptFromMs, type KeptRow } from './labelWindow.ts';
 import { readPredictionLog } from './predictionLogSource.ts';
 import { cutWindows, type CutWindow, type WindowSize } from './windowCutter.ts';
 import { requireWatchableSpec } from './windowHeader.ts';
 import { undecidedRecord, windowRecord, type WindowFacts } from './windowRecord.ts';
 import { keptRowOf } from './windowCsv.ts';
-import { runWindow, WindowDataRefused, WindowNotJudged, type WindowContext } from './windowRun.ts';
-import { attemptRunId, windowHistories, type WindowHistory } from './windowAttempts.ts';
+import { attemptWindow, auditedWindows, type WindowContext } from './windowRun.ts';
+import { attemptRunId, type WindowHistory } from './windowAttempts.ts';
 import { loadState, saveState, type WatchState } from './watchState.ts';
 import type { SourcePosition, SourceRead, WindowRecord } from './windowTypes.ts';
 
@@ -167,13 +166,6 @@ export function showLatestWindow(windowDirectory: string, reportsDirectory: stri
   }
 }
 
-/** What the audit log says of every window: decided before a restart (never again), or cut short (decided again). */
-export function auditedWindows(context: WindowContext): Map<string, WindowHistory> {
-  const history = ModelRegistry.open(context.registryDirectory).history();
-  const { records } = readVerifiedAudit(context.eventsDirectory, auditKeyFromEnvironment(), mirroredPositions(history));
-  return windowHistories(records);
-}
-
 /** The rows of the windows the label window still needs, read back from their files after a restart. */
 function keptRowsOf(context: WindowContext, state: WatchState): { window: WatchState['recent_windows'][number]; rows: KeptRow[] }[] {
   const spec = requireWatchableSpec(context.dataset);
@@ -293,8 +285,13 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
     const runId = attemptRunId(options.name, window.id, history.runs.length);
     if (history.runs.length > 0) options.log(`watch: window ${window.id}: run ${history.runs.join(', ')} was cut short before it decided (its intent is settled by this run): deciding it again as ${runId}`);
     let line: string;
-    try {
-      const result = await runWindow(context, { id: window.id, runId, auditWindowId: key, rows, before, labelled, now });
+    const attempt = await attemptWindow(context, { id: window.id, runId, auditWindowId: key, rows, before, labelled, now }, { once: options.once });
+    if ('retry' in attempt) {
+      at.labelWindow.takeBack(added);
+      return { state: at.state, retry: attempt.retry };
+    }
+    if ('decided' in attempt) {
+      const result = attempt.decided;
       faultPoint('watch_after_decision');
       showLatestWindow(result.directory, options.reportsDirectory);
       const record = windowRecord(facts, result.summary, result.control, runId);
@@ -303,31 +300,23 @@ async function decideWindow(options: WatchOptions, window: CutWindow, at: { stat
       const estimatedVersion = result.summary.model?.version ?? null;
       if (record.estimated_auc !== null && estimatedVersion !== null) at.pending.add({ window: window.id, endMs: window.endMs, modelVersion: estimatedVersion, estimatedAuc: record.estimated_auc, rows: added });
       options.log(`watch: window ${window.id}: ${rows.length} rows, ${labelled.length} labelled; ${record.incident}/${record.severity ?? '-'} -> ${record.action} -> ${record.outcome}${window.lateRows > 0 ? ` (${window.lateRows} late rows)` : ''}`);
-    } catch (error) {
-      // Not judged (no serving reference, a reference changed on disk...): nothing was decided; the watcher stops
-      // before the window, which a restart decides once the cause is put right, rather than pass it by.
-      if (!isUserError(error) || error instanceof WindowNotJudged) throw error;
-      const audited = error instanceof WindowDataRefused || (auditedWindows(context).get(key)?.decided ?? false);
-      if (!audited) {
-        // Refused before the control plane wrote anything: another run held its lock too long. A live watcher tries
-        // the window again at its next poll; --once stops before it.
-        if (error.problem === 'conflict' && !options.once) {
-          at.labelWindow.takeBack(added);
-          return { state: at.state, retry: error.message };
-        }
-        throw error;
-      }
-      // Refused by the monitor for the window's own data, or by the control plane (which audited it): recorded, and the watcher goes on.
-      line = recordLine({ ...undecidedRecord(facts, runId), refused: errorMessage(error) });
-      options.log(`watch: window ${window.id} refused: ${errorMessage(error)}`);
+    } else if ('decidedBy' in attempt) {
+      // Another run decided the window meanwhile (one watcher per checkpoint makes it rare): its line is written from what that run recorded.
+      const record = recordedDecision(context, facts, attempt.decidedBy);
+      shock = record.incident === 'shock';
+      line = recordLine(record);
+      options.log(`watch: ${attempt.reason}`);
+    } else {
+      // Recorded, and the watcher goes on.
+      line = recordLine({ ...undecidedRecord(facts, runId), refused: attempt.refused });
+      options.log(`watch: window ${window.id} refused: ${attempt.refused}`);
     }
     at.audited.set(key, { decided: true, runs: [...history.runs, runId] });
     appendLinesDurably(windowsLogPath(options.watchDirectory), [line]);
     faultPoint('watch_after_record');
   }
-  // A shock's rows stay out of later windows' performance and retrains (shock_policy.retrain_includes_shock: false).
-  if (shock) for (const row of added) row.shock = true;
-  const recent = [...at.state.recent_windows, { id: window.id, end_ms: window.endMs, ...(shock ? { shock } : {}) }].filter((entry) => entry.end_ms > window.endMs - at.labelWindowDays * 86_400_000 - 86_400_000);
+  if (shock) markShock(added);
+  const recent = [...at.state.recent_windows, { id: window.id, end_ms: window.endMs, ...(shock ? { shock } : {}) }].filter((entry) => entry.end_ms > windowsKeptFromMs(window.endMs, at.labelWindowDays));
   const state: WatchState = {
     ...at.state,
     position: window.after,

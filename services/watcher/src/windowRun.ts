@@ -2,15 +2,16 @@ import { join } from 'node:path';
 import type { LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { readCsvHeader } from '../../core/src/infrastructure/csv/csvFile.ts';
 import { readCsvTableHere } from '../../core/src/infrastructure/csv/parallelCsvRead.ts';
-import { isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
+import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
 import { faultPoint } from '../../core/src/infrastructure/faultPoint.ts';
 import { type MonitoringSummary, monitorPolicy, monitorReadPlan, monitorTables, type ReferenceProfiles, servingReference, summaryPath, writeReports } from '../../monitoring/src/index.ts';
 import { jsonFileText, writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { ModelRegistry } from '../../registry/src/index.ts';
-import { controlOptionsAt, type ControlOptions, type ControlOutcome, runControl } from '../../control_plane/src/index.ts';
+import { auditKeyFromEnvironment, controlOptionsAt, mirroredPositions, readVerifiedAudit, type ControlOptions, type ControlOutcome, runControl, WindowAlreadyDecided } from '../../control_plane/src/index.ts';
 import type { KeptRow, LabelledRow } from './labelWindow.ts';
 import { trafficBaseline } from './trafficBaseline.ts';
 import { labelledRowsCsv, rowsCsv } from './windowCsv.ts';
+import { windowHistories, type WindowHistory } from './windowAttempts.ts';
 
 /** Where a window's decision reads and writes, and what stays the same from window to window. */
 export interface WindowContext {
@@ -151,4 +152,39 @@ async function judgeWindow(context: WindowContext, input: WindowInput): Promise<
   if (context.htmlReport) writeReports(directory, summary, report);
   else writeFileAtomic(summaryPath(directory), jsonFileText(summary));
   return { summary, directory };
+}
+
+/** What the audit log says of every window: decided before a restart (never again), or cut short (decided again). */
+export function auditedWindows(context: WindowContext): Map<string, WindowHistory> {
+  const history = ModelRegistry.open(context.registryDirectory).history();
+  const { records } = readVerifiedAudit(context.eventsDirectory, auditKeyFromEnvironment(), mirroredPositions(history));
+  return windowHistories(records);
+}
+
+/**
+ * A window's run, or what became of it when it did not decide: decided by another run
+ * while this one judged it (a watcher on the bus whose window was claimed from it), refused
+ * with its reason (recorded, and the watcher goes on), or to be tried again at the next poll.
+ */
+export type WindowAttempt = { decided: WindowResult } | { decidedBy: string; reason: string } | { refused: string } | { retry: string };
+
+/** runWindow, with its refusals sorted as every watcher treats them; an error that must stop the watcher is thrown. */
+export async function attemptWindow(context: WindowContext, input: WindowInput, options: { once: boolean }): Promise<WindowAttempt> {
+  try {
+    return { decided: await runWindow(context, input) };
+  } catch (error) {
+    if (error instanceof WindowAlreadyDecided) return { decidedBy: error.decidedBy, reason: error.message };
+    // Not judged (no serving reference, a reference changed on disk...): nothing was decided; the watcher stops
+    // before the window, which a restart decides once the cause is put right, rather than pass it by.
+    if (!isUserError(error) || error instanceof WindowNotJudged) throw error;
+    const audited = error instanceof WindowDataRefused || (auditedWindows(context).get(input.auditWindowId)?.decided ?? false);
+    if (!audited) {
+      // Refused before the control plane wrote anything: another run held its lock too long. A live watcher tries
+      // the window again at its next poll; --once stops before it.
+      if (error.problem === 'conflict' && !options.once) return { retry: error.message };
+      throw error;
+    }
+    // Refused by the monitor for the window's own data, or by the control plane (which audited it).
+    return { refused: errorMessage(error) };
+  }
 }
