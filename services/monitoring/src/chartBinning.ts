@@ -171,7 +171,7 @@ function uniqueSortedValues(pair: NumericalPair): number[] {
 
 /** One chart's data for a column: binary and few-valued columns by value, categories by share, numbers by bins. */
 export function columnHistogram(name: string, pair: ColumnPair): ColumnHistogram {
-  const distinct = uniqueCount(pair);
+  const distinct = uniqueCount(pair, MAX_CATEGORY_BARS);
   if (pair.type === 'categorical' || distinct <= MAX_CATEGORY_BARS) return valueHistogram(name, pair, distinct);
   const bins = numericalBins(pair);
   return {

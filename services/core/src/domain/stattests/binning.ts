@@ -77,7 +77,7 @@ export interface BinnedShares {
 export function binnedShares(pair: ColumnPair, fillZeroes: boolean): BinnedShares {
   let reference: Float64Array;
   let current: Float64Array;
-  if (pair.type === 'numerical' && referenceUniqueCount(pair) > DISTINCT_VALUES_FOR_HISTOGRAM) {
+  if (pair.type === 'numerical' && referenceUniqueCount(pair, DISTINCT_VALUES_FOR_HISTOGRAM) > DISTINCT_VALUES_FOR_HISTOGRAM) {
     const edges = sturgesBinEdges(pair);
     reference = histogramCounts(pair.reference, edges).map((count) => count / pair.reference.length);
     current = histogramCounts(pair.current, edges).map((count) => count / pair.current.length);

@@ -14,4 +14,10 @@ describe('distinct values of a numerical pair', () => {
     const edges = numericalPair(Float64Array.of(-0, 0, 1), new Float64Array(0));
     expect([uniqueCount(edges), referenceUniqueCount(edges)]).toEqual([valueCounts(edges).referenceCounts.length, 2]);
   });
+
+  it('stop past a limit: the count is exact up to it, and one more beyond', () => {
+    const pair = numericalPair(Float64Array.of(1, 2, 2, 3, 5, 8), Float64Array.of(0, 2, 13, 21));
+    expect([0, 3, 7, 8, 9, 100].map((atMost) => uniqueCount(pair, atMost))).toEqual([1, 4, 8, 8, 8, 8]);
+    expect([0, 3, 4, 5, 100].map((atMost) => referenceUniqueCount(pair, atMost))).toEqual([1, 4, 5, 5, 5]);
+  });
 });

@@ -73,7 +73,7 @@ export function defaultChoiceReason(name: StatTestName, type: ColumnType): strin
 }
 
 export function defaultStatTest(pair: ColumnPair): RegisteredStatTest {
-  return statTestByName(defaultStatTestName(pair.type, referenceRows(pair), uniqueCount(pair)));
+  return statTestByName(defaultStatTestName(pair.type, referenceRows(pair), uniqueCount(pair, FEW_VALUES)));
 }
 
 /** Whether a policy may name this test for a column of this type (Evidently's allowed_feature_types). */

@@ -1,4 +1,5 @@
 import { ColumnLookup, type CategoricalColumn, type CsvColumn, type DataTable } from './dataTable.ts';
+import { sortFiniteNumbers } from './numberSort.ts';
 import { StringCodes } from './stringCodes.ts';
 
 /** A numerical column's finite values, sorted, with what pandas' dtype would be (for the drift tests). */
@@ -8,28 +9,6 @@ export interface CleanNumbers {
   hadMissing: boolean;
   /** Empty / NaN values dropped. */
   missingCount: number;
-}
-
-const COUNTING_SORT_MAX_RANGE = 1 << 20;
-
-/** Integers in a small range sort in O(n) by counting (hours, ages, tenure days, flags). */
-function sortNumbers(values: Float64Array, allIntegral: boolean): Float64Array {
-  if (!allIntegral || values.length < 1024) return values.sort();
-  let low = Infinity;
-  let high = -Infinity;
-  for (const value of values) { if (value < low) low = value; if (value > high) high = value; }
-  if (high - low > COUNTING_SORT_MAX_RANGE) return values.sort();
-  const counts = new Uint32Array(high - low + 1);
-  for (const value of values) counts[value - low] = (counts[value - low] as number) + 1;
-  let position = 0;
-  for (let offset = 0; offset < counts.length; offset += 1) {
-    const count = counts[offset] as number;
-    if (count > 0) {
-      values.fill(low + offset, position, position + count);
-      position += count;
-    }
-  }
-  return values;
 }
 
 /** Drop NaN and +-inf (as Evidently does) and sort: the one sort each numerical column costs. */
@@ -46,7 +25,7 @@ export function cleanNumbers(values: ArrayLike<number>): CleanNumbers {
     kept[count] = value;
     count += 1;
   }
-  return { sorted: sortNumbers(kept.subarray(0, count), allIntegral), allIntegral, hadMissing: missingCount > 0, missingCount };
+  return { sorted: sortFiniteNumbers(kept.subarray(0, count)), allIntegral, hadMissing: missingCount > 0, missingCount };
 }
 
 /**
