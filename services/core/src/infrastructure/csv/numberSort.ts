@@ -44,7 +44,7 @@ export function decimalScale(values: Float64Array): { scale: number; negativeZer
 }
 
 /** LSD radix sort of unsigned 32-bit keys, 11 bits a pass, skipping passes where every key has the same digit. */
-function radixSort(keys: Uint32Array, range: number): Uint32Array {
+function radixSort(keys: Uint32Array<ArrayBuffer>, range: number): Uint32Array<ArrayBuffer> {
   let source = keys;
   let target = new Uint32Array(keys.length);
   const counts = new Uint32Array(RADIX_SIZE);
