@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundledName, SCRIPT_BUNDLE_DIRECTORY } from '../services/core/src/infrastructure/scriptBundles.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -11,12 +13,23 @@ export interface Measurement {
 }
 
 /**
+ * How a script is started: as `make` runs it, compiled (make scripts-build, which make
+ * bench runs first), or from its source through tsx, as `npm run` does.
+ */
+export function scriptCommand(script: string, runner: 'compiled' | 'tsx' = 'compiled'): string[] {
+  if (runner === 'tsx') return [process.execPath, '--import', 'tsx', resolve(REPO_ROOT, script)];
+  const compiled = join(SCRIPT_BUNDLE_DIRECTORY, bundledName(script));
+  if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run make scripts-build (make bench does)`);
+  return [process.execPath, compiled];
+}
+
+/**
  * Whole-process wall time and peak memory of one of our scripts, through GNU time when
  * the machine has it (peak RSS), else wall time only.
  */
-export function measureScript(script: string, args: string[]): Measurement {
+export function measureScript(script: string, args: string[], runner: 'compiled' | 'tsx' = 'compiled'): Measurement {
   const haveGnuTime = spawnSync('/usr/bin/time', ['--version'], { encoding: 'utf8' }).status === 0;
-  const command = [process.execPath, '--import', 'tsx', resolve(REPO_ROOT, script), ...args];
+  const command = [...scriptCommand(script, runner), ...args];
   const started = performance.now();
   const result = haveGnuTime
     ? spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', ...command], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })

@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { BUNDLES_VARIABLE, bundledName } from './scriptBundles.ts';
+import { bundledName } from '../../services/core/src/infrastructure/scriptBundles.ts';
+import { BUNDLES_VARIABLE } from './scriptBundles.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 

@@ -1,5 +1,6 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { UserError } from './errors.ts';
+import { compiledTwin } from './scriptBundles.ts';
 
 /** What a worker body posts back: its result, or its error with the kind it had. */
 export type WorkerReply<T> =
@@ -7,11 +8,14 @@ export type WorkerReply<T> =
   | { ok: false; userError: boolean; problem?: UserError['problem']; message: string; stack?: string };
 
 /**
- * A worker thread running a TypeScript module. Node 20 does not carry module hooks into
- * workers, so each registers tsx itself, then loads the body. The body replies once,
- * with `replyFromWorker`.
+ * A worker thread running a TypeScript module. From a compiled script, its compiled twin
+ * (scriptBundles.ts). From the sources: Node 20 does not carry module hooks into workers,
+ * so each registers tsx itself, then loads the body. The body replies once, with
+ * `replyFromWorker`.
  */
 export function startTypeScriptWorker(moduleUrl: URL, workerData: unknown): Worker {
+  const compiled = compiledTwin(moduleUrl);
+  if (compiled !== undefined) return new Worker(compiled, { workerData });
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
