@@ -70,7 +70,11 @@ export interface CsvReadOptions {
   textColumns?: readonly string[];
 }
 
-export function parseCsvText(input: string, source: string, options: CsvReadOptions & { sha256?: string } = {}): CsvTable {
+/**
+ * `sha256`: the file's, when the caller hashed it. `rowsAtMost`: an upper bound on the
+ * records (the file's line count), so the columns are allocated once, at their size.
+ */
+export function parseCsvText(input: string, source: string, options: CsvReadOptions & { sha256?: string; rowsAtMost?: number } = {}): CsvTable {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const scanner = new FieldScanner(text, source);
   if (!scanner.skipBlankLines()) throw new UserError(`${source}: empty file (no header row)`);
@@ -82,7 +86,7 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
     seen.add(name);
   });
   const width = header.length;
-  const estimatedRows = Math.max(16, Math.ceil(text.length / Math.max(8, width * 6)));
+  const estimatedRows = Math.max(16, options.rowsAtMost ?? Math.ceil(text.length / Math.max(8, width * 6)));
   const wanted = options.columns ? new Set(options.columns) : undefined;
   for (const name of wanted ?? []) {
     if (!seen.has(name)) throw new UserError(`${source}: missing column "${name}" (columns: ${header.join(', ')})`);

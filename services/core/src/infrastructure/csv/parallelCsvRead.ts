@@ -1,10 +1,8 @@
-import { cleanNumbers, ColumnTable } from './columnTable.ts';
+import { cleanNumbers, ColumnTable, type CleanNumbers } from './columnTable.ts';
 import { readCsvTable } from './csvFile.ts';
 import type { CsvReadOptions } from './csvTable.ts';
-import type { NumericalColumn } from './dataTable.ts';
+import type { CsvColumn, NumericalColumn } from './dataTable.ts';
 import { startTypeScriptWorker, workerResult } from '../typeScriptWorker.ts';
-// Its type only: importing the worker's body for real would run it here.
-import type { ReadInWorker } from './csvReadWorker.ts';
 import { pathToFileURL } from 'node:url';
 import { repositoryPath } from '../repoRoot.ts';
 
@@ -13,6 +11,16 @@ export interface ParallelReadRequest {
   options: CsvReadOptions;
   /** Numerical columns to clean and sort in the worker as well. */
   numericalToClean: 'all' | string[];
+}
+
+/** What the worker sends back: the table's typed columns, and the numbers it cleaned and sorted. */
+export interface ReadInWorker {
+  source: string;
+  header: string[];
+  rowCount: number;
+  sha256?: string;
+  columns: CsvColumn[];
+  cleaned: (CleanNumbers & { name: string })[];
 }
 
 export interface WorkerRead {
@@ -41,14 +49,19 @@ export async function whileReading<T>(inWorker: WorkerRead, work: () => Promise<
   }
 }
 
-/** What the worker does, done on this thread. */
-export function readCsvTableHere(request: ParallelReadRequest): ColumnTable {
+/** A CSV's typed columns, without its text: the text (as large as the file) is garbage once this returns. */
+function typedColumns(request: ParallelReadRequest): { source: string; header: string[]; rowCount: number; sha256: string | undefined; columns: CsvColumn[] } {
   const table = readCsvTable(request.path, request.options);
-  const columns = table.header.filter((name) => table.hasColumn(name)).map((name) => table.column(name));
+  return { source: table.source, header: table.header, rowCount: table.rowCount, sha256: table.sha256, columns: table.header.filter((name) => table.hasColumn(name)).map((name) => table.column(name)) };
+}
+
+/** What the worker does, done on this thread: the numbers are cleaned and sorted after the text is let go, so the two never add up. */
+export function readCsvTableHere(request: ParallelReadRequest): ColumnTable {
+  const { source, header, rowCount, sha256, columns } = typedColumns(request);
   const cleaned = new Map(columns
     .filter((column): column is NumericalColumn => column.kind === 'numerical' && (request.numericalToClean === 'all' || request.numericalToClean.includes(column.name)))
     .map((column) => [column.name, cleanNumbers(column.values)]));
-  return new ColumnTable(table.source, table.header, table.rowCount, columns, table.sha256, cleaned);
+  return new ColumnTable(source, header, rowCount, columns, sha256, cleaned);
 }
 
 /**
