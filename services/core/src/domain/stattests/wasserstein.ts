@@ -20,13 +20,21 @@ export function wassersteinDistance(reference: Float64Array, current: Float64Arr
   return distance;
 }
 
+/**
+ * numpy's std (ddof 0), summed in order. Indexed loops: over a Float64Array, for...of
+ * took 5 ms a 356k-value column where these take 1.2 ms (the sums are the same, bit for bit).
+ */
 export function populationStd(values: Float64Array): number {
+  const length = values.length;
   let mean = 0;
-  for (const value of values) mean += value;
-  mean /= values.length;
+  for (let index = 0; index < length; index += 1) mean += values[index] as number;
+  mean /= length;
   let squares = 0;
-  for (const value of values) squares += (value - mean) ** 2;
-  return Math.sqrt(squares / values.length);
+  for (let index = 0; index < length; index += 1) {
+    const deviation = (values[index] as number) - mean;
+    squares += deviation * deviation;
+  }
+  return Math.sqrt(squares / length);
 }
 
 /** Evidently's normed Wasserstein: distance / max(std of reference, 0.001); drift when >= threshold. */

@@ -26,35 +26,56 @@ const RADIX_BITS = 11;
 const RADIX_SIZE = 1 << RADIX_BITS;
 const RADIX_MASK = RADIX_SIZE - 1;
 
-/** The smallest F (0-9) for which every value is an integer over 10^F (-1: none), and how many are -0. */
-export function decimalScale(values: Float64Array): { scale: number; negativeZeros: number } {
+/** The smallest F (0-9) for which every value is an integer over 10^F (-1: none), how many are -0, and the extremes. */
+export function decimalScale(values: Float64Array): { scale: number; negativeZeros: number; min: number; max: number } {
   let scale = 0;
   let power = 1;
   let negativeZeros = 0;
+  let min = Infinity;
+  let max = -Infinity;
   for (let index = 0; index < values.length; index += 1) {
     const value = values[index] as number;
+    if (value < min) min = value;
+    if (value > max) max = value;
     if (value === 0 && 1 / value < 0) negativeZeros += 1;
     while (Math.round(value * power) / power !== value) {
       scale += 1;
-      if (scale >= POWERS_OF_TEN.length) return { scale: -1, negativeZeros };
+      if (scale >= POWERS_OF_TEN.length) return { scale: -1, negativeZeros, min, max };
       power = POWERS_OF_TEN[scale] as number;
     }
   }
-  return { scale, negativeZeros };
+  return { scale, negativeZeros, min, max };
 }
 
-/** LSD radix sort of unsigned 32-bit keys, 11 bits a pass, skipping passes where every key has the same digit. */
-function radixSort(keys: Uint32Array<ArrayBuffer>, range: number): Uint32Array<ArrayBuffer> {
+/** The integer keys (scaled value - low), or undefined when a value is not exactly key / 10^F; with each radix digit's counts. */
+function scaledKeys(values: Float64Array, power: number, low: number): { keys: Uint32Array<ArrayBuffer>; counts: Uint32Array[] } | undefined {
+  const keys = new Uint32Array(values.length);
+  const counts = [0, 1, 2].map(() => new Uint32Array(RADIX_SIZE));
+  const [first, second, third] = counts as [Uint32Array, Uint32Array, Uint32Array];
+  for (let index = 0; index < values.length; index += 1) {
+    const value = values[index] as number;
+    const scaled = Math.round(value * power);
+    // The scale was found value by value; each is held to it here, with the scale finally chosen.
+    if (scaled / power !== value) return undefined;
+    const key = scaled - low;
+    keys[index] = key;
+    first[key & RADIX_MASK] = (first[key & RADIX_MASK] as number) + 1;
+    second[(key >>> RADIX_BITS) & RADIX_MASK] = (second[(key >>> RADIX_BITS) & RADIX_MASK] as number) + 1;
+    third[key >>> (2 * RADIX_BITS)] = (third[key >>> (2 * RADIX_BITS)] as number) + 1;
+  }
+  return { keys, counts };
+}
+
+/**
+ * LSD radix sort of keys below 2^33, 11 bits a pass, with each pass's digit counts made
+ * beforehand; a pass where every key has the same digit is skipped.
+ */
+function radixSort(keys: Uint32Array<ArrayBuffer>, digitCounts: Uint32Array[]): Uint32Array<ArrayBuffer> {
   let source = keys;
   let target = new Uint32Array(keys.length);
-  const counts = new Uint32Array(RADIX_SIZE);
-  for (let shift = 0; shift < 32 && range >>> shift > 0; shift += RADIX_BITS) {
-    counts.fill(0);
-    for (let index = 0; index < source.length; index += 1) {
-      const digit = ((source[index] as number) >>> shift) & RADIX_MASK;
-      counts[digit] = (counts[digit] as number) + 1;
-    }
-    if (counts[((source[0] as number) >>> shift) & RADIX_MASK] === source.length) continue;
+  digitCounts.forEach((counts, pass) => {
+    const shift = pass * RADIX_BITS;
+    if (counts[((source[0] as number) >>> shift) & RADIX_MASK] === source.length) return;
     let sum = 0;
     for (let digit = 0; digit < RADIX_SIZE; digit += 1) {
       const count = counts[digit] as number;
@@ -71,7 +92,7 @@ function radixSort(keys: Uint32Array<ArrayBuffer>, range: number): Uint32Array<A
     const swap = source;
     source = target;
     target = swap;
-  }
+  });
   return source;
 }
 
@@ -84,21 +105,13 @@ export function sortFiniteNumbers(values: Float64Array): Float64Array {
   const scale = decimalScale(values);
   if (scale.scale < 0) return values.sort();
   const power = POWERS_OF_TEN[scale.scale] as number;
-  let low = Infinity;
-  let high = -Infinity;
-  for (let index = 0; index < values.length; index += 1) {
-    const value = values[index] as number;
-    const scaled = Math.round(value * power);
-    // The scale was found value by value; each is held to it here, with the scale finally chosen.
-    if (scaled / power !== value) return values.sort();
-    if (scaled < low) low = scaled;
-    if (scaled > high) high = scaled;
-  }
-  const range = high - low;
-  if (-low > MAX_SCALED || high > MAX_SCALED || range >= 2 ** 32) return values.sort();
-  const keys = new Uint32Array(values.length);
-  for (let index = 0; index < values.length; index += 1) keys[index] = Math.round((values[index] as number) * power) - low;
-  const sorted = radixSort(keys, range);
+  // Rounding a scaled value is monotone: the extremes' keys are the keys' extremes.
+  const low = Math.round(scale.min * power);
+  const high = Math.round(scale.max * power);
+  if (-low > MAX_SCALED || high > MAX_SCALED || high - low >= 2 ** 32) return values.sort();
+  const scaled = scaledKeys(values, power, low);
+  if (scaled === undefined) return values.sort();
+  const sorted = radixSort(scaled.keys, scaled.counts);
   let negativeZeros = scale.negativeZeros;
   for (let index = 0; index < values.length; index += 1) {
     const value = ((sorted[index] as number) + low) / power;
