@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import type { LoadedDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 import { writeFileAtomic } from '../../core/src/infrastructure/atomicWrite.ts';
 import { sha256Hex } from '../../core/src/infrastructure/fileHash.ts';
+import { CsvBytes } from '../../core/src/infrastructure/csv/csvBytes.ts';
 import { FieldScanner } from '../../core/src/infrastructure/csv/csvScanner.ts';
 import { errorMessage, isUserError, UserError } from '../../core/src/infrastructure/errors.ts';
 import { requireWatchableSpec, rowProblem, windowHeader, type WatchableSpec } from './windowHeader.ts';
@@ -37,8 +38,8 @@ export interface CsvRecord {
 
 /** A CSV's header and records, each record as wide as the header; a malformed file throws one line naming it and the line. */
 export function readCsvRecords(input: string, source: string): { header: string[]; headerLine: number; records: CsvRecord[] } {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const scanner = new FieldScanner(text, source);
+  const scanner = new FieldScanner(CsvBytes.fromText(input), source);
+  scanner.skipByteOrderMark();
   if (!scanner.skipBlankLines()) throw new UserError(`${source}: empty file (no header row)`);
   const headerLine = scanner.line;
   const header = scanner.readRecord().map((name) => name.trim());

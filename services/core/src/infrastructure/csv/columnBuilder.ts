@@ -1,4 +1,5 @@
 import { isMissingToken, parseNumericCell } from './csvCells.ts';
+import { TextCodeCache } from './textCodeCache.ts';
 
 /**
  * One column as it is read: numbers into a growing Float64Array until a value is not
@@ -9,6 +10,8 @@ export class ColumnBuilder {
   codes: Int32Array | undefined;
   categories: string[] = [];
   private categoryIndex = new Map<string, number>();
+  /** The same codes, found from a cell's characters (the parser's fast path). */
+  readonly textCodes = new TextCodeCache((value) => this.codeOf(value));
 
   constructor(readonly name: string, capacity: number) {
     this.numbers = new Float64Array(capacity);
@@ -42,10 +45,13 @@ export class ColumnBuilder {
   }
 
   setCategory(row: number, value: string): void {
-    const codes = this.codes as Int32Array;
+    (this.codes as Int32Array)[row] = this.codeOf(value);
+  }
+
+  /** The code of a cell's text: each distinct text is classified once; missing tokens map to -1. */
+  codeOf(value: string): number {
     let code = this.categoryIndex.get(value);
     if (code === undefined) {
-      // Each distinct text is classified once; missing tokens map to -1.
       if (isMissingToken(value)) {
         code = -1;
       } else {
@@ -54,7 +60,7 @@ export class ColumnBuilder {
       }
       this.categoryIndex.set(value, code);
     }
-    codes[row] = code;
+    return code;
   }
 
   becomeCategorical(capacity: number): void {

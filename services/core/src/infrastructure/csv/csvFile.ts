@@ -1,8 +1,9 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { UserError, errorMessage } from '../errors.ts';
 import { sha256Hex } from '../fileHash.ts';
+import { CsvBytes } from './csvBytes.ts';
 import { FieldScanner } from './csvScanner.ts';
-import { parseCsvText, type CsvReadOptions, type CsvTable } from './csvTable.ts';
+import { parseCsvBytes, type CsvReadOptions, type CsvTable } from './csvTable.ts';
 
 /** V8's string limit is ~512 MiB; stay clearly below it. */
 export const MAX_CSV_BYTES = 480 * 1024 * 1024;
@@ -11,20 +12,21 @@ const HEADER_READ_BYTES = 1024 * 1024;
 
 /** The header row alone, from the file's first MiB (for choosing columns before a full read). */
 export function readCsvHeader(path: string): string[] {
-  let text: string;
+  let header: CsvBytes;
   try {
     const descriptor = openSync(path, 'r');
     try {
       const buffer = Buffer.alloc(HEADER_READ_BYTES);
       const bytesRead = readSync(descriptor, buffer, 0, HEADER_READ_BYTES, 0);
-      text = buffer.subarray(0, bytesRead).toString('utf8');
+      header = new CsvBytes(buffer.subarray(0, bytesRead));
     } finally {
       closeSync(descriptor);
     }
   } catch (error) {
     throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
   }
-  const scanner = new FieldScanner(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
+  const scanner = new FieldScanner(header, path);
+  scanner.skipByteOrderMark();
   if (!scanner.skipBlankLines()) throw new UserError(`${path}: empty file (no header row)`);
   return scanner.readRecord().map((name) => name.trim());
 }
@@ -41,8 +43,8 @@ export function readCsvTable(path: string, options: CsvReadOptions = {}): CsvTab
   }
   if (size === 0) throw new UserError(`${path}: empty file (no header row)`);
   if (size > MAX_CSV_BYTES) throw new UserError(`${path}: ${(size / 2 ** 20).toFixed(0)} MiB is larger than the ${MAX_CSV_BYTES / 2 ** 20} MiB a CSV may have here`);
-  const { text, sha256, lines } = fileText(path, options.computeSha256 === true);
-  return parseCsvText(text, path, { ...options, sha256, rowsAtMost: lines });
+  const { file, sha256, lines } = fileBytes(path, options.computeSha256 === true);
+  return parseCsvBytes(file, path, { ...options, sha256, rowsAtMost: lines });
 }
 
 /** LF bytes: memchr through the file, a few ms per 100 MB. */
@@ -52,17 +54,13 @@ function countLines(bytes: Buffer): number {
   return lines + 1;
 }
 
-/**
- * The file's text, its hash and its line count (an upper bound on its records, so the
- * columns are allocated once at their size). The bytes are not returned: they are garbage
- * before the parse allocates the columns, and a 300 MB file is not held twice meanwhile.
- */
-function fileText(path: string, computeSha256: boolean): { text: string; sha256: string | undefined; lines: number } {
+/** The file's bytes, their hash and their line count (an upper bound on the records, so the columns are allocated once at their size). */
+function fileBytes(path: string, computeSha256: boolean): { file: CsvBytes; sha256: string | undefined; lines: number } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (error) {
     throw new UserError(`cannot read ${path}: ${errorMessage(error)}`);
   }
-  return { text: bytes.toString('utf8'), sha256: computeSha256 ? sha256Hex(bytes) : undefined, lines: countLines(bytes) };
+  return { file: new CsvBytes(bytes), sha256: computeSha256 ? sha256Hex(bytes) : undefined, lines: countLines(bytes) };
 }

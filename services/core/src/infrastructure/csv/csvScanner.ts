@@ -1,4 +1,6 @@
 import { UserError } from '../errors.ts';
+import type { CsvBytes } from './csvBytes.ts';
+import type { TextCodeCache } from './textCodeCache.ts';
 
 const POWERS_OF_TEN = Array.from({ length: 16 }, (_, exponent) => 10 ** exponent);
 export const COMMA = 44;
@@ -6,19 +8,33 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
-/** RFC 4180 fields one at a time over the whole text, counting lines for error messages. */
+/**
+ * RFC 4180 fields one at a time over a file's bytes, counting lines for error messages.
+ * Bytes rather than a decoded string: a loop over a Buffer runs in about half the time
+ * of charCodeAt over a string, numbers are parsed without ever being text, and the file
+ * is not held twice (bytes and string) while it is read. Delimiters and quotes are ASCII,
+ * so they never fall inside a UTF-8 character; text is decoded field by field.
+ */
 export class FieldScanner {
   position = 0;
   line = 1;
   /** The character that ended the last field: COMMA, LF (also CRLF/CR) or -1 at end of text. */
   delimiter = -1;
+  private readonly bytes: Buffer;
 
-  constructor(private readonly text: string, private readonly source: string) {}
+  constructor(private readonly file: CsvBytes, private readonly source: string) {
+    this.bytes = file.bytes;
+  }
+
+  /** Past a UTF-8 byte-order mark, if the file starts with one. */
+  skipByteOrderMark(): void {
+    if (this.position === 0 && this.bytes[0] === 0xef && this.bytes[1] === 0xbb && this.bytes[2] === 0xbf) this.position = 3;
+  }
 
   /** Pass over one field without building its text (for columns not kept). */
   skip(): void {
-    const text = this.text;
-    if (text.charCodeAt(this.position) === QUOTE) {
+    const bytes = this.bytes;
+    if (bytes[this.position] === QUOTE) {
       this.next();
       return;
     }
@@ -27,10 +43,10 @@ export class FieldScanner {
 
   /** Where an unquoted field starting at `index` ends (its delimiter, or the end of the text). */
   private unquotedEnd(index: number): number {
-    const text = this.text;
-    const length = text.length;
+    const bytes = this.bytes;
+    const length = bytes.length;
     while (index < length) {
-      const code = text.charCodeAt(index);
+      const code = bytes[index];
       if (code === COMMA || code === LF || code === CR) break;
       if (code === QUOTE) throw new UserError(`${this.source}: line ${this.line}: quote inside an unquoted field`);
       index += 1;
@@ -39,48 +55,48 @@ export class FieldScanner {
   }
 
   private finishField(index: number): void {
-    const text = this.text;
-    if (index >= text.length) {
+    const bytes = this.bytes;
+    if (index >= bytes.length) {
       this.delimiter = -1;
-      this.position = text.length;
-    } else if (text.charCodeAt(index) === COMMA) {
+      this.position = bytes.length;
+    } else if (bytes[index] === COMMA) {
       this.delimiter = COMMA;
       this.position = index + 1;
     } else {
       this.delimiter = LF;
-      this.position = text.charCodeAt(index) === CR && text.charCodeAt(index + 1) === LF ? index + 2 : index + 1;
+      this.position = bytes[index] === CR && bytes[index + 1] === LF ? index + 2 : index + 1;
       this.line += 1;
     }
   }
 
   /** Read one field starting at `position` (at most `maxLength` characters of it); leaves `position` after its delimiter. */
   next(maxLength = Infinity): string {
-    const text = this.text;
-    const length = text.length;
+    const bytes = this.bytes;
+    const length = bytes.length;
     let index = this.position;
     let value: string;
-    if (index < length && text.charCodeAt(index) === QUOTE) {
+    if (index < length && bytes[index] === QUOTE) {
       const startLine = this.line;
       let parts = '';
       let segmentStart = index + 1;
       index += 1;
       while (true) {
-        const closing = text.indexOf('"', index);
+        const closing = bytes.indexOf(QUOTE, index);
         if (closing < 0) throw new UserError(`${this.source}: line ${startLine}: unterminated quoted field`);
-        for (let scan = index; scan < closing; scan += 1) if (text.charCodeAt(scan) === LF) this.line += 1;
-        if (text.charCodeAt(closing + 1) === QUOTE) {
-          parts += text.slice(segmentStart, closing + 1);
+        for (let scan = index; scan < closing; scan += 1) if (bytes[scan] === LF) this.line += 1;
+        if (bytes[closing + 1] === QUOTE) {
+          parts += this.file.text(segmentStart, closing + 1);
           index = closing + 2;
           segmentStart = index;
           continue;
         }
-        parts += text.slice(segmentStart, closing);
+        parts += this.file.text(segmentStart, closing);
         index = closing + 1;
         break;
       }
       value = parts;
       if (index < length) {
-        const after = text.charCodeAt(index);
+        const after = bytes[index];
         if (after !== COMMA && after !== LF && after !== CR) {
           throw new UserError(`${this.source}: line ${this.line}: unexpected character after a closing quote`);
         }
@@ -88,7 +104,8 @@ export class FieldScanner {
     } else {
       const start = index;
       index = this.unquotedEnd(start);
-      value = text.slice(start, Math.min(index, start + maxLength));
+      // A byte is a character in ASCII; otherwise the whole field is decoded, then cut.
+      value = this.file.ascii ? this.file.text(start, Math.min(index, start + maxLength)) : this.file.text(start, index);
     }
     this.finishField(index);
     return maxLength < value.length ? value.slice(0, maxLength) : value;
@@ -100,18 +117,51 @@ export class FieldScanner {
    * mantissa is below 2^53 and 10^k exact for k <= 22, so one division is correctly
    * rounded and equals Number(text) bit for bit, without creating a substring.
    */
+  nextPlainNumberInto(target: Float64Array, index: number): boolean {
+    const bytes = this.bytes;
+    const length = bytes.length;
+    let at = this.position;
+    let negative = false;
+    if (bytes[at] === 45) { negative = true; at += 1; }
+    let mantissa = 0;
+    let digits = 0;
+    let fractionDigits = 0;
+    let seenPoint = false;
+    while (at < length) {
+      const code = bytes[at] as number;
+      if (code >= 48 && code <= 57) {
+        mantissa = mantissa * 10 + (code - 48);
+        digits += 1;
+        if (seenPoint) fractionDigits += 1;
+      } else if (code === 46 && !seenPoint) {
+        seenPoint = true;
+      } else {
+        break;
+      }
+      at += 1;
+    }
+    if (digits === 0 || digits > 15) return false;
+    if (at < length) {
+      const code = bytes[at];
+      if (code !== COMMA && code !== LF && code !== CR) return false;
+    }
+    target[index] = (negative ? -mantissa : mantissa) / POWERS_OF_TEN[fractionDigits]!;
+    this.finishField(at);
+    return true;
+  }
+
   nextPlainNumber(): number | undefined {
-    const text = this.text;
-    const length = text.length;
+    const bytes = this.bytes;
+    const length = bytes.length;
     let index = this.position;
     let negative = false;
-    if (text.charCodeAt(index) === 45) { negative = true; index += 1; }
+    if (bytes[index] === 45) { negative = true; index += 1; }
     let mantissa = 0;
     let digits = 0;
     let fractionDigits = 0;
     let seenPoint = false;
     while (index < length) {
-      const code = text.charCodeAt(index);
+      const code = bytes[index] as number;
       if (code >= 48 && code <= 57) {
         mantissa = mantissa * 10 + (code - 48);
         digits += 1;
@@ -125,7 +175,7 @@ export class FieldScanner {
     }
     if (digits === 0 || digits > 15) return undefined;
     if (index < length) {
-      const code = text.charCodeAt(index);
+      const code = bytes[index];
       if (code !== COMMA && code !== LF && code !== CR) return undefined;
     }
     const value = (negative ? -mantissa : mantissa) / POWERS_OF_TEN[fractionDigits]!;
@@ -133,13 +183,26 @@ export class FieldScanner {
     return value;
   }
 
+  /**
+   * An unquoted field's category code (its first `maxLength` characters), from the
+   * column's cache; undefined for a quoted field, with nothing consumed.
+   */
+  nextCode(codes: TextCodeCache, maxLength: number): number | undefined {
+    const start = this.position;
+    if (this.bytes[start] === QUOTE) return undefined;
+    const end = this.unquotedEnd(start);
+    const code = codes.code(this.file, start, this.file.ascii ? Math.min(end, start + maxLength) : end, maxLength);
+    this.finishField(end);
+    return code;
+  }
+
   /** Skip blank lines (pandas skips them too); false at end of text. */
   skipBlankLines(): boolean {
-    const text = this.text;
-    while (this.position < text.length) {
-      const code = text.charCodeAt(this.position);
+    const bytes = this.bytes;
+    while (this.position < bytes.length) {
+      const code = bytes[this.position];
       if (code === LF) { this.position += 1; this.line += 1; continue; }
-      if (code === CR) { this.position += text.charCodeAt(this.position + 1) === LF ? 2 : 1; this.line += 1; continue; }
+      if (code === CR) { this.position += bytes[this.position + 1] === LF ? 2 : 1; this.line += 1; continue; }
       return true;
     }
     return false;

@@ -23,6 +23,8 @@ describe('CSV reader agrees with csv-parse', () => {
     'a quoted line break': 'a,b\n"line one\nline two",2\n',
     'no final newline': 'a,b\n1,2',
     'blank lines between records': 'a,b\n1,2\n\n3,4\n',
+    'text beyond ASCII, quoted and not': 'ville,note\nZürich,"café, crème"\n東京,"😀 ""ok"""\nZürich,naïve\n',
+    'a byte-order mark before text beyond ASCII': '\uFEFFnom,n\nÉlodie,1\nÉlodie,2\n',
   };
   for (const [name, text] of Object.entries(samples)) {
     it(name, () => expect(ourCells(parseCsvText(text, 'sample.csv'))).toEqual(libraryCells(text)));
@@ -51,6 +53,24 @@ describe('CSV reader typing', () => {
     expect(table.hasColumn('a')).toBe(false);
     expect(Array.from(table.numerical('c').values)).toEqual([3]);
     expect(() => parseCsvText('a,b\n1,2\n', 'some.csv', { columns: ['z'] })).toThrow('some.csv: missing column "z"');
+  });
+
+  it('keeps the first characters of a prefixed column, not its first bytes, beyond ASCII', () => {
+    const table = parseCsvText('day,n\nÉté-01,1\nÉté-02,2\nété,3\n"Été-03",4\n', 'days.csv', { textPrefixLength: { day: 3 } });
+    expect(categoricalValues(table.categorical('day'))).toEqual(['Été', 'Été', 'été', 'Été']);
+  });
+
+  it('gives each distinct cell its own code past the cache\'s size, and repeats them', () => {
+    const cells = Array.from({ length: 6000 }, (_, index) => `v${index % 5000}`);
+    const table = parseCsvText(`c\n${cells.join('\n')}\n`, 'many.csv', { textColumns: ['c'] });
+    expect(categoricalValues(table.categorical('c'))).toEqual(cells);
+    expect(table.categorical('c').categories).toHaveLength(5000);
+  });
+
+  it('re-reads earlier rows beyond ASCII when a column turns out to be text', () => {
+    const table = parseCsvText('ville,x\nZürich,1\n東京,2\nZürich,trois\n', 'villes.csv');
+    expect(categoricalValues(table.categorical('x'))).toEqual(['1', '2', 'trois']);
+    expect(table.recordText(1)).toBe('東京,2');
   });
 
   it('passes a record through as written', () => {

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
 import { ColumnBuilder } from './columnBuilder.ts';
+import { CsvBytes } from './csvBytes.ts';
 import { COMMA, FieldScanner } from './csvScanner.ts';
 import { ColumnLookup, type CategoricalColumn, type CsvColumn, type DataTable } from './dataTable.ts';
 
@@ -22,8 +23,8 @@ export class CsvTable extends ColumnLookup implements DataTable {
     readonly header: string[],
     readonly rowCount: number,
     protected readonly columnsByName: Map<string, CsvColumn>,
-    private readonly text: string,
-    /** Offset in the text where each data record starts (for re-reading and passthrough). */
+    private readonly file: CsvBytes,
+    /** Offset in the file where each data record starts (for re-reading and passthrough). */
     readonly rowStarts: Float64Array,
     readonly dataEnd: number,
     /** sha256 of the file's bytes, when asked for. */
@@ -47,11 +48,11 @@ export class CsvTable extends ColumnLookup implements DataTable {
   recordText(row: number): string {
     const start = this.rowStarts[row] as number;
     const end = row + 1 < this.rowCount ? (this.rowStarts[row + 1] as number) : this.dataEnd;
-    return this.text.slice(start, end).replace(/(\r?\n|\r)+$/, '');
+    return this.file.text(start, end).replace(/(\r?\n|\r)+$/, '');
   }
 
   fieldAt(row: number, columnIndex: number): string {
-    const scanner = new FieldScanner(this.text, this.source);
+    const scanner = new FieldScanner(this.file, this.source);
     scanner.position = this.rowStarts[row] as number;
     let value = scanner.next();
     for (let index = 0; index < columnIndex; index += 1) value = scanner.next();
@@ -70,13 +71,18 @@ export interface CsvReadOptions {
   textColumns?: readonly string[];
 }
 
+/** A CSV given as text (a request's body, a test's sample): read as its UTF-8 bytes. */
+export function parseCsvText(input: string, source: string, options: CsvReadOptions & { sha256?: string } = {}): CsvTable {
+  return parseCsvBytes(CsvBytes.fromText(input), source, options);
+}
+
 /**
  * `sha256`: the file's, when the caller hashed it. `rowsAtMost`: an upper bound on the
  * records (the file's line count), so the columns are allocated once, at their size.
  */
-export function parseCsvText(input: string, source: string, options: CsvReadOptions & { sha256?: string; rowsAtMost?: number } = {}): CsvTable {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const scanner = new FieldScanner(text, source);
+export function parseCsvBytes(file: CsvBytes, source: string, options: CsvReadOptions & { sha256?: string; rowsAtMost?: number } = {}): CsvTable {
+  const scanner = new FieldScanner(file, source);
+  scanner.skipByteOrderMark();
   if (!scanner.skipBlankLines()) throw new UserError(`${source}: empty file (no header row)`);
   const header = scanner.readRecord().map((name) => name.trim());
   const seen = new Set<string>();
@@ -86,7 +92,7 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
     seen.add(name);
   });
   const width = header.length;
-  const estimatedRows = Math.max(16, options.rowsAtMost ?? Math.ceil(text.length / Math.max(8, width * 6)));
+  const estimatedRows = Math.max(16, options.rowsAtMost ?? Math.ceil(file.bytes.length / Math.max(8, width * 6)));
   const wanted = options.columns ? new Set(options.columns) : undefined;
   for (const name of wanted ?? []) {
     if (!seen.has(name)) throw new UserError(`${source}: missing column "${name}" (columns: ${header.join(', ')})`);
@@ -114,10 +120,8 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
     while (true) {
       const builder = builders[columnIndex];
       if (builder !== undefined && !builder.isCategorical && prefixLengths[columnIndex] === undefined) {
-        const number = scanner.nextPlainNumber();
-        if (number !== undefined) {
-          builder.ensureCapacity(rows + 1);
-          builder.numbers[rows] = number;
+        builder.ensureCapacity(rows + 1);
+        if (scanner.nextPlainNumberInto(builder.numbers, rows)) {
           columnIndex += 1;
           if (scanner.delimiter !== COMMA) break;
           continue;
@@ -130,6 +134,16 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
         continue;
       }
       const prefixLength = prefixLengths[columnIndex];
+      if (builder?.isCategorical === true) {
+        const code = scanner.nextCode(builder.textCodes, prefixLength ?? Infinity);
+        if (code !== undefined) {
+          builder.ensureCapacity(rows + 1);
+          (builder.codes as Int32Array)[rows] = code;
+          columnIndex += 1;
+          if (scanner.delimiter !== COMMA) break;
+          continue;
+        }
+      }
       const value = scanner.next(prefixLength);
       if (columnIndex >= width) {
         let found = columnIndex + 1;
@@ -142,7 +156,7 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
           builder.setCategory(rows, value);
         } else if (!builder.setNumber(rows, value)) {
           builder.becomeCategorical(Math.max(rows + 1, rowStarts.length));
-          const table = new CsvTable(source, header, rows, new Map(), text, rowStarts, rowStarts[rows] as number);
+          const table = new CsvTable(source, header, rows, new Map(), file, rowStarts, rowStarts[rows] as number);
           for (let previous = 0; previous < rows; previous += 1) {
             const earlier = table.fieldAt(previous, columnIndex);
             builder.setCategory(previous, prefixLength === undefined ? earlier : earlier.slice(0, prefixLength));
@@ -165,5 +179,5 @@ export function parseCsvText(input: string, source: string, options: CsvReadOpti
       ? { kind: 'categorical', name: builder.name, codes: (builder.codes as Int32Array).subarray(0, rows), categories: builder.categories }
       : { kind: 'numerical', name: builder.name, values: builder.numbers.subarray(0, rows) });
   }
-  return new CsvTable(source, header, rows, columns, text, rowStarts.subarray(0, rows), text.length, options.sha256);
+  return new CsvTable(source, header, rows, columns, file, rowStarts.subarray(0, rows), file.bytes.length, options.sha256);
 }
