@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeTempDir } from '../../../tests/helpers/runScript.ts';
 import { selectColumns, type ColumnSelectionInput } from './columnSelection.ts';
 import { monitorReadPlan } from './readPlan.ts';
+import { loadDatasetSpec } from '../../core/src/domain/datasetSpec.ts';
 
 const temp = makeTempDir('column-selection');
 afterAll(() => temp.cleanup());
@@ -87,5 +88,23 @@ describe('a column named like an Object.prototype member', () => {
       declaredTypes: plan.declaredTypes, policyColumns: {},
     });
     expect(selected.features).toEqual([{ name: 'a', type: 'numerical' }, { name: 'toString', type: 'numerical' }, { name: 'constructor', type: 'numerical' }]);
+  });
+});
+
+describe('the read plan and excluded columns', () => {
+  const fraud = loadDatasetSpec('fraud');
+  const header = ['transaction_id', 'event_time', 'transaction_amount', 'transaction_hour', 'customer_age', 'account_tenure_days', 'merchant_risk_score', 'geo_distance_km', 'is_international', 'merchant_category', 'channel', 'is_fraud'];
+
+  it('does not read a feature a flag excludes, but the selection still sees it (to check and report it)', () => {
+    const plan = monitorReadPlan(header, header, [], { dataset: fraud, excluded: ['merchant_category', 'transaction_hour'] });
+    expect(plan.columnsToRead).not.toContain('merchant_category');
+    expect(plan.reference.columns).not.toContain('transaction_hour');
+    expect(plan.current.textColumns).not.toContain('merchant_category');
+    expect(plan.columnsConsidered).toEqual(expect.arrayContaining(['merchant_category', 'transaction_hour']));
+  });
+
+  it('still reads an excluded column the dataset needs for another role, or a flag names as a feature', () => {
+    const plan = monitorReadPlan(header, header, ['channel'], { dataset: fraud, excluded: ['event_time', 'channel'] });
+    expect(plan.columnsToRead).toEqual(expect.arrayContaining(['event_time', 'channel']));
   });
 });

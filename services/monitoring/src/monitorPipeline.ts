@@ -151,8 +151,8 @@ export async function monitorTables(input: MonitorInput): Promise<{ summary: Mon
   const target = input.target ?? (spec && labelled ? spec.target.column : undefined)
     ?? (plan.datasetNamed && spec && reference.hasColumn(spec.target.column) && current.hasColumn(spec.target.column) ? spec.target.column : undefined);
   const columns = selectColumns({
-    referenceHeader: plan.columnsToRead,
-    currentHeader: current.header.filter((column) => plan.columnsToRead.includes(column) || !plan.referenceHeader.includes(column)),
+    referenceHeader: plan.columnsConsidered,
+    currentHeader: current.header.filter((column) => plan.columnsConsidered.includes(column) || !plan.referenceHeader.includes(column)),
     referenceSource: input.referencePath,
     currentSource: input.currentPath,
     inferredType: inferredTypeIn(reference, current),

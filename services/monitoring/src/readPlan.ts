@@ -5,7 +5,9 @@ import type { CsvReadOptions } from '../../core/src/infrastructure/csv/csvTable.
 /** Which columns of each file the monitor reads, and how; decided from the headers (and the dataset spec) before any row is read. */
 export interface MonitorReadPlan {
   referenceHeader: string[];
-  /** The reference columns read; current reads those of them it has (what it lacks is refused by name later). */
+  /** The reference columns the column selection sees: the spec's and the named ones (all of them without a spec). */
+  columnsConsidered: string[];
+  /** Of those, the ones read: all but the columns a flag excludes; current reads those of them it has (what it lacks is refused by name later). */
   columnsToRead: string[];
   /** Excluded unless named as a feature: the dataset's id, time and label. */
   defaultExcluded: readonly string[];
@@ -28,7 +30,12 @@ function defaultDatasetOf(referenceHeader: readonly string[]): LoadedDatasetSpec
   return allColumnsOf(fallback.spec).every((column) => referenceHeader.includes(column)) ? fallback : undefined;
 }
 
-export function monitorReadPlan(referenceHeader: string[], currentHeader: readonly string[], namedColumns: readonly string[], options: { dataset?: LoadedDatasetSpec; referenceSource?: string; readLabels?: boolean } = {}): MonitorReadPlan {
+/**
+ * `excluded`: columns a flag leaves out of the comparison. They are not read (a third of
+ * the 200k benchmark's columns), unless the dataset needs them for another role (its time
+ * column gives volume); the selection still sees them, to check and report them.
+ */
+export function monitorReadPlan(referenceHeader: string[], currentHeader: readonly string[], namedColumns: readonly string[], options: { dataset?: LoadedDatasetSpec; referenceSource?: string; readLabels?: boolean; excluded?: readonly string[] } = {}): MonitorReadPlan {
   const dataset = options.dataset ?? defaultDatasetOf(referenceHeader);
   const named = new Set(namedColumns);
   if (options.dataset) refuseMissingColumns(referenceHeader, featureNames(options.dataset.spec), options.referenceSource ?? 'the reference', options.dataset.source);
@@ -36,9 +43,12 @@ export function monitorReadPlan(referenceHeader: string[], currentHeader: readon
   const roles = spec ? [spec.id, spec.time, spec.target.column].filter((column): column is string => column !== undefined) : [];
   // The label is read only when something will be scored against it (a model or a score column), or named (--target).
   const readLabels = options.readLabels ?? false;
-  const wanted = spec ? new Set([...featureNames(spec), ...(readLabels ? [spec.target.column] : []), ...(spec.time ? [spec.time] : []), ...named]) : undefined;
+  const excluded = options.excluded ?? [];
+  const wanted = spec ? new Set([...featureNames(spec), ...(readLabels ? [spec.target.column] : []), ...(spec.time ? [spec.time] : []), ...named, ...excluded]) : undefined;
   // A spec's columns and the named ones are read; with no spec, every column but nothing is known to skip.
-  const columnsToRead = referenceHeader.filter((column) => wanted === undefined || wanted.has(column));
+  const columnsConsidered = referenceHeader.filter((column) => wanted === undefined || wanted.has(column));
+  const unread = new Set(excluded.filter((column) => !roles.includes(column) && !named.has(column)));
+  const columnsToRead = columnsConsidered.filter((column) => !unread.has(column));
   const timeColumn = spec?.time;
   // Categories and the label keep their spelling ("01", "1.0"): the spec compares them as written.
   const textColumns = spec ? textColumnsOf(spec).filter((column) => columnsToRead.includes(column)) : [];
@@ -53,6 +63,7 @@ export function monitorReadPlan(referenceHeader: string[], currentHeader: readon
   for (const [name, feature] of Object.entries(spec?.features ?? {})) declaredTypes[name] = feature.type === 'categorical' ? 'categorical' : 'numerical';
   return {
     referenceHeader,
+    columnsConsidered,
     columnsToRead,
     defaultExcluded: roles,
     declaredTypes,
