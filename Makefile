@@ -8,7 +8,7 @@ TSX := node --import tsx
 # start without tsx's loader (0.3-0.6 s a run). `npm run` and the sources keep tsx.
 SCRIPTS := node_modules/.cache/driftwatch-scripts
 SCRIPTS_BUILT := $(SCRIPTS)/.built
-SCRIPT_SOURCES := $(shell find generator/src services \( -name '*.ts' -o -name '*.json' \) ! -name '*.test.ts' ! -path '*/dashboard/*' ! -path '*/node_modules/*')
+SCRIPT_SOURCES := $(shell find generator/src services \( -name '*.ts' -o -name '*.json' \) ! -name '*.test.ts' ! -path '*/dashboard/*' ! -path '*/node_modules/*') $(wildcard policies/*.json)
 GENERATE := node $(SCRIPTS)/generator__src__cli.mjs
 TRAIN := node $(SCRIPTS)/services__training__src__cli.mjs
 REGISTRY_CLI := node $(SCRIPTS)/services__registry__src__cli.mjs

@@ -1,5 +1,7 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { bundledName, entryScripts, SCRIPT_BUNDLE_DIRECTORY } from './scriptBundles.ts';
+import { join } from 'node:path';
+import { writePrecompiledValidators } from './precompiledValidators.ts';
+import { bundledName, entryScripts, SCRIPT_BUNDLE_DIRECTORY, VALIDATORS_DIRECTORY_NAME } from './scriptBundles.ts';
 import { REPOSITORY_ROOT } from './repoRoot.ts';
 
 /**
@@ -7,11 +9,13 @@ import { REPOSITORY_ROOT } from './repoRoot.ts';
  * esbuild (a development dependency, as for the dashboard's page). Shared code goes into
  * chunks, so a script loads a few files instead of resolving hundreds (ajv, express,
  * faker...). The browser driver and the build tools stay outside; require() is given back
- * to the CommonJS packages bundled in.
+ * to the CommonJS packages bundled in. The schema validators the bundled modules declare
+ * are compiled ahead, beside them (precompiledValidators.ts).
  */
 export async function buildScriptBundles(directory: string): Promise<void> {
   const { build } = await import('esbuild');
-  await build({
+  const built = await build({
+    metafile: true,
     absWorkingDir: REPOSITORY_ROOT,
     entryPoints: Object.fromEntries(entryScripts().map((script) => [bundledName(script).replace(/\.mjs$/, ''), script])),
     outdir: directory,
@@ -25,6 +29,8 @@ export async function buildScriptBundles(directory: string): Promise<void> {
     banner: { js: "import { createRequire as __driftwatchRequire } from 'node:module'; const require = __driftwatchRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+  const modules = Object.keys(built.metafile.inputs).filter((input) => /^(services|generator)\/.*\.ts$/.test(input));
+  await writePrecompiledValidators(join(directory, VALIDATORS_DIRECTORY_NAME), modules);
 }
 
 /**

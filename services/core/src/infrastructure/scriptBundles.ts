@@ -35,13 +35,27 @@ export function bundledName(script: string): string {
   return `${script.replace(/\.ts$/, '').replaceAll('/', '__')}.mjs`;
 }
 
+/** The directory of the bundle this code runs from; undefined when it runs from the sources. */
+function bundleDirectory(): string | undefined {
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith('.ts') ? undefined : dirname(here);
+}
+
+/** Where a build writes its precompiled schema validators, inside the bundle (precompiledValidators.ts). */
+export const VALIDATORS_DIRECTORY_NAME = 'validators';
+
+export function precompiledValidatorDirectory(): string | undefined {
+  const directory = bundleDirectory();
+  return directory === undefined ? undefined : join(directory, VALIDATORS_DIRECTORY_NAME);
+}
+
 /**
  * The compiled twin of a TypeScript module when this code itself runs from a bundle
  * (its own file is then a .mjs beside the twin); undefined when it runs from the sources.
  */
 export function compiledTwin(moduleUrl: URL): string | undefined {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return undefined;
-  const twin = join(dirname(here), bundledName(relative(REPOSITORY_ROOT, fileURLToPath(moduleUrl))));
+  const directory = bundleDirectory();
+  if (directory === undefined) return undefined;
+  const twin = join(directory, bundledName(relative(REPOSITORY_ROOT, fileURLToPath(moduleUrl))));
   return existsSync(twin) ? twin : undefined;
 }
