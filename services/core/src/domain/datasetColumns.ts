@@ -1,4 +1,4 @@
-import type { DataTable } from '../infrastructure/csv/dataTable.ts';
+import type { CsvColumn, DataTable } from '../infrastructure/csv/dataTable.ts';
 import { UserError } from '../infrastructure/errors.ts';
 import { isMissingToken, parseNumericCell } from '../infrastructure/csv/csvCells.ts';
 import { describeLabels, featureNames, labelMeaning, numericFeatureNames, refuseMissingColumns, type DatasetSpec, type FeatureSpec, type LoadedDatasetSpec } from './datasetSpec.ts';
@@ -54,7 +54,34 @@ export function eventHours(table: DataTable, spec: Pick<DatasetSpec, 'time'>): F
   const column = table.column(spec.time);
   if (column.kind !== 'categorical') return undefined;
   const byCode = column.categories.map((category) => hourOfTimestamp(category) ?? Number.NaN);
-  return Float64Array.from(column.codes, (code) => (code < 0 ? Number.NaN : (byCode[code] as number)));
+  // A loop, not Float64Array.from with a callback: a million rows took 0.3 s that way.
+  const hours = new Float64Array(column.codes.length);
+  for (let row = 0; row < hours.length; row += 1) {
+    const code = column.codes[row] as number;
+    hours[row] = code < 0 ? Number.NaN : (byCode[code] as number);
+  }
+  return hours;
+}
+
+/** The first row at or after which `isBad` holds, judged once per category rather than once per row; -1 if none. */
+function firstRowOfCategory(codes: Int32Array, categories: readonly string[], isBad: (category: string) => boolean): number {
+  const bad = categories.map(isBad);
+  if (!bad.includes(true)) return -1;
+  for (let row = 0; row < codes.length; row += 1) {
+    const code = codes[row] as number;
+    if (code >= 0 && bad[code] === true) return row;
+  }
+  return -1;
+}
+
+/** The first row whose value is missing (NaN, or code -1); -1 if none. */
+function firstMissingRow(column: CsvColumn): number {
+  if (column.kind === 'numerical') {
+    for (let row = 0; row < column.values.length; row += 1) if (Number.isNaN(column.values[row])) return row;
+  } else {
+    for (let row = 0; row < column.codes.length; row += 1) if ((column.codes[row] as number) < 0) return row;
+  }
+  return -1;
 }
 
 /**
@@ -66,7 +93,7 @@ export function refuseNonIsoTimes(table: DataTable, spec: Pick<DatasetSpec, 'tim
   const column = table.column(spec.time);
   const bad = column.kind === 'numerical'
     ? column.values.findIndex((value) => !Number.isNaN(value))
-    : column.codes.findIndex((code) => code >= 0 && !ISO_TIME_TO_THE_HOUR.test(column.categories[code] as string));
+    : firstRowOfCategory(column.codes, column.categories, (category) => !ISO_TIME_TO_THE_HOUR.test(category));
   if (bad < 0) return;
   const found = column.kind === 'numerical' ? String(column.values[bad]) : JSON.stringify(column.categories[column.codes[bad] as number]);
   throw new UserError(`${table.source}: row ${bad + 2}: column "${spec.time}" (the dataset's time) must be an ISO-8601 UTC time like 2026-11-27T14:05:00Z, found ${found}`);
@@ -122,7 +149,7 @@ export function refuseMissingValues(table: DataTable, spec: Pick<DatasetSpec, 'f
   for (const name of Object.keys(spec.features)) {
     if (!table.hasColumn(name)) continue;
     const column = table.column(name);
-    const row = column.kind === 'numerical' ? column.values.findIndex((value) => Number.isNaN(value)) : column.codes.findIndex((code) => code < 0);
+    const row = firstMissingRow(column);
     if (row >= 0) throw new UserError(`${table.source}: row ${row + 2}: feature "${name}" is empty and the dataset's missing: refuse allows no missing values`);
   }
 }
