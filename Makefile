@@ -6,9 +6,10 @@ SHELL := /bin/bash
 TSX := node --import tsx
 # The stages run compiled: the same sources bundled by esbuild (make scripts-build), which
 # start without tsx's loader (0.3-0.6 s a run). `npm run` and the sources keep tsx.
-SCRIPTS := node_modules/.cache/driftwatch-scripts
+SCRIPTS := node_modules/.cache/driftwatch-scripts/current
 SCRIPTS_BUILT := $(SCRIPTS)/.built
-SCRIPT_SOURCES := $(shell find generator/src services \( -name '*.ts' -o -name '*.json' \) ! -name '*.test.ts' ! -path '*/dashboard/*' ! -path '*/node_modules/*') $(wildcard policies/*.json)
+# Rebuilt when any file the current build was made from changes (the build lists them).
+SCRIPT_SOURCES := $(wildcard $(shell cat $(SCRIPTS)/inputs.txt 2>/dev/null))
 GENERATE := node $(SCRIPTS)/generator__src__cli.mjs
 TRAIN := node $(SCRIPTS)/services__training__src__cli.mjs
 REGISTRY_CLI := node $(SCRIPTS)/services__registry__src__cli.mjs
@@ -34,10 +35,9 @@ node_modules/.install-stamp: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# Built into a fresh directory and renamed into place: a stage started meanwhile runs one whole build.
-$(SCRIPTS_BUILT): node_modules/.install-stamp $(SCRIPT_SOURCES)
+# Each build in a directory of its own, made current by one rename: a stage already running keeps its build.
+$(SCRIPTS_BUILT): node_modules/.install-stamp tsconfig.json $(SCRIPT_SOURCES)
 	$(TSX) services/core/src/infrastructure/buildScripts.ts
-	@touch $@
 
 .PHONY: scripts-build
 scripts-build: $(SCRIPTS_BUILT) ## compile the stages' scripts (services/, generator/) to JavaScript: every target that runs a stage does it when a source changed

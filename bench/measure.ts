@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { bundledName, SCRIPT_BUNDLE_DIRECTORY } from '../services/core/src/infrastructure/scriptBundles.ts';
+import { bundledName, CURRENT_SCRIPT_BUILD } from '../services/core/src/infrastructure/scriptBundles.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -18,7 +18,7 @@ export interface Measurement {
  */
 export function scriptCommand(script: string, runner: 'compiled' | 'tsx' = 'compiled'): string[] {
   if (runner === 'tsx') return [process.execPath, '--import', 'tsx', resolve(REPO_ROOT, script)];
-  const compiled = join(SCRIPT_BUNDLE_DIRECTORY, bundledName(script));
+  const compiled = join(CURRENT_SCRIPT_BUILD, bundledName(script));
   if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run make scripts-build (make bench does)`);
   return [process.execPath, compiled];
 }

@@ -46,12 +46,16 @@ const monitorCases = [
   { label: '200,000 x 6 vs 200,000 x 6', rows: 200_000, exclude: ['transaction_hour', 'account_tenure_days', 'merchant_category'], target: '<= 0.25x the SciPy script' },
 ];
 const pythonReady = spawnSync('python3', ['-c', 'import numpy, scipy'], { encoding: 'utf8' }).status === 0;
+const gnuTimeReady = spawnSync('/usr/bin/time', ['--version'], { encoding: 'utf8' }).status === 0;
 
 /** The NumPy/SciPy script on the same files: its time and peak memory, or why it did not run. */
 function numpyMonitor(referencePath: string, currentPath: string, features?: string[]): { seconds: number; maxRssMb: string } | string {
   if (!pythonReady) return 'skipped: python3 with numpy and scipy not installed';
+  const script = ['python3', join(REPO_ROOT, 'bench/numpy_monitor.py'), referencePath, currentPath, ...(features ? [features.join(',')] : [])];
+  // Peak memory through GNU time where the machine has it, as for our scripts (measure.ts).
+  const command = gnuTimeReady ? ['/usr/bin/time', '-f', 'MAXRSS_KB=%M', ...script] : script;
   const started = performance.now();
-  const python = spawnSync('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', 'python3', join(REPO_ROOT, 'bench/numpy_monitor.py'), referencePath, currentPath, ...(features ? [features.join(',')] : [])], { encoding: 'utf8', maxBuffer: 2 ** 24 });
+  const python = spawnSync(command[0] as string, command.slice(1), { encoding: 'utf8', maxBuffer: 2 ** 24 });
   const seconds = (performance.now() - started) / 1000;
   if (python.status !== 0) return `failed: ${python.stderr.split('\n').at(-2) ?? ''}`;
   const rss = /MAXRSS_KB=(\d+)/.exec(python.stderr);

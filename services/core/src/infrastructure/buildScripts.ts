@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrecompiledValidators } from './precompiledValidators.ts';
-import { bundledName, entryScripts, SCRIPT_BUNDLE_DIRECTORY, VALIDATORS_DIRECTORY_NAME } from './scriptBundles.ts';
+import { BUILD_DONE, BUILD_INPUTS, bundledName, entryScripts, SCRIPT_BUNDLE_DIRECTORY, VALIDATORS_DIRECTORY_NAME } from './scriptBundles.ts';
 import { REPOSITORY_ROOT } from './repoRoot.ts';
 
 /**
@@ -29,37 +29,45 @@ export async function buildScriptBundles(directory: string): Promise<void> {
     banner: { js: "import { createRequire as __driftwatchRequire } from 'node:module'; const require = __driftwatchRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  const modules = Object.keys(built.metafile.inputs).filter((input) => /^(services|generator)\/.*\.ts$/.test(input));
-  await writePrecompiledValidators(join(directory, VALIDATORS_DIRECTORY_NAME), modules);
+  const inputs = Object.keys(built.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+  await writePrecompiledValidators(join(directory, VALIDATORS_DIRECTORY_NAME), inputs.filter((input) => /^(services|generator)\/.*\.ts$/.test(input)));
+  // What the build was made from, for make to rebuild when any of it changes (its schemas and the dashboard's modules included).
+  writeFileSync(join(directory, BUILD_INPUTS), `${inputs.join('\n')}\n`);
+  writeFileSync(join(directory, BUILD_DONE), '');
 }
 
+/** Builds kept besides the current one, for stages still running from them. */
+const BUILDS_KEPT = 3;
+
 /**
- * Builds into a fresh directory beside the target and renames it into place, so a script
- * started meanwhile runs the whole previous build or the whole new one.
+ * Builds into a directory of its own and points `current` at it with one rename of a
+ * symbolic link. Node resolves a script's real path, so a stage started before the swap
+ * loads its later chunks, workers and validators from its own build, which is kept (with
+ * a few before it) for as long as such a stage may run; a stage started after runs the
+ * new one. Two builds at once each complete; the last to swap is current.
  */
-export async function rebuildScriptBundles(directory = SCRIPT_BUNDLE_DIRECTORY): Promise<void> {
-  const fresh = `${directory}.building-${process.pid}`;
-  const previous = `${directory}.previous-${process.pid}`;
-  rmSync(fresh, { recursive: true, force: true });
-  mkdirSync(fresh, { recursive: true });
+export async function rebuildScriptBundles(root = SCRIPT_BUNDLE_DIRECTORY): Promise<string> {
+  const builds = join(root, 'builds');
+  const id = `${Date.now()}-${process.pid}`;
+  const directory = join(builds, id);
+  mkdirSync(directory, { recursive: true });
   try {
-    await buildScriptBundles(fresh);
+    await buildScriptBundles(directory);
   } catch (error) {
-    rmSync(fresh, { recursive: true, force: true });
+    rmSync(directory, { recursive: true, force: true });
     throw error;
   }
-  rmSync(previous, { recursive: true, force: true });
-  try {
-    renameSync(directory, previous);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  renameSync(fresh, directory);
-  rmSync(previous, { recursive: true, force: true });
+  const current = join(root, 'current');
+  const link = `${current}.${process.pid}`;
+  rmSync(link, { force: true });
+  symlinkSync(join('builds', id), link);
+  renameSync(link, current);
+  const older = readdirSync(builds).filter((name) => name !== id).sort((a, b) => Number(b.split('-')[0]) - Number(a.split('-')[0]));
+  for (const name of older.slice(BUILDS_KEPT)) rmSync(join(builds, name), { recursive: true, force: true });
+  return directory;
 }
 
 // `make scripts-build` (every target that runs a stage depends on it): run as a script, not when imported.
 if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
-  await rebuildScriptBundles();
-  process.stderr.write(`scripts-build: ${SCRIPT_BUNDLE_DIRECTORY}\n`);
+  process.stderr.write(`scripts-build: ${await rebuildScriptBundles()}\n`);
 }

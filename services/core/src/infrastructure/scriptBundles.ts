@@ -14,8 +14,16 @@ import { REPOSITORY_ROOT, repositoryPath } from './repoRoot.ts';
  * sources during development.
  */
 
-/** Where `make` builds them: a tool cache inside node_modules, so bare imports resolve as from the sources, and npm ci clears it. */
+/**
+ * Where `make` builds them: a tool cache inside node_modules, so bare imports resolve as
+ * from the sources, and npm ci clears it. Each build has a directory of its own under
+ * builds/; `current` links to the latest (buildScripts.ts).
+ */
 export const SCRIPT_BUNDLE_DIRECTORY = repositoryPath('node_modules', '.cache', 'driftwatch-scripts');
+export const CURRENT_SCRIPT_BUILD = join(SCRIPT_BUNDLE_DIRECTORY, 'current');
+/** In a build: the files it was made from (one per line, from the repository's root), and the mark written last. */
+export const BUILD_INPUTS = 'inputs.txt';
+export const BUILD_DONE = '.built';
 
 /** Worker thread bodies, bundled beside the scripts so that a compiled script starts compiled workers (typeScriptWorker.ts). */
 const WORKER_BODIES = ['services/core/src/infrastructure/csv/csvReadWorker.ts', 'services/api/src/controlWorker.ts'];

@@ -20,4 +20,8 @@ describe('distinct values of a numerical pair', () => {
     expect([0, 3, 7, 8, 9, 100].map((atMost) => uniqueCount(pair, atMost))).toEqual([1, 4, 8, 8, 8, 8]);
     expect([0, 3, 4, 5, 100].map((atMost) => referenceUniqueCount(pair, atMost))).toEqual([1, 4, 5, 5, 5]);
   });
+
+  it('end when a side ends, whatever values the other holds past it', () => {
+    expect(uniqueCount({ ...numericalPair(Float64Array.of(1), Float64Array.of(2)), current: Float64Array.of(2, Infinity) })).toBe(3);
+  });
 });

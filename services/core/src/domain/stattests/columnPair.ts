@@ -133,10 +133,14 @@ function distinctInMerge(reference: Float64Array, current: Float64Array, atMost:
   let i = 0;
   let j = 0;
   while ((i < reference.length || j < current.length) && distinct <= atMost) {
-    const fromReference = i < reference.length ? (reference[i] as number) : Infinity;
-    const fromCurrent = j < current.length ? (current[j] as number) : Infinity;
     let value: number;
-    if (fromReference <= fromCurrent) { value = fromReference; i += 1; } else { value = fromCurrent; j += 1; }
+    if (j >= current.length || (i < reference.length && (reference[i] as number) <= (current[j] as number))) {
+      value = reference[i] as number;
+      i += 1;
+    } else {
+      value = current[j] as number;
+      j += 1;
+    }
     if (value !== last) { distinct += 1; last = value; }
   }
   return distinct;

@@ -124,3 +124,12 @@ describe('the plain-decimal fast path reads numbers exactly as Number() does', (
     values.forEach((text, row) => expect(Object.is(parsed[row], Number(text)), `${text}`).toBe(true));
   });
 });
+
+describe('CSV reader memory', () => {
+  it('keeps columns no larger than their rows when quoted line breaks make the line count far larger', () => {
+    const note = `"${'line\n'.repeat(500)}"`;
+    const table = parseCsvText(`x,note\n${Array.from({ length: 50 }, (_, row) => `${row},${note}`).join('\n')}\n`, 'notes.csv');
+    expect(table.rowCount).toBe(50);
+    expect(table.numerical('x').values.buffer.byteLength).toBeLessThanOrEqual(50 * 8 * 2);
+  });
+});

@@ -71,6 +71,11 @@ export interface CsvReadOptions {
   textColumns?: readonly string[];
 }
 
+/** A column's first `rows` values: a view when the buffer fits them, a copy when it was allocated far larger (and would be kept, or sent to another thread, whole). */
+function fitted<T extends Float64Array | Int32Array>(values: T, rows: number): T {
+  return (values.length > rows + (rows >> 2) + 64 ? values.slice(0, rows) : values.subarray(0, rows)) as T;
+}
+
 /** A CSV given as text (a request's body, a test's sample): read as its UTF-8 bytes. */
 export function parseCsvText(input: string, source: string, options: CsvReadOptions & { sha256?: string } = {}): CsvTable {
   return parseCsvBytes(CsvBytes.fromText(input), source, options);
@@ -92,7 +97,9 @@ export function parseCsvBytes(file: CsvBytes, source: string, options: CsvReadOp
     seen.add(name);
   });
   const width = header.length;
-  const estimatedRows = Math.max(16, options.rowsAtMost ?? Math.ceil(file.bytes.length / Math.max(8, width * 6)));
+  // A record takes at least a byte per field on average in any real file; a line count can be far
+  // more than the records (quoted line breaks), so it only bounds the estimate. Too small grows.
+  const estimatedRows = Math.max(16, Math.min(options.rowsAtMost ?? Infinity, Math.ceil(file.bytes.length / Math.max(2, width * 2))));
   const wanted = options.columns ? new Set(options.columns) : undefined;
   for (const name of wanted ?? []) {
     if (!seen.has(name)) throw new UserError(`${source}: missing column "${name}" (columns: ${header.join(', ')})`);
@@ -176,8 +183,8 @@ export function parseCsvBytes(file: CsvBytes, source: string, options: CsvReadOp
   for (const builder of builders) {
     if (builder === undefined) continue;
     columns.set(builder.name, builder.isCategorical
-      ? { kind: 'categorical', name: builder.name, codes: (builder.codes as Int32Array).subarray(0, rows), categories: builder.categories }
-      : { kind: 'numerical', name: builder.name, values: builder.numbers.subarray(0, rows) });
+      ? { kind: 'categorical', name: builder.name, codes: fitted(builder.codes as Int32Array, rows), categories: builder.categories }
+      : { kind: 'numerical', name: builder.name, values: fitted(builder.numbers, rows) });
   }
   return new CsvTable(source, header, rows, columns, file, rowStarts.subarray(0, rows), file.bytes.length, options.sha256);
 }
