@@ -150,6 +150,50 @@ export class FieldScanner {
     return true;
   }
 
+  /**
+   * A whole record of plain decimals (as nextPlainNumberInto reads them), one per column,
+   * into `columns` at `row`, in one loop; false, with nothing consumed, at anything else
+   * (another kind of value, a field too many or too few), for the caller to read the
+   * record field by field, with its errors.
+   */
+  plainNumberRecord(columns: readonly Float64Array[], row: number): boolean {
+    const bytes = this.bytes;
+    const length = bytes.length;
+    const last = columns.length - 1;
+    let at = this.position;
+    for (let column = 0; column <= last; column += 1) {
+      let negative = false;
+      if (bytes[at] === 45) { negative = true; at += 1; }
+      let mantissa = 0;
+      let digits = 0;
+      let fractionDigits = 0;
+      let seenPoint = false;
+      while (at < length) {
+        const code = bytes[at] as number;
+        if (code >= 48 && code <= 57) {
+          mantissa = mantissa * 10 + (code - 48);
+          digits += 1;
+          if (seenPoint) fractionDigits += 1;
+        } else if (code === 46 && !seenPoint) {
+          seenPoint = true;
+        } else {
+          break;
+        }
+        at += 1;
+      }
+      if (digits === 0 || digits > 15) return false;
+      if (column < last) {
+        if (bytes[at] !== COMMA) return false;
+        at += 1;
+      } else if (at < length && bytes[at] !== LF && bytes[at] !== CR) {
+        return false;
+      }
+      (columns[column] as Float64Array)[row] = (negative ? -mantissa : mantissa) / POWERS_OF_TEN[fractionDigits]!;
+    }
+    this.finishField(at);
+    return true;
+  }
+
   nextPlainNumber(): number | undefined {
     const bytes = this.bytes;
     const length = bytes.length;

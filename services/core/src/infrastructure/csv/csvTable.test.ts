@@ -25,6 +25,7 @@ describe('CSV reader agrees with csv-parse', () => {
     'blank lines between records': 'a,b\n1,2\n\n3,4\n',
     'text beyond ASCII, quoted and not': 'ville,note\nZürich,"café, crème"\n東京,"😀 ""ok"""\nZürich,naïve\n',
     'a byte-order mark before text beyond ASCII': '\uFEFFnom,n\nÉlodie,1\nÉlodie,2\n',
+    'numbers only, read record by record, with one the fast loop leaves to the fields': 'a,b,c\r\n1,-2.5,3\r\n4,5e1,.5\r\n-0,007,1.25\r\n4,"5",6\r\n7,8,9',
   };
   for (const [name, text] of Object.entries(samples)) {
     it(name, () => expect(ourCells(parseCsvText(text, 'sample.csv'))).toEqual(libraryCells(text)));
@@ -122,6 +123,14 @@ describe('the plain-decimal fast path reads numbers exactly as Number() does', (
     const table = parseCsvText(`x\n${values.join('\n')}\n`, 'numbers.csv');
     const parsed = table.numerical('x').values;
     values.forEach((text, row) => expect(Object.is(parsed[row], Number(text)), `${text}`).toBe(true));
+    // Three to a record: whole records go through the scanner's record loop.
+    const shifted = (by: number) => values.map((_, row) => values[(row + by) % values.length] as string);
+    const [y, z] = [shifted(1), shifted(2)];
+    const wide = parseCsvText(`x,y,z\n${values.map((text, row) => `${text},${y[row]},${z[row]}`).join('\n')}\n`, 'records.csv');
+    for (const [name, texts] of [['x', values], ['y', y], ['z', z]] as const) {
+      const column = wide.numerical(name).values;
+      texts.forEach((text, row) => expect(Object.is(column[row], Number(text)), `${name} ${text}`).toBe(true));
+    }
   });
 });
 

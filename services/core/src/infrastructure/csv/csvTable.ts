@@ -71,6 +71,20 @@ export interface CsvReadOptions {
   textColumns?: readonly string[];
 }
 
+/**
+ * When every column is kept and read as plain numbers (wide numerical tables), records
+ * are read whole by the scanner's tight loop, a third faster than field by field; the
+ * arrays they go into and the rows those hold. Undefined otherwise.
+ */
+function numberRecords(builders: readonly (ColumnBuilder | undefined)[], prefixLengths: readonly (number | undefined)[]): { columns: Float64Array[]; capacity: number } | undefined {
+  const columns: Float64Array[] = [];
+  for (const [index, builder] of builders.entries()) {
+    if (builder === undefined || builder.isCategorical || prefixLengths[index] !== undefined) return undefined;
+    columns.push(builder.numbers);
+  }
+  return { columns, capacity: Math.min(...columns.map((column) => column.length)) };
+}
+
 /** A column's first `rows` values: a view when the buffer fits them, a copy when it was allocated far larger (and would be kept, or sent to another thread, whole). */
 function fitted<T extends Float64Array | Int32Array>(values: T, rows: number): T {
   return (values.length > rows + (rows >> 2) + 64 ? values.slice(0, rows) : values.subarray(0, rows)) as T;
@@ -114,6 +128,7 @@ export function parseCsvBytes(file: CsvBytes, source: string, options: CsvReadOp
   const prefixLengths = header.map((name) => options.textPrefixLength?.[name]);
   let rowStarts = new Float64Array(estimatedRows);
   let rows = 0;
+  let wholeRows = numberRecords(builders, prefixLengths);
 
   while (scanner.skipBlankLines()) {
     if (rows >= rowStarts.length) {
@@ -122,6 +137,10 @@ export function parseCsvBytes(file: CsvBytes, source: string, options: CsvReadOp
       rowStarts = grown;
     }
     rowStarts[rows] = scanner.position;
+    if (wholeRows !== undefined && rows < wholeRows.capacity && scanner.plainNumberRecord(wholeRows.columns, rows)) {
+      rows += 1;
+      continue;
+    }
     const recordLine = scanner.line;
     let columnIndex = 0;
     while (true) {
@@ -176,6 +195,8 @@ export function parseCsvBytes(file: CsvBytes, source: string, options: CsvReadOp
     }
     if (columnIndex !== width) throw new UserError(`${source}: line ${recordLine}: expected ${width} fields, found ${columnIndex}`);
     rows += 1;
+    // The record went field by field (a value not a plain number, a column grown or turned to text): look again.
+    wholeRows = numberRecords(builders, prefixLengths);
   }
   if (rows === 0) throw new UserError(`${source}: header only, no data rows`);
 
