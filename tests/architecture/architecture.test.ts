@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/runScript.ts';
+import { entryScripts } from '../../services/core/src/infrastructure/scriptBundles.ts';
 import { importCycles, moduleGraph, partEdges, partOf, type ModuleGraph } from './moduleGraph.ts';
 
 const unresolved: string[] = [];
@@ -71,5 +72,14 @@ describe('nothing stops a process by name', () => {
     const tracked = execFileSync('git', ['ls-files'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n')
       .filter((path) => /(\.(ts|sh|js|mjs|py|yml|yaml)|Makefile|\/run|package\.json)$/.test(path) && existsSync(join(REPO_ROOT, path)));
     expect(tracked.filter((path) => byName.test(readFileSync(join(REPO_ROOT, path), 'utf8')))).toEqual([]);
+  });
+});
+
+describe('the Makefile runs the stages compiled', () => {
+  it('names, for each stage it runs, an entry script the build compiles', () => {
+    const makefile = readFileSync(join(REPO_ROOT, 'Makefile'), 'utf8');
+    const stages = [...makefile.matchAll(/\$\(call stage,([^)]+)\)/g)].map((match) => `${match[1]}.ts`);
+    expect(stages.length).toBeGreaterThan(5);
+    expect(stages.filter((script) => !entryScripts().includes(script))).toEqual([]);
   });
 });

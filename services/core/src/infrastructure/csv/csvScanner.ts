@@ -8,6 +8,41 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
+/** The value plainDecimalEnd read last (a slot, not a returned pair: the parse loop allocates nothing). */
+const PARSED = new Float64Array(1);
+
+/**
+ * Where the unquoted plain decimal ([-]digits[.digits], at most 15 digits) at `at` ends,
+ * its value in PARSED[0]; -1 when there is none. Clinger's fast path: the mantissa is
+ * below 2^53 and 10^k exact for k <= 22, so one division is correctly rounded and equals
+ * Number(text) bit for bit, without creating a string. The caller judges what follows.
+ */
+function plainDecimalEnd(bytes: Buffer, at: number): number {
+  const length = bytes.length;
+  let negative = false;
+  if (bytes[at] === 45) { negative = true; at += 1; }
+  let mantissa = 0;
+  let digits = 0;
+  let fractionDigits = 0;
+  let seenPoint = false;
+  while (at < length) {
+    const code = bytes[at] as number;
+    if (code >= 48 && code <= 57) {
+      mantissa = mantissa * 10 + (code - 48);
+      digits += 1;
+      if (seenPoint) fractionDigits += 1;
+    } else if (code === 46 && !seenPoint) {
+      seenPoint = true;
+    } else {
+      break;
+    }
+    at += 1;
+  }
+  if (digits === 0 || digits > 15) return -1;
+  PARSED[0] = (negative ? -mantissa : mantissa) / POWERS_OF_TEN[fractionDigits]!;
+  return at;
+}
+
 /**
  * RFC 4180 fields one at a time over a file's bytes, counting lines for error messages.
  * Bytes rather than a decoded string: a loop over a Buffer runs in about half the time
@@ -112,119 +147,44 @@ export class FieldScanner {
   }
 
   /**
-   * Read an unquoted plain decimal ([-]digits[.digits], at most 15 digits) straight from
-   * the characters, or return undefined and consume nothing. Clinger's fast path: the
-   * mantissa is below 2^53 and 10^k exact for k <= 22, so one division is correctly
-   * rounded and equals Number(text) bit for bit, without creating a substring.
+   * Read an unquoted plain decimal into `target` at `index`, or return false and consume
+   * nothing (plainDecimalEnd).
    */
   nextPlainNumberInto(target: Float64Array, index: number): boolean {
     const bytes = this.bytes;
-    const length = bytes.length;
-    let at = this.position;
-    let negative = false;
-    if (bytes[at] === 45) { negative = true; at += 1; }
-    let mantissa = 0;
-    let digits = 0;
-    let fractionDigits = 0;
-    let seenPoint = false;
-    while (at < length) {
-      const code = bytes[at] as number;
-      if (code >= 48 && code <= 57) {
-        mantissa = mantissa * 10 + (code - 48);
-        digits += 1;
-        if (seenPoint) fractionDigits += 1;
-      } else if (code === 46 && !seenPoint) {
-        seenPoint = true;
-      } else {
-        break;
-      }
-      at += 1;
-    }
-    if (digits === 0 || digits > 15) return false;
-    if (at < length) {
-      const code = bytes[at];
+    const end = plainDecimalEnd(bytes, this.position);
+    if (end < 0) return false;
+    if (end < bytes.length) {
+      const code = bytes[end];
       if (code !== COMMA && code !== LF && code !== CR) return false;
     }
-    target[index] = (negative ? -mantissa : mantissa) / POWERS_OF_TEN[fractionDigits]!;
-    this.finishField(at);
+    target[index] = PARSED[0] as number;
+    this.finishField(end);
     return true;
   }
 
   /**
-   * A whole record of plain decimals (as nextPlainNumberInto reads them), one per column,
-   * into `columns` at `row`, in one loop; false, with nothing consumed, at anything else
-   * (another kind of value, a field too many or too few), for the caller to read the
-   * record field by field, with its errors.
+   * A whole record of plain decimals, one per column, into `columns` at `row`, in one
+   * loop; false, with nothing consumed, at anything else (another kind of value, a field
+   * too many or too few), for the caller to read the record field by field, with its errors.
    */
   plainNumberRecord(columns: readonly Float64Array[], row: number): boolean {
     const bytes = this.bytes;
-    const length = bytes.length;
     const last = columns.length - 1;
     let at = this.position;
     for (let column = 0; column <= last; column += 1) {
-      let negative = false;
-      if (bytes[at] === 45) { negative = true; at += 1; }
-      let mantissa = 0;
-      let digits = 0;
-      let fractionDigits = 0;
-      let seenPoint = false;
-      while (at < length) {
-        const code = bytes[at] as number;
-        if (code >= 48 && code <= 57) {
-          mantissa = mantissa * 10 + (code - 48);
-          digits += 1;
-          if (seenPoint) fractionDigits += 1;
-        } else if (code === 46 && !seenPoint) {
-          seenPoint = true;
-        } else {
-          break;
-        }
-        at += 1;
-      }
-      if (digits === 0 || digits > 15) return false;
+      at = plainDecimalEnd(bytes, at);
+      if (at < 0) return false;
       if (column < last) {
         if (bytes[at] !== COMMA) return false;
         at += 1;
-      } else if (at < length && bytes[at] !== LF && bytes[at] !== CR) {
+      } else if (at < bytes.length && bytes[at] !== LF && bytes[at] !== CR) {
         return false;
       }
-      (columns[column] as Float64Array)[row] = (negative ? -mantissa : mantissa) / POWERS_OF_TEN[fractionDigits]!;
+      (columns[column] as Float64Array)[row] = PARSED[0] as number;
     }
     this.finishField(at);
     return true;
-  }
-
-  nextPlainNumber(): number | undefined {
-    const bytes = this.bytes;
-    const length = bytes.length;
-    let index = this.position;
-    let negative = false;
-    if (bytes[index] === 45) { negative = true; index += 1; }
-    let mantissa = 0;
-    let digits = 0;
-    let fractionDigits = 0;
-    let seenPoint = false;
-    while (index < length) {
-      const code = bytes[index] as number;
-      if (code >= 48 && code <= 57) {
-        mantissa = mantissa * 10 + (code - 48);
-        digits += 1;
-        if (seenPoint) fractionDigits += 1;
-      } else if (code === 46 && !seenPoint) {
-        seenPoint = true;
-      } else {
-        break;
-      }
-      index += 1;
-    }
-    if (digits === 0 || digits > 15) return undefined;
-    if (index < length) {
-      const code = bytes[index];
-      if (code !== COMMA && code !== LF && code !== CR) return undefined;
-    }
-    const value = (negative ? -mantissa : mantissa) / POWERS_OF_TEN[fractionDigits]!;
-    this.finishField(index);
-    return value;
   }
 
   /**
