@@ -196,7 +196,8 @@ export function parseCsvBytes(file: CsvBytes, source: string, options: CsvReadOp
     if (columnIndex !== width) throw new UserError(`${source}: line ${recordLine}: expected ${width} fields, found ${columnIndex}`);
     rows += 1;
     // The record went field by field (a value not a plain number, a column grown or turned to text): look again.
-    wholeRows = numberRecords(builders, prefixLengths);
+    // A table that did not start as all numbers never becomes so (a column turned to text stays text).
+    if (wholeRows !== undefined) wholeRows = numberRecords(builders, prefixLengths);
   }
   if (rows === 0) throw new UserError(`${source}: header only, no data rows`);
 
