@@ -82,4 +82,10 @@ describe('the Makefile runs the stages compiled', () => {
     expect(stages.length).toBeGreaterThan(5);
     expect(stages.filter((script) => !entryScripts().includes(script))).toEqual([]);
   });
+
+  it('compiles every worker body a module starts, so a compiled script starts it compiled', () => {
+    const started = sources.flatMap((path) => [...readFileSync(join(REPO_ROOT, path), 'utf8').matchAll(/startTypeScriptWorker\(pathToFileURL\(repositoryPath\('([^']+)'\)\)/g)].map((match) => match[1] as string));
+    expect(started.length).toBeGreaterThan(1);
+    expect(started.filter((body) => !entryScripts().includes(body))).toEqual([]);
+  });
 });

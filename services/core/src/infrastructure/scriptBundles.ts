@@ -25,7 +25,7 @@ export const CURRENT_SCRIPT_BUILD = join(SCRIPT_BUNDLE_DIRECTORY, 'current');
 export const BUILD_INPUTS = 'inputs.txt';
 export const BUILD_DONE = '.built';
 
-/** Worker thread bodies, bundled beside the scripts so that a compiled script starts compiled workers (typeScriptWorker.ts). */
+/** Worker thread bodies, bundled beside the scripts so that a compiled script starts compiled workers (typeScriptWorker.ts); tests/architecture holds this list to every body a module starts. */
 const WORKER_BODIES = ['services/core/src/infrastructure/csv/csvReadWorker.ts', 'services/api/src/controlWorker.ts'];
 
 /** Every entry script: each stage's command lines, the API server, and the worker bodies they start. */

@@ -73,7 +73,7 @@ export interface CsvReadOptions {
 
 /**
  * When every column is kept and read as plain numbers (wide numerical tables), records
- * are read whole by the scanner's tight loop, a third faster than field by field; the
+ * are read whole by the scanner's one loop rather than field by field, call by call; the
  * arrays they go into and the rows those hold. Undefined otherwise.
  */
 function numberRecords(builders: readonly (ColumnBuilder | undefined)[], prefixLengths: readonly (number | undefined)[]): { columns: Float64Array[]; capacity: number } | undefined {

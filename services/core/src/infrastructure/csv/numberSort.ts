@@ -4,9 +4,10 @@
  *
  * Most CSV numbers are written with a few decimals: amounts in cents, scores to four
  * places, normal data to five. Such a column is integers M scaled by 10^-F, and integers
- * in a bounded range sort in two or three radix passes, several times
- * faster than V8's comparison sort of doubles (measured on 356k values written with five
- * decimals: 18 ms against 51 ms for Float64Array.prototype.sort).
+ * in a bounded range sort by counting (fewer distinct values than values) or in two or
+ * three radix passes, several times faster than V8's comparison sort of doubles (on 356k
+ * values written with five decimals: 18 ms against 51 ms for Float64Array.prototype.sort;
+ * on a million amounts in cents, 15 ms against 54 ms for the radix passes).
  *
  * The result is the same array, bit for bit: every value is checked to equal M / 10^F
  * computed in doubles (one correctly rounded division of exact operands, so it is also
