@@ -107,4 +107,10 @@ describe('the read plan and excluded columns', () => {
     const plan = monitorReadPlan(header, header, ['channel'], { dataset: fraud, excluded: ['event_time', 'channel'] });
     expect(plan.columnsToRead).toEqual(expect.arrayContaining(['event_time', 'channel']));
   });
+
+  it('still reads every excluded feature when a model scores the files, or the dataset refuses missing values', () => {
+    expect(monitorReadPlan(header, header, [], { dataset: fraud, excluded: ['customer_age'], scoredByModel: true, readLabels: true }).columnsToRead).toContain('customer_age');
+    const refusing = { ...fraud, spec: { ...fraud.spec, missing: 'refuse' as const } };
+    expect(monitorReadPlan(header, header, [], { dataset: refusing, excluded: ['customer_age'] }).columnsToRead).toContain('customer_age');
+  });
 });

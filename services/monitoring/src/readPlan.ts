@@ -32,10 +32,12 @@ function defaultDatasetOf(referenceHeader: readonly string[]): LoadedDatasetSpec
 
 /**
  * `excluded`: columns a flag leaves out of the comparison. They are not read (a third of
- * the 200k benchmark's columns), unless the dataset needs them for another role (its time
- * column gives volume); the selection still sees them, to check and report them.
+ * the 200k benchmark's columns), unless something else needs them: the dataset for
+ * another role (its time column gives volume), a model that scores the files (it reads
+ * every feature), or the dataset's `missing: refuse` (it judges every feature, compared
+ * or not). The selection still sees them, to check and report them.
  */
-export function monitorReadPlan(referenceHeader: string[], currentHeader: readonly string[], namedColumns: readonly string[], options: { dataset?: LoadedDatasetSpec; referenceSource?: string; readLabels?: boolean; excluded?: readonly string[] } = {}): MonitorReadPlan {
+export function monitorReadPlan(referenceHeader: string[], currentHeader: readonly string[], namedColumns: readonly string[], options: { dataset?: LoadedDatasetSpec; referenceSource?: string; readLabels?: boolean; excluded?: readonly string[]; scoredByModel?: boolean } = {}): MonitorReadPlan {
   const dataset = options.dataset ?? defaultDatasetOf(referenceHeader);
   const named = new Set(namedColumns);
   if (options.dataset) refuseMissingColumns(referenceHeader, featureNames(options.dataset.spec), options.referenceSource ?? 'the reference', options.dataset.source);
@@ -47,7 +49,8 @@ export function monitorReadPlan(referenceHeader: string[], currentHeader: readon
   const wanted = spec ? new Set([...featureNames(spec), ...(readLabels ? [spec.target.column] : []), ...(spec.time ? [spec.time] : []), ...named, ...excluded]) : undefined;
   // A spec's columns and the named ones are read; with no spec, every column but nothing is known to skip.
   const columnsConsidered = referenceHeader.filter((column) => wanted === undefined || wanted.has(column));
-  const unread = new Set(excluded.filter((column) => !roles.includes(column) && !named.has(column)));
+  const featuresNeeded = options.scoredByModel === true || spec?.missing === 'refuse';
+  const unread = new Set(featuresNeeded ? [] : excluded.filter((column) => !roles.includes(column) && !named.has(column)));
   const columnsToRead = columnsConsidered.filter((column) => !unread.has(column));
   const timeColumn = spec?.time;
   // Categories and the label keep their spelling ("01", "1.0"): the spec compares them as written.

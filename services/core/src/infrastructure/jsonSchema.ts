@@ -34,7 +34,7 @@ export function schemaKey(schema: object): string {
  * compiled script, whose validators were compiled ahead, never needs.
  */
 export function addReferencedSchema(schema: { $id: string }): void {
-  declared.referenced.set(schema.$id, schema);
+  if (!declared.referenced.has(schema.$id)) declared.referenced.set(schema.$id, schema);
 }
 
 const addedToAjv = new Set<string>();
