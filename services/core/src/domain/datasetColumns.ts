@@ -63,7 +63,7 @@ export function eventHours(table: DataTable, spec: Pick<DatasetSpec, 'time'>): F
   return hours;
 }
 
-/** The first row at or after which `isBad` holds, judged once per category rather than once per row; -1 if none. */
+/** The first row whose category `isBad` holds for, judged once per category rather than once per row; -1 if none. */
 function firstRowOfCategory(codes: Int32Array, categories: readonly string[], isBad: (category: string) => boolean): number {
   const bad = categories.map(isBad);
   if (!bad.includes(true)) return -1;

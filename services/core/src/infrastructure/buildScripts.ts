@@ -14,10 +14,11 @@ import { REPOSITORY_ROOT } from './repoRoot.ts';
  */
 export async function buildScriptBundles(directory: string): Promise<void> {
   const { build } = await import('esbuild');
+  const entries = entryScripts();
   const built = await build({
     metafile: true,
     absWorkingDir: REPOSITORY_ROOT,
-    entryPoints: Object.fromEntries(entryScripts().map((script) => [bundledName(script).replace(/\.mjs$/, ''), script])),
+    entryPoints: Object.fromEntries(entries.map((script) => [bundledName(script).replace(/\.mjs$/, ''), script])),
     outdir: directory,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -30,7 +31,7 @@ export async function buildScriptBundles(directory: string): Promise<void> {
     logLevel: 'warning',
   });
   const inputs = Object.keys(built.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
-  await writePrecompiledValidators(join(directory, VALIDATORS_DIRECTORY_NAME), inputs.filter((input) => /^(services|generator)\/.*\.ts$/.test(input)));
+  await writePrecompiledValidators(join(directory, VALIDATORS_DIRECTORY_NAME), inputs.filter((input) => /^(services|generator)\/.*\.ts$/.test(input) && !entries.includes(input)));
   // What the build was made from, for make to rebuild when any of it changes (its schemas and the dashboard's modules included).
   writeFileSync(join(directory, BUILD_INPUTS), `${inputs.join('\n')}\n`);
   writeFileSync(join(directory, BUILD_DONE), '');

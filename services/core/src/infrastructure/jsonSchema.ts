@@ -99,13 +99,14 @@ export interface SchemaValidator<T> {
  * pay ajv's compilation at every start.
  */
 export function compileSchema<T>(schema: object): SchemaValidator<T> {
-  declared.compiled.set(schemaKey(schema), schema);
+  const key = schemaKey(schema);
+  declared.compiled.set(key, schema);
   let compiled: ValidateFunction | undefined;
   const validatorOf = (): ValidateFunction => {
     // A schema another one refers to may be known already (by its $id): compile it once.
     const id = (schema as { $id?: unknown }).$id;
     if (compiled !== undefined) return compiled;
-    compiled = precompiledValidator(schema);
+    compiled = precompiledValidator(key);
     if (compiled === undefined) {
       const known = compiler();
       compiled = (typeof id === 'string' ? known.getSchema(id) : undefined) ?? known.compile(schema);
@@ -133,10 +134,10 @@ export function compileSchema<T>(schema: object): SchemaValidator<T> {
  * every monitor run. Undefined from the sources, or for a schema made at run time (an
  * API's request schema, from its model's dataset).
  */
-function precompiledValidator(schema: object): ValidateFunction | undefined {
+function precompiledValidator(key: string): ValidateFunction | undefined {
   const directory = precompiledValidatorDirectory();
   if (directory === undefined) return undefined;
-  const path = join(directory, `${schemaKey(schema)}.cjs`);
+  const path = join(directory, `${key}.cjs`);
   return existsSync(path) ? (createRequire(import.meta.url)(path) as ValidateFunction) : undefined;
 }
 

@@ -12,12 +12,11 @@ const standaloneCode = standaloneCodeModule as unknown as (ajv: Ajv, validate: o
 /**
  * Compiles, ahead, the schema validators the bundled modules declare (jsonSchema.ts
  * looks them up by their schema's hash when it runs from a bundle). `modules`: the
- * repository's modules in the bundles; those that declare a validator are imported here,
- * which declares it, and nothing else (no entry script is among them).
+ * repository's modules in the bundles, entry scripts left out (importing one would run
+ * it); those that declare a validator are imported here, which declares it.
  */
 export async function writePrecompiledValidators(directory: string, modules: readonly string[]): Promise<number> {
   for (const module of modules) {
-    if (/(^cli|Cli|server|Worker)\.ts$/.test(module.split('/').at(-1) ?? '')) continue;
     const source = readFileSync(repositoryPath(module), 'utf8');
     if (source.includes('compileSchema') || source.includes('compileContractSchema')) await import(pathToFileURL(repositoryPath(module)).href);
   }

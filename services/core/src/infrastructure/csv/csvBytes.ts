@@ -18,4 +18,11 @@ export class CsvBytes {
     if (end <= start) return '';
     return this.bytes.toString(this.ascii ? 'latin1' : 'utf8', start, end);
   }
+
+  /** The text of bytes [start, end), cut to its first `maxLength` characters: in ASCII a byte is one, otherwise the whole is decoded, then cut. */
+  prefix(start: number, end: number, maxLength: number): string {
+    if (this.ascii) return this.text(start, Math.min(end, start + maxLength));
+    const text = this.text(start, end);
+    return maxLength < text.length ? text.slice(0, maxLength) : text;
+  }
 }

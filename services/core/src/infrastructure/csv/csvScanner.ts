@@ -139,8 +139,7 @@ export class FieldScanner {
     } else {
       const start = index;
       index = this.unquotedEnd(start);
-      // A byte is a character in ASCII; otherwise the whole field is decoded, then cut.
-      value = this.file.ascii ? this.file.text(start, Math.min(index, start + maxLength)) : this.file.text(start, index);
+      value = this.file.prefix(start, index, maxLength);
     }
     this.finishField(index);
     return maxLength < value.length ? value.slice(0, maxLength) : value;

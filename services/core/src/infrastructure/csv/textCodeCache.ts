@@ -32,8 +32,7 @@ export class TextCodeCache {
       if (this.hashes[slot] === hash && known.length === length && sameBytes(known, bytes, start)) return this.codes[slot] as number;
       slot = (slot + 1) & mask;
     }
-    const text = file.text(start, end);
-    const code = this.codeOf(maxLength < text.length ? text.slice(0, maxLength) : text);
+    const code = this.codeOf(file.prefix(start, end, maxLength));
     if (this.entries < MAX_ENTRIES) {
       this.hashes[slot] = hash;
       this.codes[slot] = code;
