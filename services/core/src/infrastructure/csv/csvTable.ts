@@ -78,11 +78,14 @@ export interface CsvReadOptions {
  */
 function numberRecords(builders: readonly (ColumnBuilder | undefined)[], prefixLengths: readonly (number | undefined)[]): { columns: Float64Array[]; capacity: number } | undefined {
   const columns: Float64Array[] = [];
+  let capacity = Infinity;
   for (const [index, builder] of builders.entries()) {
     if (builder === undefined || builder.isCategorical || prefixLengths[index] !== undefined) return undefined;
     columns.push(builder.numbers);
+    // Not Math.min(...): a file may have more columns than a call takes arguments.
+    capacity = Math.min(capacity, builder.numbers.length);
   }
-  return { columns, capacity: Math.min(...columns.map((column) => column.length)) };
+  return { columns, capacity };
 }
 
 /** A column's first `rows` values: a view when the buffer fits them, a copy when it was allocated far larger (and would be kept, or sent to another thread, whole). */
