@@ -24,6 +24,13 @@ beforeAll(() => {
 });
 
 describe('monitor (real script)', () => {
+  it('--help prints its usage and exits at once: the reader thread it starts first does not hold the process', () => {
+    // Before the thread was let go until asked to read, --help printed and then never exited.
+    const result = runScript('services/monitoring/src/cli.ts', ['--help'], { timeoutMs: 30_000 });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run --silent monitor/m);
+  });
+
   it('writes a summary that meets its schema and a self-contained HTML report, with performance from the model', () => {
     const result = monitor(['--reference', reference, '--current', drifted, '--out', out, '--target', 'is_fraud', '--model', 'production', '--registry', registry, '--policy', 'policies/promotion.yaml']);
     expect(result.status, result.stderr).toBe(0);

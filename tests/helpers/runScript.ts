@@ -32,12 +32,12 @@ function relativeScript(script: string): string {
 }
 
 /** Run one of the project's real entry points (as `npm run` does, without npm's start-up). */
-export function runScript(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ScriptResult {
+export function runScript(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): ScriptResult {
   const result = spawnSync(process.execPath, [...scriptArguments(script), ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: options.timeoutMs ?? 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

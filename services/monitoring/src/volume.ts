@@ -21,14 +21,16 @@ export interface VolumeSummary {
 }
 
 function hourProfile(hours: Float64Array): number[] | null {
-  const counts = new Array<number>(24).fill(0);
+  // Indexed, into typed counts: for...of over a million hours took 50 ms.
+  const counts = new Float64Array(24);
   let total = 0;
-  for (const hour of hours) {
+  for (let row = 0; row < hours.length; row += 1) {
+    const hour = hours[row] as number;
     if (!Number.isInteger(hour) || hour < 0 || hour > 23) continue;
     counts[hour] = (counts[hour] as number) + 1;
     total += 1;
   }
-  return total === 0 ? null : counts.map((count) => count / total);
+  return total === 0 ? null : Array.from(counts, (count) => count / total);
 }
 
 /** Row counts, rows per active day and the hour-of-day profile: the signals of a shock. */

@@ -1,9 +1,9 @@
-import { workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { replyFromWorker } from '../typeScriptWorker.ts';
 import { readCsvTableHere, type ParallelReadRequest, type ReadInWorker } from './parallelCsvRead.ts';
 
-/** Worker thread body: read one CSV into typed columns, sort its numbers, send them back (buffers transferred). */
-const request = workerData as ParallelReadRequest;
+/** Worker thread body: wait for the CSV to read (spawnCsvReadWorker), read it into typed columns, sort its numbers, send them back (buffers transferred). */
+const request = await new Promise<ParallelReadRequest>((resolve) => parentPort?.once('message', resolve));
 await replyFromWorker((): { value: ReadInWorker; transfer: ArrayBuffer[] } => {
   const table = readCsvTableHere(request);
   const columns = table.header.filter((name) => table.hasColumn(name)).map((name) => table.column(name));

@@ -81,7 +81,12 @@ export class FieldScanner {
     const bytes = this.bytes;
     const length = bytes.length;
     while (index < length) {
-      const code = bytes[index];
+      const code = bytes[index] as number;
+      // Letters, digits and most punctuation are above the comma: one comparison for them.
+      if (code > COMMA) {
+        index += 1;
+        continue;
+      }
       if (code === COMMA || code === LF || code === CR) break;
       if (code === QUOTE) throw new UserError(`${this.source}: line ${this.line}: quote inside an unquoted field`);
       index += 1;

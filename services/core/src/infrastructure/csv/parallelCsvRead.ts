@@ -29,14 +29,37 @@ export interface WorkerRead {
   terminate(): void;
 }
 
-/** Start reading a CSV in a worker thread now; the caller does other work meanwhile. */
-export function startCsvReadInWorker(request: ParallelReadRequest): WorkerRead {
-  const worker = startTypeScriptWorker(pathToFileURL(repositoryPath('services/core/src/infrastructure/csv/csvReadWorker.ts')), request);
-  const result = workerResult<ReadInWorker>(worker)
-    .then((reply) => new ColumnTable(reply.source, reply.header, reply.rowCount, reply.columns, reply.sha256, new Map(reply.cleaned.map(({ name, ...clean }) => [name, clean]))));
-  // The caller awaits the result only after its own work; until then a failed read must not count as unhandled.
-  result.catch(() => undefined);
-  return { result, terminate: () => { void worker.terminate(); } };
+/** A worker thread started ahead of its one read, to take its request once the caller knows it. */
+export interface CsvReadWorker {
+  read(request: ParallelReadRequest): WorkerRead;
+}
+
+/**
+ * Start a worker that reads one CSV once asked (`read`). A thread takes about 0.1 s to
+ * boot, so a command starts it first and loads its own modules meanwhile. Until asked it
+ * does not keep the process alive: a command that ends before reading (--help, a bad
+ * flag) exits at once.
+ */
+export function spawnCsvReadWorker(): CsvReadWorker {
+  const worker = startTypeScriptWorker(pathToFileURL(repositoryPath('services/core/src/infrastructure/csv/csvReadWorker.ts')), undefined);
+  // Listening from the start: a worker that fails to load reports it here rather than as an uncaught 'error' event.
+  const reply = workerResult<ReadInWorker>(worker);
+  reply.catch(() => undefined);
+  // After the listeners: adding a 'message' listener refs the worker again.
+  worker.unref();
+  let asked = false;
+  return {
+    read(request) {
+      if (asked) throw new Error('internal: a CSV read worker reads one file');
+      asked = true;
+      worker.ref();
+      worker.postMessage(request);
+      const result = reply.then((read) => new ColumnTable(read.source, read.header, read.rowCount, read.columns, read.sha256, new Map(read.cleaned.map(({ name, ...clean }) => [name, clean]))));
+      // The caller awaits the result only after its own work; until then a failed read must not count as unhandled.
+      result.catch(() => undefined);
+      return { result, terminate: () => { void worker.terminate(); } };
+    },
+  };
 }
 
 /** Work done while the worker reads: on any failure the worker is stopped, and the error passes on. */
