@@ -83,6 +83,9 @@ describe('monitor (real script)', () => {
       ['an empty file', () => ['--reference', write('empty.csv', ''), '--current', drifted], /empty\.csv: empty file/],
       ['a header only', () => ['--reference', write('header.csv', header), '--current', write('header2.csv', header)], /header\.csv: header only, no data rows/],
       ['a ragged row', () => ['--reference', write('ragged.csv', `${header}1,2\n3\n`), '--current', write('ok.csv', `${header}1,2\n`)], /ragged\.csv: line 3: expected 2 fields, found 1/],
+      ['a ragged row in current', () => ['--reference', write('ok.csv', `${header}1,2\n`), '--current', write('ragged-current.csv', `${header}1,2\n3,4\n5\n`)], /ragged-current\.csv: line 4: expected 2 fields, found 1/],
+      // Both files are read at once (the reference in a worker thread); the reference's error is the one said.
+      ['a ragged row in both files', () => ['--reference', write('ragged.csv', `${header}1,2\n3\n`), '--current', write('ragged-current.csv', `${header}1,2\n3,4\n5\n`)], /ragged\.csv: line 3: expected 2 fields, found 1/],
       ['a column missing from current', () => ['--reference', write('two.csv', `${header}1,2\n`), '--current', write('one.csv', 'a\n1\n')], /one\.csv: missing column "b"/],
       ['an all-empty column', () => ['--reference', write('full.csv', `${header}1,2\n3,4\n`), '--current', write('hole.csv', `${header}1,\n3,\n`), '--policy', write('tiny.yaml', readFileSync('policies/promotion.yaml', 'utf8').replace('min_samples: 200', 'min_samples: 1'))], /hole\.csv: column "b" has no values/],
       ['a bad flag', () => ['--reference', reference, '--current', drifted, '--colour'], /Unknown option '--colour'/],

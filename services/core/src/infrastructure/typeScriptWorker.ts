@@ -1,4 +1,4 @@
-import { parentPort, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { UserError } from './errors.ts';
 import { compiledTwin } from './scriptBundles.ts';
 
@@ -10,29 +10,14 @@ export type WorkerReply<T> =
 /**
  * A worker thread running a TypeScript module. From a compiled script, its compiled twin
  * (scriptBundles.ts). From the sources: Node 20 does not carry module hooks into workers,
- * so each registers tsx itself, then loads the body. The body replies once, with
- * `replyFromWorker`.
+ * so each registers tsx itself, then loads the body. The body posts its replies as
+ * `settle` makes them.
  */
 export function startTypeScriptWorker(moduleUrl: URL, workerData: unknown): Worker {
   const compiled = compiledTwin(moduleUrl);
   if (compiled !== undefined) return new Worker(compiled, { workerData });
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
   return new Worker(bootstrap, { eval: true, workerData });
-}
-
-/** The worker's one reply as a promise: a user error comes back as a UserError of the same problem, anything else as an Error with the worker's stack. */
-export function workerResult<T>(worker: Worker): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    worker.once('message', (reply: WorkerReply<T>) => {
-      void worker.terminate();
-      try {
-        resolve(unwrapReply(reply));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    worker.once('error', reject);
-  });
 }
 
 /** Run work as a worker body does: its result (with the buffers to move rather than copy), or its error with its kind. */
@@ -44,12 +29,6 @@ export async function settle<T>(work: () => Promise<{ value: T; transfer?: Array
     const userError = error instanceof UserError;
     return { reply: { ok: false, userError, problem: userError ? error.problem : undefined, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined }, transfer: [] };
   }
-}
-
-/** In a one-shot worker body: run the work and post its reply; the thread then ends. */
-export async function replyFromWorker<T>(work: () => Promise<{ value: T; transfer?: ArrayBuffer[] }> | { value: T; transfer?: ArrayBuffer[] }): Promise<void> {
-  const { reply, transfer } = await settle(work);
-  parentPort?.postMessage(reply, transfer);
 }
 
 /** A reply as the caller's value: a user error comes back as a UserError of the same problem, anything else as an Error with the worker's stack. */

@@ -11,9 +11,13 @@ export interface CleanNumbers {
   missingCount: number;
 }
 
-/** Drop NaN and +-inf (as Evidently does) and sort: the one sort each numerical column costs. */
-export function cleanNumbers(values: ArrayLike<number>): CleanNumbers {
-  const kept = new Float64Array(values.length);
+/** A numerical column's finite values, not yet sorted, and what pandas' dtype would be. */
+export interface FiniteNumbers extends Omit<CleanNumbers, 'sorted'> {
+  values: Float64Array;
+}
+
+/** Drop NaN and +-inf (as Evidently does), into `into` (as long as `values`); the kept values are a view of it. */
+export function finiteNumbers(values: ArrayLike<number>, into: Float64Array = new Float64Array(values.length)): FiniteNumbers {
   let count = 0;
   let allIntegral = true;
   let missingCount = 0;
@@ -22,10 +26,22 @@ export function cleanNumbers(values: ArrayLike<number>): CleanNumbers {
     if (Number.isNaN(value)) { missingCount += 1; continue; }
     if (!Number.isFinite(value)) { allIntegral = false; continue; } // inf makes pandas' dtype float
     if (!Number.isInteger(value)) allIntegral = false;
-    kept[count] = value;
+    into[count] = value;
     count += 1;
   }
-  return { sorted: sortFiniteNumbers(kept.subarray(0, count)), allIntegral, hadMissing: missingCount > 0, missingCount };
+  return { values: into.subarray(0, count), allIntegral, hadMissing: missingCount > 0, missingCount };
+}
+
+/** Finite numbers once sorted (in place). */
+export function sortedNumbers({ values, ...rest }: FiniteNumbers): CleanNumbers {
+  return { sorted: values, ...rest };
+}
+
+/** Drop NaN and +-inf and sort: the one sort each numerical column costs. */
+export function cleanNumbers(values: ArrayLike<number>): CleanNumbers {
+  const finite = finiteNumbers(values);
+  sortFiniteNumbers(finite.values);
+  return sortedNumbers(finite);
 }
 
 /**

@@ -1,17 +1,23 @@
 import { parentPort } from 'node:worker_threads';
-import { replyFromWorker } from '../typeScriptWorker.ts';
-import { readCsvTableHere, type ParallelReadRequest, type ReadInWorker } from './parallelCsvRead.ts';
+import { settle } from '../typeScriptWorker.ts';
+import { sortFiniteNumbers } from './numberSort.ts';
+import { buffersOf, readTypedColumns, type ParallelReadRequest, type SortRequest, type TypedColumns } from './parallelCsvRead.ts';
 
-/** Worker thread body: wait for the CSV to read (spawnCsvReadWorker), read it into typed columns, sort its numbers, send them back (buffers transferred). */
-const request = await new Promise<ParallelReadRequest>((resolve) => parentPort?.once('message', resolve));
-await replyFromWorker((): { value: ReadInWorker; transfer: ArrayBuffer[] } => {
-  const table = readCsvTableHere(request);
-  const columns = table.header.filter((name) => table.hasColumn(name)).map((name) => table.column(name));
-  const cleaned = [...table.cleaned].map(([name, clean]) => ({ name, ...clean }));
-  // Moved, not copied: each column and each sorted sample owns its buffer (sized to the
-  // file's line count by the reader), and copying 2 x 285 MB cost the wide case 0.8 s.
-  const transfer = new Set<ArrayBuffer>();
-  for (const column of columns) transfer.add((column.kind === 'numerical' ? column.values : column.codes).buffer as ArrayBuffer);
-  for (const entry of cleaned) transfer.add(entry.sorted.buffer as ArrayBuffer);
-  return { value: { source: table.source, header: table.header, rowCount: table.rowCount, sha256: table.sha256, columns, cleaned }, transfer: [...transfer] };
+/**
+ * Worker thread body: wait for the CSV to read (spawnCsvReadWorker), read it into typed
+ * columns and finite numbers and send them back; then sort the columns of numbers it is
+ * sent, either file's (finishParallelRead), until stopped. Every array is moved, not
+ * copied: copying the wide case's 2 x 285 MB cost it 0.8 s.
+ */
+const port = parentPort;
+if (port === null) throw new Error('internal: csvReadWorker runs as a worker thread');
+const request = await new Promise<ParallelReadRequest>((resolve) => port.once('message', resolve));
+const read = await settle((): { value: TypedColumns; transfer: ArrayBuffer[] } => {
+  const typed = readTypedColumns(request);
+  // Each column and each finite sample owns its buffer (sized to the file's line count by the reader).
+  return { value: typed, transfer: buffersOf([...typed.columns.map((column) => (column.kind === 'numerical' ? column.values : column.codes)), ...typed.finite.map((numbers) => numbers.values)]) };
+});
+port.postMessage(read.reply, read.transfer);
+port.on('message', (job: SortRequest) => {
+  void settle(() => ({ value: sortFiniteNumbers(job.sort), transfer: buffersOf([job.sort]) })).then(({ reply, transfer }) => port.postMessage(reply, transfer));
 });
