@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
 import type { CsvBytes } from './csvBytes.ts';
-import type { TextCodeCache } from './textCodeCache.ts';
+import { FNV_OFFSET, FNV_PRIME, type TextCodeCache } from './textCodeCache.ts';
 
 const POWERS_OF_TEN = Array.from({ length: 16 }, (_, exponent) => 10 ** exponent);
 export const COMMA = 44;
@@ -193,13 +193,26 @@ export class FieldScanner {
 
   /**
    * An unquoted field's category code (its first `maxLength` characters), from the
-   * column's cache; undefined for a quoted field, with nothing consumed.
+   * column's cache; undefined for a quoted field, with nothing consumed. The bytes that
+   * name the code are hashed in the same pass that finds the field's end.
    */
   nextCode(codes: TextCodeCache, maxLength: number): number | undefined {
+    const bytes = this.bytes;
     const start = this.position;
-    if (this.bytes[start] === QUOTE) return undefined;
-    const end = this.unquotedEnd(start);
-    const code = codes.code(this.file, start, this.file.ascii ? Math.min(end, start + maxLength) : end, maxLength);
+    if (bytes[start] === QUOTE) return undefined;
+    // In ASCII a byte is a character, so the cut is at a byte; otherwise the whole field names the code.
+    const keyLimit = this.file.ascii ? Math.min(bytes.length, start + maxLength) : bytes.length;
+    let hash = FNV_OFFSET;
+    let index = start;
+    while (index < keyLimit) {
+      const code = bytes[index] as number;
+      if (code <= COMMA && (code === COMMA || code === LF || code === CR || code === QUOTE)) break;
+      hash = Math.imul(hash ^ code, FNV_PRIME);
+      index += 1;
+    }
+    const keyEnd = index;
+    const end = this.unquotedEnd(index);
+    const code = codes.code(this.file, start, keyEnd, hash, maxLength);
     this.finishField(end);
     return code;
   }

@@ -9,8 +9,9 @@ import type { CsvBytes } from './csvBytes.ts';
  * column costs no more memory than its categories already do.
  */
 const MAX_ENTRIES = 4096;
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
+/** FNV-1a over a cell's bytes: the scanner hashes as it reads (csvScanner.ts nextCode). */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 16777619;
 
 export class TextCodeCache {
   private hashes = new Int32Array(64);
@@ -20,11 +21,9 @@ export class TextCodeCache {
 
   constructor(private readonly codeOf: (value: string) => number) {}
 
-  /** The code of the cell in bytes [start, end), whose text is cut to `maxLength` characters. */
-  code(file: CsvBytes, start: number, end: number, maxLength: number): number {
+  /** The code of the cell in bytes [start, end) (FNV-1a `hash`), whose text is cut to `maxLength` characters. */
+  code(file: CsvBytes, start: number, end: number, hash: number, maxLength: number): number {
     const bytes = file.bytes;
-    let hash = FNV_OFFSET;
-    for (let index = start; index < end; index += 1) hash = Math.imul(hash ^ (bytes[index] as number), FNV_PRIME);
     const length = end - start;
     const mask = this.keys.length - 1;
     let slot = hash & mask;
