@@ -25,6 +25,10 @@ describe('sorting a column of finite numbers', () => {
     'negative zeros among zeros and decimals (fewer keys than values: counted)': draw(5000, () => { const pick = random(); return pick < 0.2 ? -0 : pick < 0.4 ? 0 : Number((pick - 0.7).toFixed(3)); }),
     'negative zeros among decimals of a wide range (radix passes)': draw(5000, () => { const pick = random(); return pick < 0.1 ? -0 : pick < 0.2 ? 0 : Number(((pick - 0.6) * 2000).toFixed(3)); }),
     'one value repeated': new Float64Array(5000).fill(-3.25),
+    // The scale is guessed from the first 4096 values: more decimals after them must still sort exactly.
+    'integers, then cents after the first 4096 (counted)': draw(6000, (() => { let index = 0; return () => (index++ < 4096 ? Math.floor(random() * 50) : Number((random() * 50).toFixed(2))); })()),
+    'cents, then five decimals after the first 4096 (radix passes)': draw(6000, (() => { let index = 0; return () => (index++ < 4096 ? Number((random() * 1000).toFixed(2)) : Number((random() * 1000).toFixed(5))); })()),
+    'decimals, then one full double at the end (built-in sort)': Float64Array.from({ length: 5000 }, (_, index) => (index === 4999 ? Math.PI : Number((index / 7).toFixed(3)))),
     'fewer values than the fast path is for': draw(100, () => Number((random() * 10).toFixed(1))),
     'extremes of the scaled range': Float64Array.from({ length: 2000 }, (_, index) => (index % 2 === 0 ? 2 ** 50 : -(2 ** 50)) + index),
   };
