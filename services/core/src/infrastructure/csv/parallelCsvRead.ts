@@ -56,12 +56,21 @@ export function buffersOf(arrays: readonly (Float64Array | Int32Array)[]): Array
  */
 export function spawnCsvReadWorker(): CsvReadWorker {
   const worker = startTypeScriptWorker(pathToFileURL(repositoryPath('services/core/src/infrastructure/csv/csvReadWorker.ts')), undefined);
-  // The worker's replies in the order they come: the read's, then one per sort.
+  // The worker's replies in the order they come: the read's, then one per sort. Once it has
+  // failed or ended, every reply still awaited, and any asked for later, fails with that.
   const awaiting: { resolve: (reply: WorkerReply<unknown>) => void; reject: (error: unknown) => void }[] = [];
-  const nextReply = <T>() => new Promise<WorkerReply<unknown>>((resolve, reject) => { awaiting.push({ resolve, reject }); }).then((reply) => unwrapReply(reply as WorkerReply<T>));
-  const failAll = (error: unknown) => { for (const waiter of awaiting.splice(0)) waiter.reject(error); };
+  let ended: { error: unknown } | undefined;
+  const nextReply = <T>() => new Promise<WorkerReply<unknown>>((resolve, reject) => {
+    if (ended !== undefined) reject(ended.error);
+    else awaiting.push({ resolve, reject });
+  }).then((reply) => unwrapReply(reply as WorkerReply<T>));
+  const failAll = (error: unknown) => {
+    ended ??= { error };
+    for (const waiter of awaiting.splice(0)) waiter.reject(ended.error);
+  };
   // Listening from the start: a worker that fails to load reports it here rather than as an uncaught 'error' event.
   worker.on('message', (reply: WorkerReply<unknown>) => awaiting.shift()?.resolve(reply));
+  worker.on('messageerror', failAll);
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`internal: the CSV read worker ended (exit code ${code}) before it replied`)));
   const result = nextReply<TypedColumns>();

@@ -50,6 +50,16 @@ describe('sortOnTwoThreads', () => {
     expect(await sortOnTwoThreads([column(2, 1)], Promise.resolve([]), helper.sort)).toEqual({ now: [column(1, 2)], later: [] });
   });
 
+  it('stops at its next column once the other side has failed, rather than sorting all of its own first', async () => {
+    const now = Array.from({ length: 40 }, (_, index) => descending(100, index));
+    await expect(sortOnTwoThreads(now, Promise.reject(new Error('reference.csv: line 3: a quote inside an unquoted field')), fakeHelper().sort)).rejects.toThrow('line 3');
+    expect(now.filter(isSorted).length).toBeLessThan(3);
+    const failingHelper = async () => { throw new Error('worker ended'); };
+    const own = Array.from({ length: 40 }, (_, index) => descending(100, index));
+    await expect(sortOnTwoThreads(own, Promise.resolve([column(2, 1)]), failingHelper)).rejects.toThrow('worker ended');
+    expect(own.filter(isSorted).length).toBeLessThan(4);
+  });
+
   it('fails with the later side\'s error (the other file\'s read) and with the helper\'s', async () => {
     const helper = fakeHelper();
     await expect(sortOnTwoThreads([column(2, 1)], Promise.reject(new Error('reference.csv: line 3: expected 2 fields, found 3')), helper.sort)).rejects.toThrow('line 3');

@@ -20,8 +20,10 @@ export async function sortOnTwoThreads(
   const pending = columns.map((_, index) => index);
   let laterFirst: number | undefined;
   let helper: Promise<void> = Promise.resolve();
+  // The first failure of either side (the other file's read, a sort in the helper): this thread stops at its next column.
+  let failed: { error: unknown } | undefined;
   const helperSorts = async (): Promise<void> => {
-    for (let index = pending.pop(); index !== undefined; index = pending.pop()) columns[index] = await sortInHelper(columns[index] as Float64Array);
+    for (let index = pending.pop(); index !== undefined && failed === undefined; index = pending.pop()) columns[index] = await sortInHelper(columns[index] as Float64Array);
   };
   const arrived = later.then((more) => {
     laterFirst = columns.length;
@@ -31,12 +33,11 @@ export async function sortOnTwoThreads(
     }
     // Two columns in flight: the helper has its next one while this thread, sorting, has not yet taken its reply.
     helper = Promise.all([helperSorts(), helperSorts()]).then(() => undefined);
-    // Seen by the `await helper` below; until then, not an unhandled rejection.
-    helper.catch(() => undefined);
+    helper.catch((error: unknown) => { failed ??= { error }; });
   });
-  // Until this thread has had its first turn, a failure of `later` is the caller's to see, through `arrived`.
-  arrived.catch(() => undefined);
+  arrived.catch((error: unknown) => { failed ??= { error }; });
   while (true) {
+    if (failed !== undefined) throw failed.error;
     const index = pending.shift();
     if (index === undefined) {
       if (laterFirst !== undefined) break;
