@@ -15,7 +15,7 @@ export interface ParallelReadRequest {
   numericalToClean: 'all' | string[];
 }
 
-/** A CSV's typed columns, and the finite numbers of those to clean, not yet sorted: what a worker reads and sends back. */
+/** A CSV's typed columns, and the finite numbers of those to clean (sorted once the reader has sorted them: what the worker sends back). */
 export interface TypedColumns {
   source: string;
   header: string[];
@@ -134,19 +134,24 @@ function tableOf(read: TypedColumns, sorted: readonly Float64Array[] = read.fini
   return new ColumnTable(read.source, read.header, read.rowCount, read.columns, read.sha256, cleaned);
 }
 
-/** What the worker and this thread do between them, done on this thread alone. */
-export function readCsvTableHere(request: ParallelReadRequest): ColumnTable {
+/** A CSV's typed columns with its finite numbers sorted: what the worker does with its file. */
+export function readSortedColumns(request: ParallelReadRequest): TypedColumns {
   const read = readTypedColumns(request);
   for (const numbers of read.finite) sortFiniteNumbers(numbers.values);
-  return tableOf(read);
+  return read;
+}
+
+/** What the worker and this thread do between them, done on this thread alone. */
+export function readCsvTableHere(request: ParallelReadRequest): ColumnTable {
+  return tableOf(readSortedColumns(request));
 }
 
 /**
  * Two CSVs at once: the first in a worker thread (started early by the caller), the
  * second on this thread, otherwise idle. Parsing dominates the monitor's time at 1M
  * rows; measured on 2 cores, two workers contend and cost more than one worker plus
- * this thread. Then both threads sort the two files' numbers (sortOnTwoThreads).
- * Errors come in request order (the worker's file first).
+ * this thread. A worker done with its file sorts numbers of this one beside this
+ * thread (sortOnTwoThreads). Errors come in request order (the worker's file first).
  */
 export async function finishParallelRead(inWorker: WorkerRead, here: ParallelReadRequest): Promise<[ColumnTable, ColumnTable]> {
   let read: TypedColumns;
@@ -156,12 +161,8 @@ export async function finishParallelRead(inWorker: WorkerRead, here: ParallelRea
     await inWorker.result;
     throw error;
   }
-  const sorted = await sortOnTwoThreads(
-    read.finite.map((numbers) => numbers.values),
-    inWorker.result.then((reference) => reference.finite.map((numbers) => numbers.values)),
-    (column) => inWorker.sortThere(column),
-  );
+  const sorted = await sortOnTwoThreads(read.finite.map((numbers) => numbers.values), inWorker.result, (column) => inWorker.sortThere(column));
   const reference = await inWorker.result;
   inWorker.terminate();
-  return [tableOf(reference, sorted.later), tableOf(read, sorted.now)];
+  return [tableOf(reference), tableOf(read, sorted)];
 }

@@ -17,53 +17,45 @@ function fakeHelper() {
 }
 
 describe('sortOnTwoThreads', () => {
-  it('sorts every column, gives them back in input order, and both sides take columns', async () => {
-    const now = Array.from({ length: 8 }, (_, index) => descending(200, index * 1000));
-    const later = Array.from({ length: 8 }, (_, index) => descending(300, -index * 1000));
+  it('sorts every column, gives them back in input order, and both threads take columns', async () => {
+    const own = Array.from({ length: 16 }, (_, index) => descending(200, index * 1000));
     const helper = fakeHelper();
-    const sorted = await sortOnTwoThreads(now, Promise.resolve(later), helper.sort);
-    expect(sorted.now.map((values) => values[0])).toEqual(now.map((_, index) => index * 1000 - 199));
-    expect(sorted.later.map((values) => values.length)).toEqual(later.map(() => 300));
-    expect([...sorted.now, ...sorted.later].every(isSorted)).toBe(true);
-    // The helper was free from the start (later had come), so it took some of the work, and this thread the rest.
+    const sorted = await sortOnTwoThreads(own, Promise.resolve(), helper.sort);
+    expect(sorted.map((values) => values[0])).toEqual(own.map((_, index) => index * 1000 - 199));
+    expect(sorted.every(isSorted)).toBe(true);
+    // The helper was free from the start, so it took some of the work, from the back, and this thread the rest.
     expect(helper.taken.length).toBeGreaterThan(0);
     expect(helper.taken.length).toBeLessThan(16);
+    expect(helper.taken[0]?.[0]).toBe(15_000);
   });
 
-  it('waits for the later columns when its own are done, then sorts them beside the helper', async () => {
-    let arrive: (columns: Float64Array[]) => void = () => undefined;
-    const later = new Promise<Float64Array[]>((resolve) => { arrive = resolve; });
+  it('sorts alone until the helper is free, then beside it', async () => {
+    let free: () => void = () => undefined;
+    const helperFree = new Promise<void>((resolve) => { free = resolve; });
     const helper = fakeHelper();
-    const result = sortOnTwoThreads([column(3, 1, 2)], later, helper.sort);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    arrive([column(9, 8), column(7, 5, 6), column(4, 4, 0)]);
+    const own = Array.from({ length: 30 }, (_, index) => descending(50, index));
+    const result = sortOnTwoThreads(own, helperFree, helper.sort);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const takenBefore = helper.taken.length;
+    free();
     const sorted = await result;
-    expect(sorted.now).toEqual([column(1, 2, 3)]);
-    expect(sorted.later).toEqual([column(8, 9), column(5, 6, 7), column(0, 4, 4)]);
-    // Its own column was sorted before the helper was free: the helper took only later ones.
-    expect(helper.taken.every((values) => values.length !== 3 || values[0] !== 3)).toBe(true);
+    expect(takenBefore).toBe(0);
+    expect(sorted.every(isSorted)).toBe(true);
+    expect(sorted.map((values) => values.length)).toEqual(own.map(() => 50));
   });
 
-  it('copes with nothing to sort on either side', async () => {
-    const helper = fakeHelper();
-    expect(await sortOnTwoThreads([], Promise.resolve([]), helper.sort)).toEqual({ now: [], later: [] });
-    expect(await sortOnTwoThreads([column(2, 1)], Promise.resolve([]), helper.sort)).toEqual({ now: [column(1, 2)], later: [] });
+  it('copes with nothing to sort, and a helper never free', async () => {
+    expect(await sortOnTwoThreads([], Promise.resolve(), fakeHelper().sort)).toEqual([]);
+    expect(await sortOnTwoThreads([column(2, 1), column(4, 3)], new Promise(() => undefined), fakeHelper().sort)).toEqual([column(1, 2), column(3, 4)]);
   });
 
-  it('stops at its next column once the other side has failed, rather than sorting all of its own first', async () => {
-    const now = Array.from({ length: 40 }, (_, index) => descending(100, index));
-    await expect(sortOnTwoThreads(now, Promise.reject(new Error('reference.csv: line 3: a quote inside an unquoted field')), fakeHelper().sort)).rejects.toThrow('line 3');
-    expect(now.filter(isSorted).length).toBeLessThan(3);
-    const failingHelper = async () => { throw new Error('worker ended'); };
+  it('stops at its next column once the other file\'s read or the helper has failed, rather than sorting all of its own first', async () => {
     const own = Array.from({ length: 40 }, (_, index) => descending(100, index));
-    await expect(sortOnTwoThreads(own, Promise.resolve([column(2, 1)]), failingHelper)).rejects.toThrow('worker ended');
-    expect(own.filter(isSorted).length).toBeLessThan(4);
-  });
-
-  it('fails with the later side\'s error (the other file\'s read) and with the helper\'s', async () => {
-    const helper = fakeHelper();
-    await expect(sortOnTwoThreads([column(2, 1)], Promise.reject(new Error('reference.csv: line 3: expected 2 fields, found 3')), helper.sort)).rejects.toThrow('line 3');
-    const failing = async () => { throw new Error('worker ended'); };
-    await expect(sortOnTwoThreads([column(2, 1), column(4, 3)], Promise.resolve([column(6, 5), column(8, 7)]), failing)).rejects.toThrow('worker ended');
+    await expect(sortOnTwoThreads(own, Promise.reject(new Error('reference.csv: line 3: a quote inside an unquoted field')), fakeHelper().sort)).rejects.toThrow('line 3');
+    expect(own.filter(isSorted).length).toBeLessThan(3);
+    const failingHelper = async () => { throw new Error('worker ended'); };
+    const others = Array.from({ length: 40 }, (_, index) => descending(100, index));
+    await expect(sortOnTwoThreads(others, Promise.resolve(), failingHelper)).rejects.toThrow('worker ended');
+    expect(others.filter(isSorted).length).toBeLessThan(4);
   });
 });
