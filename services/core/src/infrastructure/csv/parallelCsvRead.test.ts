@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '../../../../../tests/helpers/runScript.ts';
-import { spawnCsvReadWorker } from './parallelCsvRead.ts';
+import { finishParallelRead, readCsvTableHere, spawnCsvReadWorker } from './parallelCsvRead.ts';
 
 const temp = makeTempDir('parallel-read');
 afterAll(() => temp.cleanup());
@@ -28,5 +28,24 @@ describe('the CSV read worker', () => {
     const inWorker = spawnCsvReadWorker().read({ path, options: {}, numericalToClean: 'all' });
     await expect(inWorker.result).rejects.toThrow(`${path}: line 3: expected 2 fields, found 1`);
     inWorker.terminate();
+  });
+
+  it('reads two files on two threads into the tables one thread makes, whichever thread is done first', async () => {
+    // A reference of many columns and a current of few: this thread is done first and asks the worker for columns.
+    const reference = join(temp.path, 'wide.csv');
+    const columns = Array.from({ length: 24 }, (_, index) => `c${index}`);
+    const rows = Array.from({ length: 3000 }, (_, row) => columns.map((_, index) => ((row * 7919 + index * 104729) % 1000) / 100 - 5).join(','));
+    writeFileSync(reference, `${columns.join(',')}\n${rows.join('\n')}\n`);
+    const current = join(temp.path, 'small.csv');
+    writeFileSync(current, `${columns.join(',')}\n${columns.map(() => '1.5').join(',')}\n`);
+    for (let round = 0; round < 3; round += 1) {
+      const inWorker = spawnCsvReadWorker().read({ path: reference, options: {}, numericalToClean: 'all' });
+      const [referenceTable, currentTable] = await finishParallelRead(inWorker, { path: current, options: {}, numericalToClean: 'all' });
+      const expected = readCsvTableHere({ path: reference, options: {}, numericalToClean: 'all' });
+      for (const name of columns) {
+        expect([...(referenceTable.cleaned.get(name)?.sorted ?? [])]).toEqual([...(expected.cleaned.get(name)?.sorted ?? [])]);
+        expect([...(currentTable.cleaned.get(name)?.sorted ?? [])]).toEqual([1.5]);
+      }
+    }
   });
 });

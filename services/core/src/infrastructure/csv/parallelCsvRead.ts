@@ -4,6 +4,7 @@ import type { CsvReadOptions } from './csvTable.ts';
 import type { CsvColumn, NumericalColumn } from './dataTable.ts';
 import { sortFiniteNumbers } from './numberSort.ts';
 import { sortOnTwoThreads } from './sortOnTwoThreads.ts';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { startTypeScriptWorker, unwrapReply, type WorkerReply } from '../typeScriptWorker.ts';
 import { pathToFileURL } from 'node:url';
 import { repositoryPath } from '../repoRoot.ts';
@@ -25,13 +26,38 @@ export interface TypedColumns {
   finite: (FiniteNumbers & { name: string })[];
 }
 
+/** How the worker is asked to read: the request, and its end of the channel on which the main thread asks it for columns to sort. */
+export interface ReadMessage {
+  read: ParallelReadRequest;
+  share: MessagePort;
+}
+
+/** What the main thread says on that channel: it is done, and would take columns of the worker's file to sort. */
+export const TAKE = 'take';
+
+/** What the worker gives on that channel: finite columns of its file (moved), by their index in its `finite`. */
+export interface GivenColumns {
+  indices: number[];
+  columns: Float64Array[];
+}
+
+/** The worker's reply: its file, with the indices of the finite columns it gave away (empty in the reply) and did not sort. */
+export interface ReadInWorker extends TypedColumns {
+  given: number[];
+}
+
 /** What the worker is asked once its read is done: to sort one column of numbers (moved to it, and back). */
 export interface SortRequest {
   sort: Float64Array;
 }
 
 export interface WorkerRead {
-  result: Promise<TypedColumns>;
+  result: Promise<ReadInWorker>;
+  /**
+   * The worker's file with every finite column sorted: when it has not replied by now,
+   * it is asked for half of the columns it has left to sort, and this thread sorts them.
+   */
+  sortedResult(): Promise<TypedColumns>;
   /** Have the worker sort these numbers: they are moved to it, and come back sorted. */
   sortThere(column: Float64Array): Promise<Float64Array>;
   /** Stop the worker (when the command fails before it is needed, or once it is no longer). */
@@ -73,7 +99,9 @@ export function spawnCsvReadWorker(): CsvReadWorker {
   worker.on('messageerror', failAll);
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`internal: the CSV read worker ended (exit code ${code}) before it replied`)));
-  const result = nextReply<TypedColumns>();
+  const result = nextReply<ReadInWorker>();
+  let replied = false;
+  result.then(() => { replied = true; }, () => undefined);
   // The caller awaits the result only after its own work; until then a failed read must not count as unhandled.
   result.catch(() => undefined);
   // After the listeners: adding a 'message' listener refs the worker again.
@@ -84,9 +112,27 @@ export function spawnCsvReadWorker(): CsvReadWorker {
       if (asked) throw new Error('internal: a CSV read worker reads one file');
       asked = true;
       worker.ref();
-      worker.postMessage(request);
+      const channel = new MessageChannel();
+      const message: ReadMessage = { read: request, share: channel.port2 };
+      worker.postMessage(message, [channel.port2]);
       return {
         result,
+        async sortedResult() {
+          try {
+            if (!replied) channel.port1.postMessage(TAKE);
+            const given = new Promise<GivenColumns>((resolve) => channel.port1.once('message', resolve));
+            // Given columns come on the channel before the reply, but the two are not ordered: whichever comes first.
+            const first = await Promise.race([result.then(() => undefined), given]);
+            const taken = first ?? ((await result).given.length > 0 ? await given : undefined);
+            for (const column of taken?.columns ?? []) sortFiniteNumbers(column);
+            const read = await result;
+            taken?.indices.forEach((index, position) => { (read.finite[index] as FiniteNumbers).values = taken.columns[position] as Float64Array; });
+            return read;
+          } finally {
+            // Closed in every case: a channel still listened to would keep the process alive.
+            channel.port1.close();
+          }
+        },
         sortThere(column) {
           const sorted = nextReply<Float64Array>();
           const job: SortRequest = { sort: column };
@@ -151,7 +197,8 @@ export function readCsvTableHere(request: ParallelReadRequest): ColumnTable {
  * second on this thread, otherwise idle. Parsing dominates the monitor's time at 1M
  * rows; measured on 2 cores, two workers contend and cost more than one worker plus
  * this thread. A worker done with its file sorts numbers of this one beside this
- * thread (sortOnTwoThreads). Errors come in request order (the worker's file first).
+ * thread (sortOnTwoThreads); this thread, done first, sorts half of what the worker has
+ * left (sortGivingHalfWhenAsked). Errors come in request order (the worker's file first).
  */
 export async function finishParallelRead(inWorker: WorkerRead, here: ParallelReadRequest): Promise<[ColumnTable, ColumnTable]> {
   let read: TypedColumns;
@@ -162,7 +209,7 @@ export async function finishParallelRead(inWorker: WorkerRead, here: ParallelRea
     throw error;
   }
   const sorted = await sortOnTwoThreads(read.finite.map((numbers) => numbers.values), inWorker.result, (column) => inWorker.sortThere(column));
-  const reference = await inWorker.result;
+  const reference = await inWorker.sortedResult();
   inWorker.terminate();
   return [tableOf(reference), tableOf(read, sorted)];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortOnTwoThreads } from './sortOnTwoThreads.ts';
+import { sortGivingHalfWhenAsked, sortOnTwoThreads } from './sortOnTwoThreads.ts';
 
 const column = (...values: number[]) => Float64Array.from(values);
 const descending = (length: number, from: number) => Float64Array.from({ length }, (_, index) => from - index);
@@ -57,5 +57,33 @@ describe('sortOnTwoThreads', () => {
     const others = Array.from({ length: 40 }, (_, index) => descending(100, index));
     await expect(sortOnTwoThreads(others, Promise.resolve(), failingHelper)).rejects.toThrow('worker ended');
     expect(others.filter(isSorted).length).toBeLessThan(4);
+  });
+});
+
+describe('sortGivingHalfWhenAsked', () => {
+  it('sorts every column when never asked', () => {
+    const columns = Array.from({ length: 5 }, (_, index) => descending(20, index));
+    expect(sortGivingHalfWhenAsked(columns, () => false, () => { throw new Error('not asked'); })).toEqual([]);
+    expect(columns.every(isSorted)).toBe(true);
+  });
+
+  it('once asked, gives away the back half of the columns left, once, and sorts the rest', () => {
+    const columns = Array.from({ length: 9 }, (_, index) => descending(20, index));
+    let checks = 0;
+    const gave: number[][] = [];
+    const given = sortGivingHalfWhenAsked(columns, () => { checks += 1; return checks === 3; }, (indices) => gave.push(indices));
+    // Two sorted before the ask; of the seven left, the last three go.
+    expect(given).toEqual([6, 7, 8]);
+    expect(gave).toEqual([[6, 7, 8]]);
+    expect(columns.slice(0, 6).every(isSorted)).toBe(true);
+    expect(columns.slice(6).some(isSorted)).toBe(false);
+    // Asked only while more than one column is left and nothing was given yet.
+    expect(checks).toBe(3);
+  });
+
+  it('keeps its last column when asked for it', () => {
+    const columns = [descending(10, 1)];
+    expect(sortGivingHalfWhenAsked(columns, () => true, () => { throw new Error('not given'); })).toEqual([]);
+    expect(isSorted(columns[0] as Float64Array)).toBe(true);
   });
 });
