@@ -180,16 +180,11 @@ function tableOf(read: TypedColumns, sorted: readonly Float64Array[] = read.fini
   return new ColumnTable(read.source, read.header, read.rowCount, read.columns, read.sha256, cleaned);
 }
 
-/** A CSV's typed columns with its finite numbers sorted: what the worker does with its file. */
-export function readSortedColumns(request: ParallelReadRequest): TypedColumns {
-  const read = readTypedColumns(request);
-  for (const numbers of read.finite) sortFiniteNumbers(numbers.values);
-  return read;
-}
-
 /** What the worker and this thread do between them, done on this thread alone. */
 export function readCsvTableHere(request: ParallelReadRequest): ColumnTable {
-  return tableOf(readSortedColumns(request));
+  const read = readTypedColumns(request);
+  for (const numbers of read.finite) sortFiniteNumbers(numbers.values);
+  return tableOf(read);
 }
 
 /**
