@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from '../../../../../tests/helpers/runScript.ts';
+import type { ColumnTable } from './columnTable.ts';
 import { finishParallelRead, readCsvTableHere, spawnCsvReadWorker } from './parallelCsvRead.ts';
 
 const temp = makeTempDir('parallel-read');
@@ -31,21 +32,31 @@ describe('the CSV read worker', () => {
   });
 
   it('reads two files on two threads into the tables one thread makes, whichever thread is done first', async () => {
-    // A reference of many columns and a current of few: this thread is done first and asks the worker for columns.
-    const reference = join(temp.path, 'wide.csv');
     const columns = Array.from({ length: 24 }, (_, index) => `c${index}`);
-    const rows = Array.from({ length: 3000 }, (_, row) => columns.map((_, index) => ((row * 7919 + index * 104729) % 1000) / 100 - 5).join(','));
-    writeFileSync(reference, `${columns.join(',')}\n${rows.join('\n')}\n`);
-    const current = join(temp.path, 'small.csv');
-    writeFileSync(current, `${columns.join(',')}\n${columns.map(() => '1.5').join(',')}\n`);
-    for (let round = 0; round < 3; round += 1) {
-      const inWorker = spawnCsvReadWorker().read({ path: reference, options: {}, numericalToClean: 'all' });
-      const [referenceTable, currentTable] = await finishParallelRead(inWorker, { path: current, options: {}, numericalToClean: 'all' });
-      const expected = readCsvTableHere({ path: reference, options: {}, numericalToClean: 'all' });
-      for (const name of columns) {
-        expect([...(referenceTable.cleaned.get(name)?.sorted ?? [])]).toEqual([...(expected.cleaned.get(name)?.sorted ?? [])]);
-        expect([...(currentTable.cleaned.get(name)?.sorted ?? [])]).toEqual([1.5]);
-      }
-    }
+    const write = (name: string, rows: number) => {
+      const path = join(temp.path, name);
+      const lines = Array.from({ length: rows }, (_, row) => columns.map((_, index) => ((row * 7919 + index * 104729) % 1000) / 100 - 5).join(','));
+      writeFileSync(path, `${columns.join(',')}\n${lines.join('\n')}\n`);
+      return path;
+    };
+    const large = write('large.csv', 40_000);
+    const tiny = write('tiny.csv', 1);
+    const read = (path: string) => ({ path, options: {}, numericalToClean: 'all' as const });
+    const expectSameAsOneThread = (table: ColumnTable, path: string) => {
+      const expected = readCsvTableHere(read(path));
+      for (const name of columns) expect([...(table.cleaned.get(name)?.sorted ?? [])]).toEqual([...(expected.cleaned.get(name)?.sorted ?? [])]);
+    };
+    // A large reference and a tiny current: this thread is done long before the worker, and asks it for half of its columns.
+    const asking = spawnCsvReadWorker().read(read(large));
+    const [reference, current] = await finishParallelRead(asking, read(tiny));
+    expect((await asking.result).given.length).toBeGreaterThan(0);
+    expectSameAsOneThread(reference, large);
+    expectSameAsOneThread(current, tiny);
+    // A tiny reference and a large current: the worker is usually done first and sorts columns of the current beside
+    // this thread (which one finishes first depends on how fast the worker boots, so only the tables are held).
+    const helping = spawnCsvReadWorker().read(read(tiny));
+    const [small, big] = await finishParallelRead(helping, read(large));
+    expectSameAsOneThread(small, tiny);
+    expectSameAsOneThread(big, large);
   });
 });

@@ -120,7 +120,10 @@ export function spawnCsvReadWorker(): CsvReadWorker {
         async sortedResult() {
           try {
             if (!replied) channel.port1.postMessage(TAKE);
-            const given = new Promise<GivenColumns>((resolve) => channel.port1.once('message', resolve));
+            const given = new Promise<GivenColumns>((resolve, reject) => {
+              channel.port1.once('message', resolve);
+              channel.port1.once('messageerror', reject);
+            });
             // Given columns come on the channel before the reply, but the two are not ordered: whichever comes first.
             const first = await Promise.race([result.then(() => undefined), given]);
             const taken = first ?? ((await result).given.length > 0 ? await given : undefined);

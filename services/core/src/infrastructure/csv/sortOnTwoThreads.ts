@@ -8,8 +8,7 @@ import { sortFiniteNumbers } from './numberSort.ts';
  * and measured on 2 cores the worker was often done first, by up to 0.2 s at 200k and 1M
  * rows, and then sat idle. The helper is given a column only when this thread takes a
  * turn of its event loop (between its own columns): a thread busy parsing cannot answer.
- * The other way round (this thread done first, taking columns of the worker's file) would
- * need the worker to poll between its columns; it does not. Columns sent to the helper
+ * The other way round, this thread done first, is sortGivingHalfWhenAsked. Columns sent to the helper
  * are moved, not copied, and come back as new arrays: the sorted columns are returned in
  * input order. A failure of `helperFree` (the other file's read) or of the helper stops
  * this thread at its next column.
