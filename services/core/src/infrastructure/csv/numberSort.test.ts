@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { decimalScale, sortFiniteNumbers } from './numberSort.ts';
+import { extremesOf, smallestScale, sortFiniteNumbers } from './numberSort.ts';
 
 /** Element by element with Object.is, so -0 and 0 differ (expect's toEqual would let them pass). */
 function expectSameBits(actual: Float64Array, expected: Float64Array): void {
@@ -43,9 +43,9 @@ describe('sorting a column of finite numbers', () => {
   }
 
   it('finds the decimal scale a column is written with, and none for values that are not short decimals', () => {
-    expect(decimalScale(Float64Array.of(1, -2, 30)).scale).toBe(0);
-    expect(decimalScale(Float64Array.of(0.5, 1.25, -3.12345)).scale).toBe(5);
-    expect(decimalScale(Float64Array.of(0.1 + 0.2)).scale).toBe(-1);
-    expect(decimalScale(Float64Array.of(-0, 0, -0, 1.5)).negativeZeros).toBe(2);
+    expect(smallestScale(Float64Array.of(1, -2, 30))).toBe(0);
+    expect(smallestScale(Float64Array.of(0.5, 1.25, -3.12345))).toBe(5);
+    expect(smallestScale(Float64Array.of(0.1 + 0.2))).toBe(-1);
+    expect(extremesOf(Float64Array.of(-0, 0, -0, 1.5)).negativeZeros).toBe(2);
   });
 });

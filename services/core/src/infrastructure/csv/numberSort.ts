@@ -27,13 +27,8 @@ const RADIX_BITS = 11;
 const RADIX_SIZE = 1 << RADIX_BITS;
 const RADIX_MASK = RADIX_SIZE - 1;
 
-/** The smallest F (0-9) for which every value is an integer over 10^F (-1: none), how many are -0, and the extremes. */
-export function decimalScale(values: Float64Array): { scale: number; negativeZeros: number; min: number; max: number } {
-  return { scale: smallestScale(values), ...extremesOf(values) };
-}
-
 /** The smallest F (0-9) for which every value is an integer over 10^F; -1 when there is none. */
-function smallestScale(values: Float64Array): number {
+export function smallestScale(values: Float64Array): number {
   let scale = 0;
   let power = 1;
   for (let index = 0; index < values.length; index += 1) {
@@ -48,7 +43,7 @@ function smallestScale(values: Float64Array): number {
 }
 
 /** The smallest and largest values, and how many are -0. */
-function extremesOf(values: Float64Array): { negativeZeros: number; min: number; max: number } {
+export function extremesOf(values: Float64Array): { negativeZeros: number; min: number; max: number } {
   let negativeZeros = 0;
   let min = Infinity;
   let max = -Infinity;
@@ -69,7 +64,7 @@ function scaledKeys(values: Float64Array, power: number, low: number): { keys: U
   for (let index = 0; index < values.length; index += 1) {
     const value = values[index] as number;
     const scaled = Math.round(value * power);
-    // The scale was found value by value; each is held to it here, with the scale finally chosen.
+    // The scale may be a guess from the first values (sortFiniteNumbers): each value is held to it here.
     if (scaled / power !== value) return undefined;
     const key = scaled - low;
     keys[index] = key;

@@ -101,9 +101,8 @@ export function spawnCsvReadWorker(): CsvReadWorker {
   worker.on('exit', (code) => failAll(new Error(`internal: the CSV read worker ended (exit code ${code}) before it replied`)));
   const result = nextReply<ReadInWorker>();
   let replied = false;
+  // The rejection handler also keeps a failed read from counting as unhandled: the caller awaits it only after its own work.
   result.then(() => { replied = true; }, () => undefined);
-  // The caller awaits the result only after its own work; until then a failed read must not count as unhandled.
-  result.catch(() => undefined);
   // After the listeners: adding a 'message' listener refs the worker again.
   worker.unref();
   let asked = false;
