@@ -4,13 +4,15 @@ import { sortFiniteNumbers } from './numberSort.ts';
 import type { FiniteNumbers } from './columnTable.ts';
 import { buffersOf, readTypedColumns, type GivenColumns, type ReadInWorker, type ReadMessage, type SortRequest } from './parallelCsvRead.ts';
 import { sortGivingHalfWhenAsked } from './sortOnTwoThreads.ts';
+import { ownedArray } from './recycledMemory.ts';
 
 /**
  * Worker thread body: wait for the CSV to read (spawnCsvReadWorker), read it into typed
  * columns and finite numbers, sort them (giving half of those left to the main thread if
  * it asks: sortGivingHalfWhenAsked) and send them back; then sort the columns of numbers
- * of the other file it is sent (finishParallelRead), until stopped. Every array is moved, not
- * copied: copying the wide case's 2 x 285 MB cost it 0.8 s.
+ * of the other file it is sent (finishParallelRead), until stopped. The reply's arrays are moved,
+ * not copied: copying the wide case's 2 x 285 MB cost it 0.8 s. A column moved alone is
+ * copied first when it shares its buffer with others (RecycledMemory).
  */
 const port = parentPort;
 if (port === null) throw new Error('internal: csvReadWorker runs as a worker thread');
@@ -18,13 +20,14 @@ const { read: request, share } = await new Promise<ReadMessage>((resolve) => por
 const read = await settle((): { value: ReadInWorker; transfer: ArrayBuffer[] } => {
   const typed = readTypedColumns(request);
   const given = sortGivingHalfWhenAsked(typed.finite.map((numbers) => numbers.values), () => receiveMessageOnPort(share) !== undefined, (indices) => {
-    const columns = indices.map((index) => (typed.finite[index] as FiniteNumbers).values);
+    // Each moved alone: those that share a buffer (RecycledMemory) go as copies.
+    const columns = indices.map((index) => ownedArray((typed.finite[index] as FiniteNumbers).values));
     const message: GivenColumns = { indices, columns };
     share.postMessage(message, buffersOf(columns));
   });
   // Moved to the main thread: what stays here is an empty array in their place.
   for (const index of given) (typed.finite[index] as FiniteNumbers).values = new Float64Array(0);
-  // Each column and each finite sample owns its buffer (sized to the file's line count by the reader).
+  // Each column owns its buffer (sized to the file's line count by the reader); the finite samples share the file's (RecycledMemory), moved once.
   return { value: { ...typed, given }, transfer: buffersOf([...typed.columns.map((column) => (column.kind === 'numerical' ? column.values : column.codes)), ...typed.finite.map((numbers) => numbers.values)]) };
 });
 port.postMessage(read.reply, read.transfer);

@@ -43,6 +43,33 @@ function plainDecimalEnd(bytes: Buffer, at: number): number {
   return at;
 }
 
+/** The digits of bytes [start, end) (a point among them skipped) as a double: 10 to 15 of them, below 2^53, so exact. */
+function longMantissa(bytes: Buffer, start: number, end: number): number {
+  let mantissa = 0;
+  for (let index = start; index < end; index += 1) {
+    const code = bytes[index] as number;
+    if (code !== 46) mantissa = mantissa * 10 + (code - 48);
+  }
+  return mantissa;
+}
+
+/**
+ * How the scanner's record loop (plainRecords) reads each column of a record: into
+ * `numbers` (plain decimals; empty is missing), into `codes` by `caches` (unquoted text,
+ * named by its first `keyLengths` characters), or, with neither, passed over.
+ */
+/** A key length longer than any field (a file is at most 480 MiB): the whole field names the code. An int, where Infinity made the key's bound a double. */
+export const WHOLE_FIELD = 2 ** 30;
+
+export interface RecordPlan {
+  numbers: (Float64Array | undefined)[];
+  codes: (Int32Array | undefined)[];
+  caches: (TextCodeCache | undefined)[];
+  keyLengths: number[];
+  /** The rows every array has room for. */
+  capacity: number;
+}
+
 /**
  * RFC 4180 fields one at a time over a file's bytes, counting lines for error messages.
  * Bytes rather than a decoded string: a loop over a Buffer runs in about half the time
@@ -56,6 +83,8 @@ export class FieldScanner {
   /** The character that ended the last field: COMMA, LF (also CRLF/CR) or -1 at end of text. */
   delimiter = -1;
   private readonly bytes: Buffer;
+  /** Where the file's last LF is (plainNumberRecords), found once. */
+  private lastLineFeed: number | undefined;
 
   constructor(private readonly file: CsvBytes, private readonly source: string) {
     this.bytes = file.bytes;
@@ -168,27 +197,113 @@ export class FieldScanner {
   }
 
   /**
-   * A whole record of plain decimals, one per column, into `columns` at `row`, in one
-   * loop; false, with nothing consumed, at anything else (another kind of value, a field
-   * too many or too few), for the caller to read the record field by field, with its errors.
+   * Whole records, each column read as `plan` says (a plain decimal as plainDecimalEnd
+   * reads it, or empty for missing; an unquoted text's code; or passed over), from
+   * `position`, rows `row`, `row` + 1, ... (each record's start into `rowStarts`), in one
+   * loop; stops before `rowLimit`, at the file's last line, and at anything else (a quote,
+   * a number that is not a plain decimal, a field too many or too few, a blank line),
+   * leaving that record unread for the caller to read field by field, with its errors.
+   * Returns the row after the last read.
+   *
+   * Only records before the file's last line feed are read here, and no byte of one is
+   * passed that is a line feed, so no read falls past the end. Without a bounds test a
+   * byte, a call a field or a slot for each value, and with up to 9 digits summed in an
+   * int32: the wide case's file parsed in three quarters of the time (0.93 s against
+   * 1.26 s, medians of 8 alternating runs), the 1M-row file's (numbers, text and a
+   * column passed over) in 0.56-0.63 s a thread against 0.68-0.70 s (profiles of the
+   * monitor).
    */
-  plainNumberRecord(columns: readonly Float64Array[], row: number): boolean {
+  plainRecords(plan: RecordPlan, rowStarts: Float64Array, row: number, rowLimit: number): number {
     const bytes = this.bytes;
-    const last = columns.length - 1;
+    this.lastLineFeed ??= bytes.lastIndexOf(LF);
+    const lastLineFeed = this.lastLineFeed;
+    const ascii = this.file.ascii;
+    const { numbers, codes, caches, keyLengths } = plan;
+    const last = numbers.length - 1;
     let at = this.position;
-    for (let column = 0; column <= last; column += 1) {
-      at = plainDecimalEnd(bytes, at);
-      if (at < 0) return false;
-      if (column < last) {
-        if (bytes[at] !== COMMA) return false;
+    // Where the last record read ends: a record left unread is left from its start.
+    let end = at;
+    let next = row;
+    records: while (next < rowLimit && end < lastLineFeed) {
+      const start = end;
+      at = start;
+      let code = 0;
+      for (let column = 0; column <= last; column += 1) {
+        const target = numbers[column];
+        code = bytes[at] as number;
+        if (target !== undefined) {
+          const negative = code === 45;
+          if (negative) {
+            at += 1;
+            code = bytes[at] as number;
+          }
+          const integerStart = at;
+          let mantissa = 0;
+          while (code >= 48 && code <= 57) {
+            mantissa = (mantissa * 10 + (code - 48)) | 0;
+            at += 1;
+            code = bytes[at] as number;
+          }
+          let fractionDigits = 0;
+          let digits = at - integerStart;
+          if (code === 46) {
+            at += 1;
+            const fractionStart = at;
+            code = bytes[at] as number;
+            while (code >= 48 && code <= 57) {
+              mantissa = (mantissa * 10 + (code - 48)) | 0;
+              at += 1;
+              code = bytes[at] as number;
+            }
+            fractionDigits = at - fractionStart;
+            digits += fractionDigits;
+          }
+          if (digits > 15) break records;
+          if (digits > 0) {
+            const exact = digits <= 9 ? mantissa : longMantissa(bytes, integerStart, at);
+            target[next] = (negative ? -exact : exact) / (POWERS_OF_TEN[fractionDigits] as number);
+          } else if (at === integerStart && !negative) {
+            target[next] = Number.NaN; // an empty field: missing
+          } else {
+            break records;
+          }
+        } else {
+          const fieldStart = at;
+          const cache = caches[column];
+          let hash = FNV_OFFSET;
+          if (cache !== undefined) {
+            // In ASCII a byte is a character, so the key is cut at a byte; otherwise the whole field names the code.
+            const keyEnd = ascii ? fieldStart + (keyLengths[column] as number) : lastLineFeed;
+            while (at < keyEnd && (code > COMMA || (code !== COMMA && code !== LF && code !== CR && code !== QUOTE))) {
+              hash = Math.imul(hash ^ code, FNV_PRIME);
+              at += 1;
+              code = bytes[at] as number;
+            }
+          }
+          const keyEnd = at;
+          while (code > COMMA || (code !== COMMA && code !== LF && code !== CR && code !== QUOTE)) {
+            at += 1;
+            code = bytes[at] as number;
+          }
+          // A quoted field, or a quote inside an unquoted one (an error, which the field-by-field read gives).
+          if (code === QUOTE) break records;
+          if (cache !== undefined) (codes[column] as Int32Array)[next] = cache.code(this.file, fieldStart, keyEnd, hash, keyLengths[column] as number);
+        }
+        if (column < last ? code !== COMMA : code !== LF && code !== CR) break records;
         at += 1;
-      } else if (at < bytes.length && bytes[at] !== LF && bytes[at] !== CR) {
-        return false;
       }
-      (columns[column] as Float64Array)[row] = PARSED[0] as number;
+      // A CR is before the last line feed, so the byte after it is in the file.
+      if (code === CR && bytes[at] === LF) at += 1;
+      rowStarts[next] = start;
+      next += 1;
+      this.line += 1;
+      end = at;
     }
-    this.finishField(at);
-    return true;
+    if (next > row) {
+      this.position = end;
+      this.delimiter = LF;
+    }
+    return next;
   }
 
   /**

@@ -134,6 +134,63 @@ describe('the plain-decimal fast path reads numbers exactly as Number() does', (
   });
 });
 
+describe('whole records of numbers (the scanner\'s record loop) around what it leaves to the field-by-field path', () => {
+  const endings: Record<string, string> = { LF: '\n', CRLF: '\r\n', CR: '\r' };
+  for (const [name, ending] of Object.entries(endings)) {
+    it(`reads records ended by ${name}, blank lines, a quoted field and a last line without an ending, with each record's text and line`, () => {
+      const records = ['1.5,-2,3', '4,5.25,-0', '', '7,"8",9', '10,11,12', '', '', '-.5,1.,0.000001', '13,14,15'];
+      const table = parseCsvText(`a,b,c${ending}${records.join(ending)}`, 'records.csv');
+      const kept = records.filter((record) => record !== '');
+      expect(table.rowCount).toBe(kept.length);
+      kept.forEach((record, row) => {
+        expect(table.recordText(row)).toBe(record);
+        record.replaceAll('"', '').split(',').forEach((text, index) => expect(Object.is(table.numerical(['a', 'b', 'c'][index] as string).values[row], Number(text)), `${row} ${text}`).toBe(true));
+      });
+      expect(() => parseCsvText(`a,b,c${ending}${records.join(ending)}${ending}1,2${ending}`, 'records.csv')).toThrow('records.csv: line 11: expected 3 fields, found 2');
+      expect(() => parseCsvText(`a,b,c${ending}${records.join(ending)}${ending}1,2,3,4${ending}5,6,7${ending}`, 'records.csv')).toThrow('records.csv: line 11: expected 3 fields, found 4');
+    });
+  }
+
+  it('reads a table of numbers, text, a prefixed time and a column passed over as each record alone is read field by field', () => {
+    let seed = 777;
+    const random = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+    const records = Array.from({ length: 2000 }, (_, row) => [
+      `${row.toString(16)}-${Math.floor(random() * 1e9)}`,
+      `2026-10-${String(1 + (row % 28)).padStart(2, '0')}T${String(Math.floor(random() * 24)).padStart(2, '0')}:00:00Z`,
+      pick(['', '12.5', '"7.25"', '-0', String(Math.floor(random() * 1e12)), (random() * 1000).toFixed(2)]),
+      pick(['a', 'café', '"b,c"', 'NA', 'x y', 'dünn']),
+      String(Math.floor(random() * 1e6)),
+    ].join(','));
+    const header = 'id,time,amount,kind,count';
+    const options = { columns: ['time', 'amount', 'kind', 'count'], textPrefixLength: { time: 13 } };
+    const table = parseCsvText(`${header}\n${records.join('\n')}\n`, 'mixed.csv', options);
+    expect(table.column('amount').kind).toBe('numerical');
+    const cell = (from: typeof table, name: string, row: number): unknown => {
+      const column = from.column(name);
+      // Missing either way (a record alone whose text is a missing token reads as a number column).
+      if (column.kind === 'numerical') return Number.isNaN(column.values[row]) ? null : column.values[row];
+      const code = column.codes[row] as number;
+      return code < 0 ? null : column.categories[code];
+    };
+    records.forEach((record, row) => {
+      // Alone and without a line ending, a record is the file's last line: read field by field.
+      const alone = parseCsvText(`${header}\n${record}`, 'one.csv', options);
+      for (const name of options.columns) expect(Object.is(cell(table, name, row), cell(alone, name, 0)), `${row} ${name}: ${record}`).toBe(true);
+    });
+  });
+
+  it('turns a column categorical after many whole records, with the earlier values as written', () => {
+    const rows = Array.from({ length: 3000 }, (_, row) => `${row},${(row / 8).toFixed(3)}`);
+    const table = parseCsvText(`n,v\n${rows.join('\n')}\n3000,n/a?\n3001,0.5\n`, 'turn.csv');
+    const column = table.categorical('v');
+    expect(table.column('v').kind).toBe('categorical');
+    expect(column.categories[column.codes[8] as number]).toBe('1.000');
+    expect(column.categories[column.codes[3000] as number]).toBe('n/a?');
+    expect(table.numerical('n').values[3001]).toBe(3001);
+  });
+});
+
 describe('CSV reader memory', () => {
   it('keeps columns no larger than their rows when quoted line breaks make the line count far larger', () => {
     const note = `"${'line\n'.repeat(500)}"`;
