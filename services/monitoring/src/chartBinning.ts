@@ -1,5 +1,5 @@
 import { histogramCounts, sturgesBinEdges } from '../../core/src/domain/stattests/binning.ts';
-import { uniqueCount, valueCounts, type ColumnPair, type NumericalPair } from '../../core/src/domain/stattests/columnPair.ts';
+import { distinctValues, uniqueCount, valueCounts, type ColumnPair, type NumericalPair } from '../../core/src/domain/stattests/columnPair.ts';
 import type { ChartBinning } from '../../core/src/domain/vocabularies.ts';
 import { formatEdge } from './reportFormat.ts';
 
@@ -132,7 +132,7 @@ const CAPTIONS: Record<NumericalBins['binning'], (skew: number) => string> = {
 /** Share of each value (binary and few-valued columns) or of the top categories. */
 function valueHistogram(name: string, pair: ColumnPair, distinct: number): ColumnHistogram {
   const counts = valueCounts(pair);
-  const labels = pair.type === 'categorical' ? pair.keys : uniqueSortedValues(pair).map(formatEdge);
+  const labels = pair.type === 'categorical' ? pair.keys : distinctValues(pair).map(formatEdge);
   const order = labels.map((label, index) => ({
     index,
     label,
@@ -153,20 +153,6 @@ function valueHistogram(name: string, pair: ColumnPair, distinct: number): Colum
     reference: shown.map((entry) => (counts.referenceCounts[entry.index] as number) / counts.referenceTotal),
     current: shown.map((entry) => (counts.currentCounts[entry.index] as number) / counts.currentTotal),
   };
-}
-
-/** The distinct values of both sides in ascending order, aligned with valueCounts. */
-function uniqueSortedValues(pair: NumericalPair): number[] {
-  const values: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < pair.reference.length || j < pair.current.length) {
-    const value = Math.min(i < pair.reference.length ? (pair.reference[i] as number) : Infinity, j < pair.current.length ? (pair.current[j] as number) : Infinity);
-    values.push(value);
-    while (i < pair.reference.length && pair.reference[i] === value) i += 1;
-    while (j < pair.current.length && pair.current[j] === value) j += 1;
-  }
-  return values;
 }
 
 /** One chart's data for a column: binary and few-valued columns by value, categories by share, numbers by bins. */

@@ -100,18 +100,11 @@ export function valueCounts(pair: ColumnPair): ValueCounts {
   const { reference, current } = pair;
   const referenceCounts: number[] = [];
   const currentCounts: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < reference.length || j < current.length) {
-    const value = Math.min(i < reference.length ? (reference[i] as number) : Infinity, j < current.length ? (current[j] as number) : Infinity);
-    const referenceEnd = runEnd(reference, i, value);
-    const currentEnd = runEnd(current, j, value);
-    if (referenceEnd === i && currentEnd === j) throw notFinite();
-    referenceCounts.push(referenceEnd - i);
-    currentCounts.push(currentEnd - j);
-    i = referenceEnd;
-    j = currentEnd;
-  }
+  forEachValue(reference, current, (_, referenceRun, currentRun) => {
+    referenceCounts.push(referenceRun);
+    currentCounts.push(currentRun);
+    return true;
+  });
   return { referenceCounts: Float64Array.from(referenceCounts), currentCounts: Float64Array.from(currentCounts), referenceTotal: reference.length, currentTotal: current.length };
 }
 
@@ -149,25 +142,42 @@ export function runEnd(values: Float64Array, from: number, value: number): numbe
 }
 
 /**
- * Distinct values of two sorted arrays together, in one merge that builds nothing, up to
- * `atMost` + 1: past it the count stops. Each value's runs are passed over by galloping
- * (runEnd).
+ * Each distinct value of two sorted samples together, in ascending order, with how many
+ * times each side holds it, until `visit` returns false. Each value's runs are passed
+ * over by galloping (runEnd).
  */
-function distinctInMerge(reference: Float64Array, current: Float64Array, atMost: number): number {
-  let distinct = 0;
+function forEachValue(reference: Float64Array, current: Float64Array, visit: (value: number, referenceRun: number, currentRun: number) => boolean): void {
   let i = 0;
   let j = 0;
-  while ((i < reference.length || j < current.length) && distinct <= atMost) {
-    const a = i < reference.length ? (reference[i] as number) : Infinity;
-    const b = j < current.length ? (current[j] as number) : Infinity;
-    const value = a <= b ? a : b;
-    distinct += 1;
+  while (i < reference.length || j < current.length) {
+    // Math.min: of -0 and 0 on either side, the value named is -0, as the sorted order has it.
+    const value = Math.min(i < reference.length ? (reference[i] as number) : Infinity, j < current.length ? (current[j] as number) : Infinity);
     const referenceEnd = runEnd(reference, i, value);
     const currentEnd = runEnd(current, j, value);
     if (referenceEnd === i && currentEnd === j) throw notFinite();
+    if (!visit(value, referenceEnd - i, currentEnd - j)) return;
     i = referenceEnd;
     j = currentEnd;
   }
+}
+
+/** The distinct values of both sides in ascending order, aligned with valueCounts. */
+export function distinctValues(pair: NumericalPair): number[] {
+  const values: number[] = [];
+  forEachValue(pair.reference, pair.current, (value) => {
+    values.push(value);
+    return true;
+  });
+  return values;
+}
+
+/** Distinct values of two sorted arrays together, in one merge that builds nothing, up to `atMost` + 1: past it the count stops. */
+function distinctInMerge(reference: Float64Array, current: Float64Array, atMost: number): number {
+  let distinct = 0;
+  forEachValue(reference, current, () => {
+    distinct += 1;
+    return distinct <= atMost;
+  });
   return distinct;
 }
 
