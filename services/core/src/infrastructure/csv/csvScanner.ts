@@ -200,8 +200,8 @@ export class FieldScanner {
    * Whole records, each column read as `plan` says (a plain decimal as plainDecimalEnd
    * reads it, or empty for missing; an unquoted text's code; or passed over), from
    * `position`, rows `row`, `row` + 1, ... (each record's start into `rowStarts`), in one
-   * loop; stops before `rowLimit`, at the file's last line, and at anything else (a quote,
-   * a number that is not a plain decimal, a field too many or too few, a blank line),
+   * loop; stops before `rowLimit`, at the file's last line, at a blank line, and at
+   * anything else (a quote, a number that is not a plain decimal, a field too many or too few),
    * leaving that record unread for the caller to read field by field, with its errors.
    * Returns the row after the last read.
    *
@@ -227,7 +227,9 @@ export class FieldScanner {
     records: while (next < rowLimit && end < lastLineFeed) {
       const start = end;
       at = start;
-      let code = 0;
+      let code = bytes[at] as number;
+      // A blank line, which the caller skips: in a one-column file its line ending would otherwise end an empty record.
+      if (code === LF || code === CR) break;
       for (let column = 0; column <= last; column += 1) {
         const target = numbers[column];
         code = bytes[at] as number;

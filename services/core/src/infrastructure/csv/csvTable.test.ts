@@ -180,6 +180,16 @@ describe('whole records of numbers (the scanner\'s record loop) around what it l
     });
   });
 
+  it('skips blank lines in a one-column file, where an empty field and its line ending look like a record', () => {
+    for (const text of ['x\r\n1\r\n2\r\n\r\n', 'x\n1\n2\n\n\n', 'x\n1\n\n2\n', 'x\r1\r\r2\r\n']) {
+      const table = parseCsvText(text, 'one.csv');
+      expect([...table.numerical('x').values], JSON.stringify(text)).toEqual([1, 2]);
+    }
+    const text = parseCsvText('x\na\nb\n\nc\n', 'one.csv');
+    expect(text.rowCount).toBe(3);
+    expect(parseCsvText('x\n1\n\n2\n', 'one.csv', { columns: [] }).rowCount).toBe(2);
+  });
+
   it('turns a column categorical after many whole records, with the earlier values as written', () => {
     const rows = Array.from({ length: 3000 }, (_, row) => `${row},${(row / 8).toFixed(3)}`);
     const table = parseCsvText(`n,v\n${rows.join('\n')}\n3000,n/a?\n3001,0.5\n`, 'turn.csv');

@@ -160,6 +160,8 @@ export function parseCsvBytes(file: CsvBytes, source: string, options: CsvReadOp
   let rowStarts = new Float64Array(estimatedRows);
   let rows = 0;
   let plan = recordPlan(builders, prefixLengths);
+  let recordsBeforeRetry = 0;
+  let retryAfter = 1;
 
   while (scanner.skipBlankLines()) {
     if (rows >= rowStarts.length) {
@@ -167,12 +169,19 @@ export function parseCsvBytes(file: CsvBytes, source: string, options: CsvReadOp
       grown.set(rowStarts);
       rowStarts = grown;
     }
-    if (plan !== undefined) {
+    if (plan !== undefined && recordsBeforeRetry === 0) {
       const read = scanner.plainRecords(plan, rowStarts, rows, Math.min(plan.capacity, rowStarts.length, rows + RECORDS_A_CALL));
       if (read > rows) {
         rows = read;
+        retryAfter = 1;
         continue;
       }
+      // Read again field by field: a file with a quoted field late in every record would read each twice. The loop is
+      // tried again after 1, 2, 4, ... records that it could not read, up to RECORDS_A_CALL.
+      recordsBeforeRetry = retryAfter;
+      retryAfter = Math.min(retryAfter * 2, RECORDS_A_CALL);
+    } else if (recordsBeforeRetry > 0) {
+      recordsBeforeRetry -= 1;
     }
     rowStarts[rows] = scanner.position;
     const recordLine = scanner.line;

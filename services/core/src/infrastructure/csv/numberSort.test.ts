@@ -16,6 +16,7 @@ describe('sorting a column of finite numbers', () => {
     'five decimals, normal-like (the wide case)': draw(5000, () => Number(((random() + random() + random() - 1.5) * 2).toFixed(5))),
     'cents up to 10,000 (amounts)': draw(5000, () => Number((random() * 10_000).toFixed(2))),
     'five decimals over three times as many keys as values (counted, mostly one value a key)': draw(5000, () => Number(((random() - 0.5) * 0.15).toFixed(5))),
+    'counted over more keys than the counts kept between columns (an array of its own)': draw(1_200_000, () => Number((random() * 45).toFixed(5))),
     'four decimals over 10^8 keys (three radix passes)': draw(5000, () => Number((random() * 10_000).toFixed(4))),
     'small integers (hours)': draw(5000, () => Math.floor(random() * 24)),
     'integers wider than 2^32 (ids)': draw(5000, () => Math.floor(random() * 2 ** 40) - 2 ** 39),

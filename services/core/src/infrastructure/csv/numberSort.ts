@@ -81,8 +81,13 @@ function scaledKeys(values: Float64Array, power: number, low: number): { keys: U
   return { keys, counts };
 }
 
-/** The counting sort's counts, kept for the next column: a fresh array for each cost the wide case a page fault every 4 KiB. */
+/**
+ * The counting sort's counts, kept for the next column: a fresh array for each cost the
+ * wide case a page fault every 4 KiB. Kept up to 2^22 keys (16 MiB a thread); a wider
+ * range gets an array of its own, let go after its column.
+ */
 let countsScratch = new Uint32Array(0);
+const KEPT_COUNTS = 2 ** 22;
 
 /**
  * Keys in a range at most a few times the values (cents of amounts, scores to four
@@ -92,9 +97,9 @@ let countsScratch = new Uint32Array(0);
  * `values` untouched.
  */
 function countingSort(values: Float64Array, power: number, low: number, high: number, negativeZeros: number): Float64Array | undefined {
-  if (countsScratch.length <= high - low) countsScratch = new Uint32Array(high - low + 1);
-  const counts = countsScratch.subarray(0, high - low + 1);
-  counts.fill(0);
+  const span = high - low + 1;
+  if (countsScratch.length < span && span <= KEPT_COUNTS) countsScratch = new Uint32Array(span);
+  const counts = span <= countsScratch.length ? countsScratch.subarray(0, span).fill(0) : new Uint32Array(span);
   for (let index = 0; index < values.length; index += 1) {
     const value = values[index] as number;
     const scaled = Math.round(value * power);

@@ -174,10 +174,9 @@ function typedColumns(request: ParallelReadRequest): Omit<TypedColumns, 'finite'
  */
 export function readTypedColumns(request: ParallelReadRequest): TypedColumns {
   const { bytes, ...read } = typedColumns(request);
-  const memory = new RecycledMemory(bytes);
-  const finite = read.columns
-    .filter((column): column is NumericalColumn => column.kind === 'numerical' && (request.numericalToClean === 'all' || request.numericalToClean.includes(column.name)))
-    .map((column) => ({ name: column.name, ...finiteNumbers(column.values, memory.take(column.values.length)) }));
+  const toClean = read.columns.filter((column): column is NumericalColumn => column.kind === 'numerical' && (request.numericalToClean === 'all' || request.numericalToClean.includes(column.name)));
+  const memory = new RecycledMemory(bytes, toClean.reduce((total, column) => total + column.values.length, 0));
+  const finite = toClean.map((column) => ({ name: column.name, ...finiteNumbers(column.values, memory.take(column.values.length)) }));
   return { ...read, finite };
 }
 

@@ -5,7 +5,7 @@ import { RecycledMemory, ownedArray } from './recycledMemory.ts';
 describe('arrays carved out of a file\'s bytes', () => {
   it('hands out arrays one after another in the bytes\' memory, then new ones once it is used up', () => {
     const bytes = Buffer.alloc(8 * 10 + 5);
-    const memory = new RecycledMemory(bytes);
+    const memory = new RecycledMemory(bytes, 11);
     const first = memory.take(4);
     const second = memory.take(6);
     const third = memory.take(1);
@@ -19,15 +19,21 @@ describe('arrays carved out of a file\'s bytes', () => {
     expect([...first, ...second]).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
   });
 
+  it('leaves bytes alone that the arrays wanted would not fill half of: a carved array keeps the whole buffer alive', () => {
+    const bytes = Buffer.alloc(8 * 100);
+    expect(new RecycledMemory(bytes, 49).take(49).buffer).not.toBe(bytes.buffer);
+    expect(new RecycledMemory(bytes, 50).take(50).buffer).toBe(bytes.buffer);
+  });
+
   it('leaves bytes that are a slice of a larger buffer (Node\'s pool) alone', () => {
     const pooled = Buffer.from('a,b\n1,2\n');
     expect(pooled.byteLength).toBeLessThan(pooled.buffer.byteLength);
-    const array = new RecycledMemory(pooled).take(1);
+    const array = new RecycledMemory(pooled, 1).take(1);
     expect(array.buffer).not.toBe(pooled.buffer);
   });
 
   it('copies an array that shares its buffer before it is moved alone, and moves one that owns its buffer as it is', () => {
-    const memory = new RecycledMemory(Buffer.alloc(64));
+    const memory = new RecycledMemory(Buffer.alloc(64), 4);
     const shared = memory.take(3).fill(7);
     const copy = ownedArray(shared);
     expect(copy).not.toBe(shared);

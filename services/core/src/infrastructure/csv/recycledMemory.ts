@@ -15,14 +15,18 @@ export class RecycledMemory {
   private readonly end: number;
 
   /**
-   * `bytes` must no longer be read by anyone: it is overwritten. Only bytes that own
-   * their whole buffer are used (a small Buffer can be a slice of Node's shared pool,
-   * which must be neither written past its slice nor moved to another thread).
+   * `bytes` must no longer be read by anyone: it is overwritten. `wanted`: how many
+   * doubles will be taken. The bytes are used only when they own their whole buffer (a
+   * small Buffer can be a slice of Node's shared pool, which must be neither written past
+   * its slice nor moved to another thread), and when the doubles wanted fill at least
+   * half of them: an array carved here keeps the whole buffer alive, and a file of long
+   * text with one number column would otherwise be held whole for a few MB of numbers.
    */
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, wanted: number) {
     const owned = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    this.buffer = owned ? bytes.buffer : undefined;
-    this.end = owned ? Math.floor(bytes.byteLength / Float64Array.BYTES_PER_ELEMENT) : 0;
+    const used = owned && wanted * Float64Array.BYTES_PER_ELEMENT * 2 >= bytes.byteLength;
+    this.buffer = used ? (bytes.buffer as ArrayBuffer) : undefined;
+    this.end = used ? Math.floor(bytes.byteLength / Float64Array.BYTES_PER_ELEMENT) : 0;
   }
 
   /** An array of `length` doubles (contents undefined: the caller writes before it reads). */
