@@ -83,7 +83,7 @@ export class FieldScanner {
   /** The character that ended the last field: COMMA, LF (also CRLF/CR) or -1 at end of text. */
   delimiter = -1;
   private readonly bytes: Buffer;
-  /** Where the file's last LF is (plainNumberRecords), found once. */
+  /** Where the file's last LF is (plainRecords), found once. */
   private lastLineFeed: number | undefined;
 
   constructor(private readonly file: CsvBytes, private readonly source: string) {
