@@ -27,7 +27,7 @@ const read = await settle((): { value: ReadInWorker; transfer: ArrayBuffer[] } =
   });
   // Moved to the main thread: what stays here is an empty array in their place.
   for (const index of given) (typed.finite[index] as FiniteNumbers).values = new Float64Array(0);
-  // Each column owns its buffer (sized to the file's line count by the reader); the finite samples share the file's (RecycledMemory), moved once.
+  // Each column owns its buffer (sized to the file's line count by the reader); the finite samples own theirs or share the file's (RecycledMemory): each buffer is moved once.
   return { value: { ...typed, given }, transfer: buffersOf([...typed.columns.map((column) => (column.kind === 'numerical' ? column.values : column.codes)), ...typed.finite.map((numbers) => numbers.values)]) };
 });
 port.postMessage(read.reply, read.transfer);

@@ -53,14 +53,14 @@ function longMantissa(bytes: Buffer, start: number, end: number): number {
   return mantissa;
 }
 
+/** A key length longer than any field (a file is at most 480 MiB): the whole field names the code. An int, where Infinity made the key's bound a double. */
+export const WHOLE_FIELD = 2 ** 30;
+
 /**
  * How the scanner's record loop (plainRecords) reads each column of a record: into
  * `numbers` (plain decimals; empty is missing), into `codes` by `caches` (unquoted text,
  * named by its first `keyLengths` characters), or, with neither, passed over.
  */
-/** A key length longer than any field (a file is at most 480 MiB): the whole field names the code. An int, where Infinity made the key's bound a double. */
-export const WHOLE_FIELD = 2 ** 30;
-
 export interface RecordPlan {
   numbers: (Float64Array | undefined)[];
   codes: (Int32Array | undefined)[];

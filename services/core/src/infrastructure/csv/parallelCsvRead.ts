@@ -168,9 +168,9 @@ function typedColumns(request: ParallelReadRequest): Omit<TypedColumns, 'finite'
 
 /**
  * A CSV's typed columns and finite numbers. The numbers are copied into the memory of
- * the file's bytes (RecycledMemory), once the text is no longer read: held beside the
- * text they took 0.3 GB more a thread on the wide case, and copied into new memory they
- * took twice the time.
+ * the file's bytes once the text is no longer read, when they fill at least half of it
+ * (RecycledMemory): held beside the text they took 0.3 GB more a thread on the wide
+ * case, and copied into new memory they took twice the time.
  */
 export function readTypedColumns(request: ParallelReadRequest): TypedColumns {
   const { bytes, ...read } = typedColumns(request);
