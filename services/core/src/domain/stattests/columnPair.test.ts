@@ -17,8 +17,8 @@ describe('distinct values of a numerical pair', () => {
 
   it('stop past a limit: the count is exact up to it, and one more beyond', () => {
     const pair = numericalPair(Float64Array.of(1, 2, 2, 3, 5, 8), Float64Array.of(0, 2, 13, 21));
-    expect([0, 3, 7, 8, 9, 100].map((atMost) => uniqueCount(pair, atMost))).toEqual([1, 4, 8, 8, 8, 8]);
-    expect([0, 3, 4, 5, 100].map((atMost) => referenceUniqueCount(pair, atMost))).toEqual([1, 4, 5, 5, 5]);
+    expect([-1, 0, 3, 7, 8, 9, 100].map((atMost) => uniqueCount(pair, atMost))).toEqual([0, 1, 4, 8, 8, 8, 8]);
+    expect([-1, 0, 3, 4, 5, 100].map((atMost) => referenceUniqueCount(pair, atMost))).toEqual([0, 1, 4, 5, 5, 5]);
   });
 
   it('count long runs by galloping as value by value would, -0 and 0 as one value', () => {

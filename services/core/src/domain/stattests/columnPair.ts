@@ -174,6 +174,8 @@ export function distinctValues(pair: NumericalPair): number[] {
 /** Distinct values of two sorted arrays together, in one merge that builds nothing, up to `atMost` + 1: past it the count stops. */
 function distinctInMerge(reference: Float64Array, current: Float64Array, atMost: number): number {
   let distinct = 0;
+  // The count stops once past `atMost`, checked before the first value too: none is counted past a negative limit.
+  if (!(atMost >= 0)) return distinct;
   forEachValue(reference, current, () => {
     distinct += 1;
     return distinct <= atMost;
