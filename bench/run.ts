@@ -6,6 +6,7 @@ import { DEFAULT_PATHS } from '../services/core/src/domain/defaultPaths.ts';
 import { eventPath } from '../services/control_plane/src/index.ts';
 import { artifactPath } from '../services/registry/src/index.ts';
 import { reportPath, summaryPath } from '../services/monitoring/src/index.ts';
+import { quantileOfSorted } from '../services/monitoring/src/chartBinning.ts';
 import { writeWideTable } from './wideTables.ts';
 
 const BENCH_DIR = join(REPO_ROOT, '.bench');
@@ -47,11 +48,7 @@ const monitorCases = [
   { label: '1,000,000 x 12 vs 1,000,000 x 12', rows: 1_000_000, exclude: [] as string[], target: '<= 2 s, <= 1 GB', pairs: 3 },
   { label: '200,000 x 6 vs 200,000 x 6', rows: 200_000, exclude: ['transaction_hour', 'account_tenure_days', 'merchant_category'], target: '<= 0.25x the SciPy script', pairs: 5 },
 ];
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
+const median = (values: number[]): number => quantileOfSorted(Float64Array.from(values).sort(), 0.5);
 const pythonReady = spawnSync('python3', ['-c', 'import numpy, scipy'], { encoding: 'utf8' }).status === 0;
 const gnuTimeReady = spawnSync('/usr/bin/time', ['--version'], { encoding: 'utf8' }).status === 0;
 

@@ -1,22 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
+import { distinctValues, numericalPair, valueCounts } from './columnPair.ts';
 import { wassersteinDistance } from './wasserstein.ts';
 
-/** The distance as first written: one term per distinct value, runs of equal values skipped by inner loops. */
+/**
+ * The distance as first written: one term per distinct value, in order, the CDFs counted
+ * from each value's runs (distinctValues and valueCounts, the merge the tests share).
+ */
 function runWiseDistance(reference: Float64Array, current: Float64Array): number {
-  const n1 = reference.length;
-  const n2 = current.length;
+  const pair = numericalPair({ sorted: reference, allIntegral: false, hadMissing: false, missingCount: 0 }, { sorted: current, allIntegral: false, hadMissing: false, missingCount: 0 });
+  const counts = valueCounts(pair);
   let i = 0;
   let j = 0;
   let previous = Math.min(reference[0] as number, current[0] as number);
   let distance = 0;
-  while (i < n1 || j < n2) {
-    const value = Math.min(i < n1 ? (reference[i] as number) : Infinity, j < n2 ? (current[j] as number) : Infinity);
-    distance += Math.abs(i / n1 - j / n2) * (value - previous);
-    while (i < n1 && reference[i] === value) i += 1;
-    while (j < n2 && current[j] === value) j += 1;
+  distinctValues(pair).forEach((value, index) => {
+    distance += Math.abs(i / reference.length - j / current.length) * (value - previous);
+    i += counts.referenceCounts[index] as number;
+    j += counts.currentCounts[index] as number;
     previous = value;
-  }
+  });
   return distance;
 }
 
