@@ -53,6 +53,42 @@ function longMantissa(bytes: Buffer, start: number, end: number): number {
   return mantissa;
 }
 
+/** The FNV-1a hash hashedKeyEnd computed last (a slot, as PARSED). */
+const HASHED = new Int32Array(1);
+
+/**
+ * Where the key of the unquoted field at `start` ends: at `keyLimit`, or at the field's
+ * end (a comma, a line ending or a quote) if sooner. Its bytes are hashed (FNV-1a) into
+ * HASHED[0] in the same pass, for the column's code cache.
+ */
+function hashedKeyEnd(bytes: Buffer, start: number, keyLimit: number): number {
+  let hash = FNV_OFFSET;
+  let index = start;
+  while (index < keyLimit) {
+    const code = bytes[index] as number;
+    if (code <= COMMA && (code === COMMA || code === LF || code === CR || code === QUOTE)) break;
+    hash = Math.imul(hash ^ code, FNV_PRIME);
+    index += 1;
+  }
+  HASHED[0] = hash;
+  return index;
+}
+
+/** Where the unquoted field going on at `index` stops: at a comma, a line ending or a quote (for the caller to judge), or at `limit`. */
+function fieldStop(bytes: Buffer, index: number, limit: number): number {
+  while (index < limit) {
+    const code = bytes[index] as number;
+    // Letters, digits and most punctuation are above the comma: one comparison for them.
+    if (code > COMMA) {
+      index += 1;
+      continue;
+    }
+    if (code === COMMA || code === LF || code === CR || code === QUOTE) break;
+    index += 1;
+  }
+  return index;
+}
+
 /** A key length longer than any field (a file is at most 480 MiB): the whole field names the code. An int, where Infinity made the key's bound a double. */
 export const WHOLE_FIELD = 2 ** 30;
 
@@ -107,20 +143,9 @@ export class FieldScanner {
 
   /** Where an unquoted field starting at `index` ends (its delimiter, or the end of the text). */
   private unquotedEnd(index: number): number {
-    const bytes = this.bytes;
-    const length = bytes.length;
-    while (index < length) {
-      const code = bytes[index] as number;
-      // Letters, digits and most punctuation are above the comma: one comparison for them.
-      if (code > COMMA) {
-        index += 1;
-        continue;
-      }
-      if (code === COMMA || code === LF || code === CR) break;
-      if (code === QUOTE) throw new UserError(`${this.source}: line ${this.line}: quote inside an unquoted field`);
-      index += 1;
-    }
-    return index;
+    const end = fieldStop(this.bytes, index, this.bytes.length);
+    if (this.bytes[end] === QUOTE) throw new UserError(`${this.source}: line ${this.line}: quote inside an unquoted field`);
+    return end;
   }
 
   private finishField(index: number): void {
@@ -272,24 +297,13 @@ export class FieldScanner {
         } else {
           const fieldStart = at;
           const cache = caches[column];
-          let hash = FNV_OFFSET;
-          if (cache !== undefined) {
-            // In ASCII a byte is a character, so the key is cut at a byte; otherwise the whole field names the code.
-            const keyEnd = ascii ? fieldStart + (keyLengths[column] as number) : lastLineFeed;
-            while (at < keyEnd && (code > COMMA || (code !== COMMA && code !== LF && code !== CR && code !== QUOTE))) {
-              hash = Math.imul(hash ^ code, FNV_PRIME);
-              at += 1;
-              code = bytes[at] as number;
-            }
-          }
-          const keyEnd = at;
-          while (code > COMMA || (code !== COMMA && code !== LF && code !== CR && code !== QUOTE)) {
-            at += 1;
-            code = bytes[at] as number;
-          }
+          // In ASCII a byte is a character, so the key is cut at a byte; otherwise the whole field names the code.
+          const keyEnd = cache === undefined ? at : hashedKeyEnd(bytes, at, ascii ? Math.min(at + (keyLengths[column] as number), lastLineFeed) : lastLineFeed);
+          at = fieldStop(bytes, keyEnd, lastLineFeed + 1);
+          code = bytes[at] as number;
           // A quoted field, or a quote inside an unquoted one (an error, which the field-by-field read gives).
           if (code === QUOTE) break records;
-          if (cache !== undefined) (codes[column] as Int32Array)[next] = cache.code(this.file, fieldStart, keyEnd, hash, keyLengths[column] as number);
+          if (cache !== undefined) (codes[column] as Int32Array)[next] = cache.code(this.file, fieldStart, keyEnd, HASHED[0] as number, keyLengths[column] as number);
         }
         if (column < last ? code !== COMMA : code !== LF && code !== CR) break records;
         at += 1;
@@ -318,17 +332,9 @@ export class FieldScanner {
     const start = this.position;
     if (bytes[start] === QUOTE) return undefined;
     // In ASCII a byte is a character, so the cut is at a byte; otherwise the whole field names the code.
-    const keyLimit = this.file.ascii ? Math.min(bytes.length, start + maxLength) : bytes.length;
-    let hash = FNV_OFFSET;
-    let index = start;
-    while (index < keyLimit) {
-      const code = bytes[index] as number;
-      if (code <= COMMA && (code === COMMA || code === LF || code === CR || code === QUOTE)) break;
-      hash = Math.imul(hash ^ code, FNV_PRIME);
-      index += 1;
-    }
-    const keyEnd = index;
-    const end = this.unquotedEnd(index);
+    const keyEnd = hashedKeyEnd(bytes, start, this.file.ascii ? Math.min(bytes.length, start + maxLength) : bytes.length);
+    const hash = HASHED[0] as number;
+    const end = this.unquotedEnd(keyEnd);
     const code = codes.code(this.file, start, keyEnd, hash, maxLength);
     this.finishField(end);
     return code;
