@@ -9,8 +9,8 @@ import { sortFiniteNumbers } from './numberSort.ts';
  * rows, and then sat idle. The helper is given a column only when this thread takes a
  * turn of its event loop (between its own columns): a thread busy parsing cannot answer.
  * The other way round, this thread done first, is sortGivingHalfWhenAsked. Columns sent to the helper
- * are moved, not copied, and come back as new arrays: the sorted columns are returned in
- * input order. A failure of `helperFree` (the other file's read) or of the helper stops
+ * come back as new arrays (`sortInHelper` moves them, or copies those that share a
+ * buffer): the sorted columns are returned in input order. A failure of `helperFree` (the other file's read) or of the helper stops
  * this thread at its next column.
  */
 export async function sortOnTwoThreads(
